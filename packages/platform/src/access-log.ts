@@ -1,0 +1,36 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { requestInfoKey } from "./request-context.js";
+import { isServerFault } from "./errors.js";
+
+const QUIET = new Set(["grpc.health.v1.Health"]);
+
+/**
+ * One line per RPC: method, outcome code, duration, caller. Never the message or the headers,
+ * which may hold tokens or personal data. Health probes are logged at debug.
+ */
+export function accessLogInterceptor(): Interceptor {
+  return (next) => async (req) => {
+    const started = performance.now();
+    const info = req.contextValues.get(requestInfoKey);
+    const log = info?.log;
+    const line = (code?: Code) => ({
+      rpc: `${req.service.typeName}/${req.method.name}`,
+      protocol: req.requestMethod === "POST" ? req.header.get("content-type")?.split(";")[0] : req.requestMethod,
+      code: code === undefined ? "OK" : Code[code],
+      ms: Math.round((performance.now() - started) * 100) / 100,
+      ip: info?.clientIp,
+    });
+    const quiet = QUIET.has(req.service.typeName);
+    try {
+      const res = await next(req);
+      if (quiet) log?.debug(line(), "rpc");
+      else log?.info(line(), "rpc");
+      return res;
+    } catch (e) {
+      const code = ConnectError.from(e).code;
+      if (isServerFault(code)) log?.warn(line(code), "rpc");
+      else log?.info(line(code), "rpc");
+      throw e;
+    }
+  };
+}

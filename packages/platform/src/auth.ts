@@ -1,0 +1,95 @@
+import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { DomainError } from "./domain-error.js";
+
+/** The authenticated caller of an RPC. */
+export interface Identity {
+  userId: string;
+  /** Role names as in the token: "GUEST", "HOST", "ADMIN". */
+  roles: string[];
+  /** The session (refresh-token family) the access token was issued for. */
+  sessionId?: string;
+}
+
+/** Context key of the caller's {@link Identity}; undefined for anonymous calls. */
+export const identityKey = createContextKey<Identity | undefined>(undefined, { description: "identity" });
+
+/** Checks an access token and returns who it names, or throws. */
+export type TokenVerifier = (token: string) => Promise<Identity>;
+
+/** Options for {@link createTokenVerifier}. */
+export interface TokenVerifierOptions {
+  /** The auth service's JWKS URL, or a key resolver (the auth service passes its own keys). */
+  jwks: string | JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+}
+
+/**
+ * Verifies access tokens locally against the auth service's public keys. A remote JWKS is
+ * cached and refetched (at most every 30 s) when a token names an unknown `kid`, which is how a
+ * rotated key becomes known. Only asymmetric algorithms are accepted, so `alg: none` and
+ * HMAC-with-the-public-key forgeries fail.
+ */
+export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
+  const keys =
+    typeof opts.jwks === "string"
+      ? createRemoteJWKSet(new URL(opts.jwks), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
+      : opts.jwks;
+  return async (token) => {
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      algorithms: ["ES256", "EdDSA"],
+      typ: "at+jwt",
+      requiredClaims: ["sub", "exp", "iat"],
+    });
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
+    return { userId: String(payload.sub), roles, sessionId: typeof payload.sid === "string" ? payload.sid : undefined };
+  };
+}
+
+/** A key resolver over a JWKS held in memory (what the auth service verifies its own tokens with). */
+export const localKeys = (jwks: JSONWebKeySet): JWTVerifyGetKey => createLocalJWKSet(jwks);
+
+/**
+ * Puts the caller's identity on the context when the request carries `Authorization: Bearer`.
+ * A missing token leaves the call anonymous (handlers decide); a bad one is UNAUTHENTICATED,
+ * with the same message whatever was wrong so nothing is learned by probing.
+ */
+export function authInterceptor(verify: TokenVerifier): Interceptor {
+  return (next) => async (req) => {
+    const header = req.header.get("authorization");
+    if (header) {
+      const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+      if (!match) throw new ConnectError("malformed authorization header", Code.Unauthenticated);
+      let identity: Identity;
+      try {
+        identity = await verify(match[1]);
+      } catch (e) {
+        throw new ConnectError("invalid or expired access token", Code.Unauthenticated, undefined, undefined, e);
+      }
+      req.contextValues.set(identityKey, identity);
+    }
+    return next(req);
+  };
+}
+
+/** The caller, or UNAUTHENTICATED. */
+export function requireIdentity(ctx: HandlerContext): Identity {
+  const id = ctx.values.get(identityKey);
+  if (!id) throw new DomainError("unauthenticated", "sign in first: this call needs an access token");
+  return id;
+}
+
+/** The caller when they hold one of `roles`, else PERMISSION_DENIED. */
+export function requireRole(ctx: HandlerContext, ...roles: string[]): Identity {
+  const id = requireIdentity(ctx);
+  if (!roles.some((r) => id.roles.includes(r))) {
+    throw new DomainError("forbidden", `this call needs the role ${roles.join(" or ")}`);
+  }
+  return id;
+}
+
+/** Whether the caller holds `role`. */
+export const hasRole = (id: Identity, role: string) => id.roles.includes(role);

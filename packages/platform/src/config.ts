@@ -1,0 +1,99 @@
+/** Reads and checks one environment variable. */
+export interface EnvVar<T> {
+  parse(raw: string | undefined): T;
+  /** What a valid value looks like, for the error message. */
+  readonly expect: string;
+}
+
+/** Thrown at start-up when the environment is wrong; names every bad variable at once. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+class Invalid extends Error {}
+
+function variable<T>(expect: string, parse: (raw: string) => T, fallback?: () => T): EnvVar<T> {
+  return {
+    expect,
+    parse(raw) {
+      if (raw === undefined || raw === "") {
+        if (fallback) return fallback();
+        throw new Invalid("is required");
+      }
+      return parse(raw);
+    },
+  };
+}
+
+const given = <T>(value: T | undefined) => (value === undefined ? undefined : () => value);
+
+/** Typed environment variables with defaults. */
+export const env = {
+  string: (fallback?: string) => variable("a string", (s) => s, given(fallback)),
+  optionalString: () => variable<string | undefined>("a string", (s) => s, () => undefined),
+  int(opts: { default?: number; min?: number; max?: number } = {}) {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
+    return variable(`an integer from ${min} to ${max}`, (s) => {
+      const n = Number(s);
+      if (!/^-?\d+$/.test(s) || n < min || n > max) throw new Invalid(`must be an integer from ${min} to ${max}`);
+      return n;
+    }, given(opts.default));
+  },
+  port: (fallback?: number) => env.int({ default: fallback, min: 0, max: 65535 }),
+  bool: (fallback?: boolean) =>
+    variable("true or false", (s) => {
+      if (/^(1|true|yes)$/i.test(s)) return true;
+      if (/^(0|false|no)$/i.test(s)) return false;
+      throw new Invalid("must be true or false");
+    }, given(fallback)),
+  url: (fallback?: string, protocols?: string[]) =>
+    variable(`a URL${protocols ? ` (${protocols.join(", ")})` : ""}`, (s) => {
+      let u: URL;
+      try {
+        u = new URL(s);
+      } catch {
+        throw new Invalid("must be a URL");
+      }
+      if (protocols && !protocols.includes(u.protocol.replace(/:$/, ""))) {
+        throw new Invalid(`must use ${protocols.join(" or ")}`);
+      }
+      return s;
+    }, given(fallback)),
+  optionalUrl: (protocols?: string[]) => {
+    const inner = env.url(undefined, protocols);
+    return variable<string | undefined>(inner.expect, (s) => inner.parse(s), () => undefined);
+  },
+  oneOf: <const V extends string>(values: readonly V[], fallback?: V) =>
+    variable(`one of ${values.join(", ")}`, (s) => {
+      if (!(values as readonly string[]).includes(s)) throw new Invalid(`must be one of ${values.join(", ")}`);
+      return s as V;
+    }, given(fallback)),
+};
+
+/** The typed result of a spec. */
+export type ConfigOf<S extends Record<string, EnvVar<unknown>>> = { [K in keyof S]: ReturnType<S[K]["parse"]> };
+
+/**
+ * Reads every variable of `spec` from `source` (main.ts passes `process.env`), or throws one
+ * ConfigError naming each bad variable, what it held and what it should hold. Values of
+ * variables that look secret are never echoed.
+ */
+export function loadConfig<S extends Record<string, EnvVar<unknown>>>(
+  spec: S,
+  source: Record<string, string | undefined>,
+): ConfigOf<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, v] of Object.entries(spec)) {
+    const raw = source[name];
+    try {
+      out[name] = v.parse(raw);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      const shown = raw === undefined ? "unset" : /SECRET|PASSWORD|KEY|TOKEN|URL/i.test(name) ? "(hidden)" : JSON.stringify(raw);
+      problems.push(`${name} ${e.message} (expected ${v.expect}; got ${shown})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  return out as ConfigOf<S>;
+}

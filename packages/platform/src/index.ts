@@ -1,0 +1,34 @@
+/**
+ * The TripHub service chassis. `createService()` builds a service process; the rest are the
+ * shared pieces every service uses the same way.
+ */
+export { accessLogInterceptor } from "./access-log.js";
+export {
+  authInterceptor,
+  createTokenVerifier,
+  hasRole,
+  type Identity,
+  identityKey,
+  localKeys,
+  requireIdentity,
+  requireRole,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from "./auth.js";
+export { createServiceClient, type ServiceClientOptions } from "./clients.js";
+export { type ConfigOf, ConfigError, type EnvVar, env, loadConfig } from "./config.js";
+export { type Database, type DatabaseOptions, migrateExclusively, openDatabase } from "./database.js";
+export {
+  DomainError,
+  type DomainErrorKind,
+  type FieldViolation,
+  invalid,
+  notFound,
+} from "./domain-error.js";
+export { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
+export { badRequestDetail, ERROR_DOMAIN, errorInterceptor, isServerFault, toConnectError, withBadRequest } from "./errors.js";
+export { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
+export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
+export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
+export { closeOnSignals } from "./run.js";
+export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";

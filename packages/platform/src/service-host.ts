@@ -1,0 +1,130 @@
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { createValidateInterceptor } from "@connectrpc/validate";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { Health } from "@triphub/contracts";
+import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { Logger } from "pino";
+import { accessLogInterceptor } from "./access-log.js";
+import { authInterceptor, type TokenVerifier } from "./auth.js";
+import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
+import { errorInterceptor } from "./errors.js";
+import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
+import { contextValuesFrom, requestIdFrom } from "./request-context.js";
+
+/** What {@link createService} needs to build a service process. */
+export interface ServiceOptions {
+  /** Short name for logs, e.g. "auth". */
+  name: string;
+  /** Fully-qualified names of the gRPC services hosted, for health (e.g. "triphub.auth.v1.AuthService"). */
+  serviceNames: string[];
+  /** Registers the ServiceImpls: `(router) => router.service(AuthService, impl)`. */
+  routes: (router: ConnectRouter) => void;
+  log: Logger;
+  /** Verifies bearer tokens; without it every call is anonymous. */
+  verifyToken?: TokenVerifier;
+  tls?: TlsOptions;
+  /** Trust X-Forwarded-For (only behind our gateway or a load balancer). */
+  trustProxy?: boolean;
+  /** How long shutdown waits for in-flight calls before aborting them. */
+  drainTimeoutMs?: number;
+  /** Extra plain HTTP routes (e.g. /.well-known/jwks.json). */
+  httpRoutes?: (app: FastifyInstance) => void;
+  /** Readiness beyond "started", e.g. a database ping. */
+  isReady?: () => Promise<boolean>;
+  /** Runs after the server stopped accepting and drained: close pools here. */
+  onClose?: () => Promise<void>;
+  /** Extra interceptors, innermost (after auth and validation). */
+  interceptors?: Interceptor[];
+}
+
+/** A built service: listen, then close on shutdown. */
+export interface ServiceHost {
+  app: FastifyInstance;
+  health: HealthState;
+  /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:7001`. */
+  listen(opts: { port: number; host?: string }): Promise<string>;
+  /** Marks NOT_SERVING, stops accepting, drains in-flight calls, then runs onClose. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a service process: Fastify serving Connect, gRPC and gRPC-Web on one port (HTTP/2 and
+ * HTTP/1.1), grpc.health.v1 plus /healthz and /readyz, request ids, an access log, request
+ * validation, authentication context and error mapping. Never listens by itself.
+ */
+export async function createService(opts: ServiceOptions): Promise<ServiceHost> {
+  const drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
+  const health = createHealthState(opts.serviceNames);
+  const drainDeadline = new AbortController();
+  const app = fastify({
+    loggerInstance: opts.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
+    serverFactory: dualProtocolServerFactory(opts.tls),
+    genReqId: (req) => requestIdFrom(req.headers["x-request-id"]),
+    return503OnClosing: true,
+    bodyLimit: 4 * 1024 * 1024,
+  });
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+
+  // Order matters: the error mapper sees everything; auth runs before validation so anonymous
+  // callers of protected RPCs learn nothing about the request shape.
+  const interceptors: Interceptor[] = [
+    accessLogInterceptor(),
+    errorInterceptor(opts.log),
+    ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
+    createValidateInterceptor(),
+    ...(opts.interceptors ?? []),
+  ];
+
+  await app.register(fastifyConnectPlugin, {
+    interceptors,
+    routes: (router) => {
+      router.service(Health, healthService(health));
+      opts.routes(router);
+    },
+    contextValues: (req) => contextValuesFrom(req, opts.trustProxy ?? false),
+    // Aborted only when draining outlasts drainTimeoutMs (see close()).
+    shutdownSignal: drainDeadline.signal,
+    jsonOptions: { ignoreUnknownFields: false },
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_req, reply) => {
+    const serving = health.get("") === ServingStatus.SERVING && (await (opts.isReady?.() ?? Promise.resolve(true)).catch(() => false));
+    return reply.code(serving ? 200 : 503).send({ status: serving ? "ready" : "not ready" });
+  });
+  opts.httpRoutes?.(app);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    health,
+    async listen({ port, host = "127.0.0.1" }) {
+      await app.listen({ port, host });
+      health.setAll(ServingStatus.SERVING);
+      const addr = app.server.address();
+      const actual = typeof addr === "object" && addr ? addr.port : port;
+      const url = `${opts.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${actual}`;
+      opts.log.info({ url }, `${opts.name} listening`);
+      return url;
+    },
+    close() {
+      closing ??= (async () => {
+        health.setAll(ServingStatus.NOT_SERVING);
+        const abortCalls = setTimeout(() => drainDeadline.abort(new Error("shutdown")), drainTimeoutMs);
+        const hardStop = setTimeout(() => app.server.closeAllConnections(), drainTimeoutMs + 2_000);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(abortCalls);
+          clearTimeout(hardStop);
+          await opts.onClose?.();
+        }
+      })();
+      return closing;
+    },
+  };
+}
