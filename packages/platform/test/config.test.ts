@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, env, loadConfig } from "../src/index.js";
+
+const spec = {
+  PORT: env.port(7001),
+  LOG_LEVEL: env.oneOf(["debug", "info", "warn"] as const, "info"),
+  DATABASE_URL: env.url(undefined, ["postgres", "postgresql"]),
+  TRUST_PROXY: env.bool(false),
+};
+
+describe("loadConfig", () => {
+  it("applies defaults and parses types", () => {
+    const cfg = loadConfig(spec, { DATABASE_URL: "postgres://localhost/auth", TRUST_PROXY: "true" });
+    expect(cfg).toEqual({ PORT: 7001, LOG_LEVEL: "info", DATABASE_URL: "postgres://localhost/auth", TRUST_PROXY: true });
+  });
+
+  it("names every bad variable at once, without echoing secrets", () => {
+    const run = () => loadConfig(spec, { PORT: "70000", LOG_LEVEL: "loud", DATABASE_URL: "mysql://u:pw@h/db" });
+    expect(run).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        run();
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toContain("PORT must be an integer from 0 to 65535");
+    expect(message).toContain('LOG_LEVEL must be one of debug, info, warn (expected one of debug, info, warn; got "loud")');
+    expect(message).toContain("DATABASE_URL must use postgres or postgresql");
+    expect(message).not.toContain("pw@h");
+  });
+
+  it("reports a required variable that is missing", () => {
+    expect(() => loadConfig(spec, {})).toThrow(/DATABASE_URL is required/);
+  });
+});
