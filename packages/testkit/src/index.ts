@@ -1,0 +1,13 @@
+export type { ServerSource, StartedServer } from "./started-server.js";
+/** Starts the PostgreSQL server of a test run (environment, container or embedded). */
+export { startPostgres } from "./postgres.js";
+/** Starts the Redis server of a test run; `ensureRedisServer` installs `redis-server` if needed. */
+export { ensureRedisServer, startRedis } from "./redis.js";
+/** Per-test-file databases cloned from a migrated template, and the run's server URLs. */
+export { databaseUrl, freshDatabase, redisUrl, serverUrl, templateName } from "./database.js";
+export type { FreshDatabaseOptions } from "./database.js";
+/** One Redis command over a fresh connection, for probes and fixtures without a client. */
+export { redisCommand } from "./redis-command.js";
+export type { RespValue } from "./redis-command.js";
+/** Serves a built service on loopback and hands out typed gRPC clients. */
+export { type RunningService, serve } from "./service-harness.js";

