@@ -1,0 +1,121 @@
+import { DomainError } from "@triphub/platform/domain-error";
+import { isLocked, retryAfterSeconds, throttleKeys } from "./domain/login-throttle.js";
+import { burnPasswordCheck, hashPassword, needsRehash, type ScryptParams, verifyPassword } from "./domain/password.js";
+import { issueAccessToken } from "./domain/tokens.js";
+import { newUser, normalizeEmail, type User } from "./domain/user.js";
+import type { KeyRing } from "./key-ring.js";
+import type { SessionStore } from "./store/session-store.js";
+import type { ThrottleStore } from "./store/throttle-store.js";
+import type { UserStore } from "./store/user-store.js";
+
+/** A signed-in session as handed to the client. */
+export interface TokenPair {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+}
+
+/** Token settings of the auth service. */
+export interface TokenPolicy {
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+/** What the account flows need. */
+export interface AccountDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  throttle: ThrottleStore;
+  keys: KeyRing;
+  policy: TokenPolicy;
+  passwordParams: ScryptParams;
+  now: () => Date;
+  /** Signing up with this email makes the account ADMIN (bootstraps a fresh install). */
+  bootstrapAdminEmail?: string;
+}
+
+const badCredentials = () => new DomainError("unauthenticated", "invalid email or password");
+
+/** Sign-up, login, refresh, logout and password change: the flows that issue tokens. */
+export function createAccounts(d: AccountDeps) {
+  async function issue(user: User, session?: { familyId: string; secret: string; expiresAt: Date }): Promise<TokenPair> {
+    const now = d.now();
+    const refresh =
+      session ?? (await d.sessions.create({ userId: user.id, ttlSeconds: d.policy.refreshTokenTtlSeconds, now }));
+    const access = await issueAccessToken(
+      await d.keys.signingKey(),
+      { userId: user.id, roles: user.roles, sessionId: refresh.familyId },
+      { issuer: d.policy.issuer, audience: d.policy.audience, ttlSeconds: d.policy.accessTokenTtlSeconds, now },
+    );
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.secret,
+      refreshTokenExpiresAt: refresh.expiresAt,
+    };
+  }
+
+  return {
+    async signUp(input: { email: string; password: string; displayName: string }) {
+      const isAdmin = d.bootstrapAdminEmail !== undefined && normalizeEmail(input.email) === normalizeEmail(d.bootstrapAdminEmail);
+      const draft = newUser({ email: input.email, displayName: input.displayName, roles: isAdmin ? ["ADMIN"] : [] }, d.now());
+      const user = await d.users.insert(draft, await hashPassword(input.password, d.passwordParams));
+      return { user, tokens: await issue(user) };
+    },
+
+    /** Same answer for an unknown email and a wrong password, in about the same time. */
+    async login(input: { email: string; password: string; clientIp: string }) {
+      const now = d.now();
+      const keys = throttleKeys(input.email, input.clientIp);
+      const state = await d.throttle.state(keys);
+      if (isLocked(state, now)) {
+        throw new DomainError("exhausted", `too many failed logins; try again in ${retryAfterSeconds(state, now)} seconds`, {
+          reason: "LOGIN_THROTTLED",
+        });
+      }
+      const user = await d.users.findByEmail(input.email);
+      const hash = user && (await d.users.getPasswordHash(user.id));
+      const ok = hash ? await verifyPassword(input.password, hash) : await burnPasswordCheck(input.password, d.passwordParams);
+      if (!user || !hash || !ok) {
+        await Promise.all([d.throttle.recordFailure(keys.account, now), d.throttle.recordFailure(keys.ip, now)]);
+        throw badCredentials();
+      }
+      await d.throttle.clear(keys.account);
+      if (needsRehash(hash, d.passwordParams)) {
+        await d.users.setPassword(user.id, await hashPassword(input.password, d.passwordParams), now);
+      }
+      return { user, tokens: await issue(user) };
+    },
+
+    /** Rotates the refresh token; roles changed since login take effect here. */
+    async refresh(secret: string) {
+      const rotated = await d.sessions.rotate(secret, d.now(), d.policy.refreshTokenTtlSeconds);
+      const user = await d.users.findById(rotated.userId);
+      if (!user) throw new DomainError("unauthenticated", "refresh token is no longer valid");
+      return issue(user, rotated);
+    },
+
+    logout: (secret: string) => d.sessions.revokeFamilyOf(secret, d.now()),
+
+    /** Changes the password and revokes every session, then opens a fresh one for the caller. */
+    async changePassword(userId: string, current: string, next: string) {
+      const user = await d.users.findById(userId);
+      const hash = user && (await d.users.getPasswordHash(userId));
+      if (!user || !hash || !(await verifyPassword(current, hash))) {
+        throw new DomainError("invalid", "current_password: is incorrect", {
+          violations: [{ field: "current_password", description: "is incorrect" }],
+        });
+      }
+      const now = d.now();
+      await d.users.setPassword(userId, await hashPassword(next, d.passwordParams), now);
+      await d.sessions.revokeAllForUser(userId, now);
+      return issue(user);
+    },
+  };
+}
+
+/** The account flows of one auth instance. */
+export type Accounts = ReturnType<typeof createAccounts>;

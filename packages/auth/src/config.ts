@@ -1,0 +1,22 @@
+import { env, loadConfig } from "@triphub/platform";
+
+/** Everything the auth service reads from its environment, with the defaults `npm start` uses. */
+export const authConfigSpec = {
+  PORT: env.port(7101),
+  HOST: env.string("127.0.0.1"),
+  LOG_LEVEL: env.oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
+  DATABASE_URL: env.url(undefined, ["postgres", "postgresql"]),
+  TRUST_PROXY: env.bool(false),
+  AUTH_ISSUER: env.string("triphub-auth"),
+  AUTH_AUDIENCE: env.string("triphub"),
+  ACCESS_TOKEN_TTL_SECONDS: env.int({ default: 900, min: 60, max: 3600 }),
+  REFRESH_TOKEN_TTL_DAYS: env.int({ default: 30, min: 1, max: 365 }),
+  /** Signing up with this email makes the account ADMIN: how a fresh install gets its first admin. */
+  BOOTSTRAP_ADMIN_EMAIL: env.optionalString(),
+};
+
+/** The auth service's configuration. */
+export type AuthConfig = ReturnType<typeof loadAuthConfig>;
+
+/** Reads the auth configuration; throws a ConfigError naming every bad variable. */
+export const loadAuthConfig = (source: Record<string, string | undefined>) => loadConfig(authConfigSpec, source);

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { SignJWT, importJWK } from "jose";
+import type { CryptoKey } from "jose";
+import type { SigningKey } from "./signing-keys.js";
+import type { Role } from "./user.js";
+
+/** The JOSE `typ` of our access tokens (RFC 9068), so other JWTs cannot pass as one. */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+
+/** Who the access token speaks for. `sessionId` is the refresh-token family id. */
+export interface AccessTokenClaims {
+  userId: string;
+  roles: readonly Role[];
+  sessionId: string;
+}
+
+/** Issuer, audience and lifetime of access tokens, and the clock. */
+export interface AccessTokenOptions {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  now: Date;
+}
+
+/** A signed access token and when it stops being valid. */
+export interface IssuedAccessToken {
+  token: string;
+  expiresAt: Date;
+}
+
+// Importing a JWK costs a WebCrypto call; a process has only a handful of keys, so keep them.
+const imported = new Map<string, Promise<CryptoKey | Uint8Array>>();
+
+function privateKeyOf(key: SigningKey): Promise<CryptoKey | Uint8Array> {
+  let found = imported.get(key.kid);
+  if (found === undefined) {
+    if (imported.size >= 16) imported.clear();
+    found = importJWK(key.privateJwk, key.alg);
+    // A failed import must not be remembered.
+    found.catch(() => imported.delete(key.kid));
+    imported.set(key.kid, found);
+  }
+  return found;
+}
+
+/**
+ * Signs an access token (ES256 JWT) with `key`: header alg, kid and typ "at+jwt"; claims iss,
+ * aud, sub (user id), roles (role names), sid (session id), iat and exp (from `now`, whole
+ * seconds) and a random jti. Verifiers check it against the JWKS.
+ */
+export async function issueAccessToken(
+  key: SigningKey,
+  claims: AccessTokenClaims,
+  options: AccessTokenOptions,
+): Promise<IssuedAccessToken> {
+  const iat = Math.floor(options.now.getTime() / 1000);
+  const exp = iat + options.ttlSeconds;
+  const token = await new SignJWT({ roles: [...claims.roles], sid: claims.sessionId })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setSubject(claims.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setJti(randomBytes(16).toString("base64url"))
+    .sign(await privateKeyOf(key));
+  return { token, expiresAt: new Date(exp * 1000) };
+}

@@ -1,0 +1,79 @@
+import { fileURLToPath } from "node:url";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { createService, createTokenVerifier, type Database, type Logger, type ServiceHost } from "@triphub/platform";
+import { createAccounts } from "./accounts.js";
+import type { AuthConfig } from "./config.js";
+import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
+import { createKeyRing } from "./key-ring.js";
+import { createAuthService } from "./service.js";
+import { createKeyStore } from "./store/key-store.js";
+import { createSessionStore } from "./store/session-store.js";
+import { createThrottleStore } from "./store/throttle-store.js";
+import { createUserStore } from "./store/user-store.js";
+
+/** Where drizzle-kit writes the auth migrations; applied at start. */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
+
+/** What {@link buildServer} needs; tests build it the same way main.ts does. */
+export interface AuthServerDeps {
+  config: Pick<
+    AuthConfig,
+    "AUTH_ISSUER" | "AUTH_AUDIENCE" | "ACCESS_TOKEN_TTL_SECONDS" | "REFRESH_TOKEN_TTL_DAYS" | "BOOTSTRAP_ADMIN_EMAIL" | "TRUST_PROXY"
+  >;
+  database: Database;
+  log: Logger;
+  now?: () => Date;
+  /** Lower cost in tests; production uses the default. */
+  passwordParams?: ScryptParams;
+}
+
+/** The AuthService implementation and what serving it needs, without the chassis. */
+export async function buildAuthImpl(deps: AuthServerDeps) {
+  const { config, database, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const db = database.db;
+  const users = createUserStore(db);
+  const keys = await createKeyRing(createKeyStore(db), { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now });
+  const accounts = createAccounts({
+    users,
+    sessions: createSessionStore(db),
+    throttle: createThrottleStore(db),
+    keys,
+    policy: {
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_DAYS * 86_400,
+    },
+    passwordParams: deps.passwordParams ?? DEFAULT_SCRYPT_PARAMS,
+    now,
+    bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
+  });
+  return { impl: createAuthService({ accounts, users, keys, log, now }), keys };
+}
+
+/** Builds the auth service process (never listens by itself). */
+export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
+  const { config, database, log } = deps;
+  const { impl, keys } = await buildAuthImpl(deps);
+  return createService({
+    name: "auth",
+    serviceNames: [AuthService.typeName],
+    log,
+    trustProxy: config.TRUST_PROXY,
+    routes: (router) => router.service(AuthService, impl),
+    // Auth verifies its own tokens with the keys it holds, not over HTTP.
+    verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    httpRoutes: (app) => {
+      app.get("/.well-known/jwks.json", async (_req, reply) => {
+        reply.header("cache-control", "public, max-age=300");
+        return keys.jwks();
+      });
+    },
+    isReady: async () => {
+      await database.sql`select 1`;
+      return true;
+    },
+    onClose: () => database.close(),
+  });
+}

@@ -1,0 +1,85 @@
+import { desc, isNull, sql } from "drizzle-orm";
+import { activeKey, generateSigningKey } from "../domain/signing-keys.js";
+import type { SigningKey } from "../domain/signing-keys.js";
+import type { AuthDb, AuthTx } from "./db.js";
+import { signingKeys } from "./schema.js";
+
+/** Access-token signing keys. */
+export interface KeyStore {
+  /**
+   * The key that signs at `now`; generates and stores the first one if there is none. Safe when
+   * several instances start at once: they serialise on an advisory lock and all get one key.
+   */
+  ensureActiveKey(now: Date): Promise<SigningKey>;
+  /** Stores a new key and retires every key still active, in one transaction; returns the new key. */
+  rotate(now: Date): Promise<SigningKey>;
+  /** Every stored key, newest first (feed it to `activeKey` / `publishedKeys`). */
+  all(): Promise<SigningKey[]>;
+}
+
+// An arbitrary constant that names "the signing_keys table" among advisory locks.
+const SIGNING_KEYS_LOCK = 0x7472_6970_6b65_79n; // "tripkey"
+
+type KeyRow = typeof signingKeys.$inferSelect;
+
+function toKey(row: KeyRow): SigningKey {
+  if (row.alg !== "ES256") throw new Error(`signing key ${row.kid} has unsupported alg ${row.alg}`);
+  return {
+    kid: row.kid,
+    alg: row.alg,
+    publicJwk: row.publicJwk,
+    privateJwk: row.privateJwk,
+    createdAt: row.createdAt,
+    retiredAt: row.retiredAt ?? undefined,
+  };
+}
+
+async function lockKeys(tx: AuthTx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${SIGNING_KEYS_LOCK.toString()}::bigint)`);
+}
+
+async function insertKey(tx: AuthTx, key: SigningKey): Promise<void> {
+  await tx.insert(signingKeys).values({
+    kid: key.kid,
+    alg: key.alg,
+    publicJwk: key.publicJwk,
+    privateJwk: key.privateJwk,
+    createdAt: key.createdAt,
+    retiredAt: key.retiredAt ?? null,
+  });
+}
+
+/** The key store over `db`. */
+export function createKeyStore(db: AuthDb): KeyStore {
+  async function all(executor: AuthDb | AuthTx = db): Promise<SigningKey[]> {
+    const rows = await executor.select().from(signingKeys).orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid));
+    return rows.map(toKey);
+  }
+
+  return {
+    ensureActiveKey(now) {
+      return db.transaction(async (tx) => {
+        // The lock makes check-then-insert atomic across instances; it is released at commit.
+        await lockKeys(tx);
+        const current = activeKey(await all(tx), now);
+        if (current) return current;
+        const key = await generateSigningKey(now);
+        await insertKey(tx, key);
+        return key;
+      });
+    },
+
+    async rotate(now) {
+      // Generate outside the transaction so the lock is held only for the writes.
+      const key = await generateSigningKey(now);
+      await db.transaction(async (tx) => {
+        await lockKeys(tx);
+        await tx.update(signingKeys).set({ retiredAt: now }).where(isNull(signingKeys.retiredAt));
+        await insertKey(tx, key);
+      });
+      return key;
+    },
+
+    all: () => all(),
+  };
+}

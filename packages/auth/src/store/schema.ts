@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { JWK } from "jose";
+
+// Millisecond precision matches JavaScript's Date, so a timestamp read back compares equal to
+// the one written, and keyset page tokens built from a Date are exact.
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+
+/** Accounts. `email_normalized` (see `normalizeEmail`) makes emails unique case-insensitively. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    emailNormalized: text("email_normalized").notNull(),
+    // Null for accounts that only sign in through a social login provider.
+    passwordHash: text("password_hash"),
+    displayName: text("display_name").notNull(),
+    phone: text("phone").notNull().default(""),
+    locale: text("locale").notNull().default(""),
+    roles: text("roles").array().notNull().default(sql`ARRAY['GUEST']::text[]`),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_normalized_key").on(t.emailNormalized),
+    // ListUsers pages newest first by (created_at, id).
+    index("users_created_at_id_idx").on(t.createdAt, t.id),
+    // ListUsers' email_prefix filter: LIKE 'prefix%' can use a text_pattern_ops index.
+    index("users_email_prefix_idx").on(t.emailNormalized.op("text_pattern_ops")),
+    check("users_roles_known", sql`${t.roles} <@ ARRAY['GUEST','HOST','ADMIN']::text[]`),
+  ],
+);
+
+/** Refresh tokens (hashes only). A family is one session; a spent token is kept to detect reuse. */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tokenHash: text("token_hash").notNull().unique("refresh_tokens_token_hash_key"),
+    familyId: uuid("family_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // No foreign key: old rows of a family may be purged while their children live on.
+    parentId: uuid("parent_id"),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("refresh_tokens_family_id_idx").on(t.familyId), index("refresh_tokens_user_id_idx").on(t.userId)],
+);
+
+/** Access-token signing keys, current and retired. */
+export const signingKeys = pgTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull(),
+  publicJwk: jsonb("public_jwk").$type<JWK>().notNull(),
+  privateJwk: jsonb("private_jwk").$type<JWK>().notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  retiredAt: ts("retired_at"),
+});
+
+/** Failed-login counters per throttle key (see `throttleKeys`), one fixed window each. */
+export const loginFailures = pgTable("login_failures", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: ts("window_started_at").notNull(),
+});

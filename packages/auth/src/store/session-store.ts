@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import { DomainError } from "@triphub/platform/domain-error";
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { hashRefreshSecret, judgeRefresh, newRefreshSecret } from "../domain/refresh-token.js";
+import type { StoredRefreshToken } from "../domain/refresh-token.js";
+import { isUuid } from "./db.js";
+import type { AuthDb, AuthTx } from "./db.js";
+import { refreshTokens } from "./schema.js";
+
+/** A new session (refresh-token family), or a new token in an existing one. */
+export interface NewRefreshToken {
+  userId: string;
+  /** Seconds until the token expires. */
+  ttlSeconds: number;
+  now: Date;
+  /** Continue this family; absent starts a new session with a fresh family id. */
+  familyId?: string;
+  /** The token this one replaces. */
+  parentId?: string;
+}
+
+/** A refresh token just issued. `secret` is shown to the client once and never stored. */
+export interface IssuedRefreshToken {
+  secret: string;
+  /** The session id: put it in the access token's `sid`. */
+  familyId: string;
+  expiresAt: Date;
+}
+
+/** The result of a successful rotation: the new token and whose session it is. */
+export interface RotatedRefreshToken extends IssuedRefreshToken {
+  userId: string;
+}
+
+/** Refresh tokens (sessions) with rotation and reuse detection. */
+export interface SessionStore {
+  /** Issues a refresh token; only its hash is stored. */
+  create(input: NewRefreshToken): Promise<IssuedRefreshToken>;
+  /**
+   * Spends `secret` and issues its successor in the same family, in one transaction with the
+   * row locked. A spent or revoked token revokes its whole family; it, an unknown and an expired
+   * token all throw "unauthenticated". Of two concurrent rotations of one token exactly one
+   * succeeds; the other counts as reuse.
+   */
+  rotate(secret: string, now: Date, ttlSeconds: number): Promise<RotatedRefreshToken>;
+  /** Logout: revokes the family `secret` belongs to. An unknown secret is a no-op. */
+  revokeFamilyOf(secret: string, now: Date): Promise<void>;
+  /** Revokes every live session of a user, except `exceptFamilyId`; returns the tokens revoked. */
+  revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
+}
+
+const noLongerValid = () => new DomainError("unauthenticated", "refresh token is no longer valid");
+
+type TokenRow = typeof refreshTokens.$inferSelect;
+
+function toStored(row: TokenRow): StoredRefreshToken {
+  return {
+    id: row.id,
+    userId: row.userId,
+    familyId: row.familyId,
+    parentId: row.parentId ?? undefined,
+    expiresAt: row.expiresAt,
+    usedAt: row.usedAt ?? undefined,
+    revokedAt: row.revokedAt ?? undefined,
+    createdAt: row.createdAt,
+  };
+}
+
+async function insertToken(db: AuthDb | AuthTx, input: NewRefreshToken): Promise<IssuedRefreshToken> {
+  const secret = newRefreshSecret();
+  const familyId = input.familyId ?? randomUUID();
+  const expiresAt = new Date(input.now.getTime() + input.ttlSeconds * 1000);
+  await db.insert(refreshTokens).values({
+    tokenHash: hashRefreshSecret(secret),
+    familyId,
+    userId: input.userId,
+    parentId: input.parentId ?? null,
+    expiresAt,
+    createdAt: input.now,
+  });
+  return { secret, familyId, expiresAt };
+}
+
+async function revokeWhere(db: AuthDb | AuthTx, where: SQL | undefined, now: Date): Promise<number> {
+  const rows = await db
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(where, isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  return rows.length;
+}
+
+/** The session store over `db`. */
+export function createSessionStore(db: AuthDb): SessionStore {
+  return {
+    create(input) {
+      return insertToken(db, input);
+    },
+
+    async rotate(secret, now, ttlSeconds) {
+      const tokenHash = hashRefreshSecret(secret);
+      // The transaction returns instead of throwing on reuse: throwing would roll back the
+      // family revocation that must stick.
+      const rotated = await db.transaction(async (tx): Promise<RotatedRefreshToken | undefined> => {
+        // FOR UPDATE serialises rotations of one token; a waiter re-reads the row after the
+        // winner commits, sees used_at and takes the reuse path.
+        const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).for("update");
+        const stored = row ? toStored(row) : undefined;
+        const decision = judgeRefresh(stored, now);
+        switch (decision.kind) {
+          case "rotate": {
+            if (stored === undefined) throw new Error("judgeRefresh rotated an unknown token");
+            await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.id, stored.id));
+            const next = await insertToken(tx, {
+              userId: stored.userId,
+              familyId: stored.familyId,
+              parentId: stored.id,
+              ttlSeconds,
+              now,
+            });
+            return { ...next, userId: stored.userId };
+          }
+          case "reuse":
+            await revokeWhere(tx, eq(refreshTokens.familyId, decision.familyId), now);
+            return undefined;
+          case "invalid":
+            return undefined;
+          default: {
+            const _x: never = decision;
+            throw new Error(`unknown refresh decision ${JSON.stringify(_x)}`);
+          }
+        }
+      });
+      if (rotated === undefined) throw noLongerValid();
+      return rotated;
+    },
+
+    async revokeFamilyOf(secret, now) {
+      const family = db
+        .select({ familyId: refreshTokens.familyId })
+        .from(refreshTokens)
+        .where(eq(refreshTokens.tokenHash, hashRefreshSecret(secret)));
+      await revokeWhere(db, inArray(refreshTokens.familyId, family), now);
+    },
+
+    async revokeAllForUser(userId, now, exceptFamilyId) {
+      if (!isUuid(userId)) return 0;
+      const except =
+        exceptFamilyId !== undefined && isUuid(exceptFamilyId) ? ne(refreshTokens.familyId, exceptFamilyId) : undefined;
+      return revokeWhere(db, and(eq(refreshTokens.userId, userId), except), now);
+    },
+  };
+}

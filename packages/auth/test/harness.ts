@@ -1,0 +1,46 @@
+import { createLogger, openDatabase } from "@triphub/platform";
+import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { TEST_SCRYPT_PARAMS } from "../src/domain/password.js";
+import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
+
+export const ADMIN_EMAIL = "admin@triphub.test";
+export const ISSUER = "triphub-auth-test";
+export const AUDIENCE = "triphub";
+
+/** A clock tests can move; the service reads it for every token it issues. */
+export function testClock() {
+  let offsetMs = 0;
+  return { now: () => new Date(Date.now() + offsetMs), shift: (ms: number) => (offsetMs += ms), reset: () => (offsetMs = 0) };
+}
+
+/** The auth service on a fresh database, served over real gRPC on loopback. */
+export async function startAuth(clock = testClock()): Promise<RunningService & { clock: ReturnType<typeof testClock> }> {
+  const log = createLogger({ service: "auth-test", level: "silent" });
+  const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth" });
+  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 5 });
+  const host = await buildServer({
+    config: {
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      REFRESH_TOKEN_TTL_DAYS: 30,
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      TRUST_PROXY: false,
+    },
+    database,
+    log,
+    now: clock.now,
+    passwordParams: TEST_SCRYPT_PARAMS,
+  });
+  return Object.assign(await serve(host), { clock });
+}
+
+let counter = 0;
+/** Signs up a new account with a unique email; returns the account and its tokens. */
+export async function signUp(svc: RunningService, overrides: { email?: string; password?: string } = {}) {
+  const email = overrides.email ?? `user${++counter}-${Date.now()}@example.com`;
+  const password = overrides.password ?? "correct horse battery";
+  const res = await svc.client(AuthService).signUp({ email, password, displayName: "Test User" });
+  return { email, password, user: res.user!, tokens: res.tokens! };
+}

@@ -1,0 +1,149 @@
+import { DomainError } from "@triphub/platform/domain-error";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashRefreshSecret } from "../src/domain/refresh-token.js";
+import { newUser } from "../src/domain/user.js";
+import { refreshTokens } from "../src/store/schema.js";
+import { createSessionStore } from "../src/store/session-store.js";
+import type { SessionStore } from "../src/store/session-store.js";
+import { createUserStore } from "../src/store/user-store.js";
+import { openTestDb } from "./auth-db.js";
+import type { TestDb } from "./auth-db.js";
+
+let testDb: TestDb;
+let sessions: SessionStore;
+
+const t0 = new Date("2026-01-01T00:00:00.000Z");
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+const TTL = 3600;
+
+beforeAll(async () => {
+  testDb = await openTestDb("auth_session_store");
+  sessions = createSessionStore(testDb.db);
+});
+afterAll(() => testDb?.close());
+
+let counter = 0;
+async function newUserId(): Promise<string> {
+  const users = createUserStore(testDb.db);
+  const email = `session${++counter}.${Date.now()}@example.com`;
+  return (await users.insert(newUser({ email, displayName: "S" }, t0), undefined)).id;
+}
+
+async function expectNoLongerValid(p: Promise<unknown>): Promise<void> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DomainError);
+  expect(err).toMatchObject({ kind: "unauthenticated", message: "refresh token is no longer valid" });
+}
+
+describe("create", () => {
+  it("stores only the hash of the secret", async () => {
+    const userId = await newUserId();
+    const issued = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    expect(issued.expiresAt).toEqual(at(TTL));
+    const rows = await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.userId, userId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].tokenHash).toBe(hashRefreshSecret(issued.secret));
+    expect(JSON.stringify(rows)).not.toContain(issued.secret);
+    expect(rows[0].familyId).toBe(issued.familyId);
+  });
+});
+
+describe("rotate", () => {
+  it("spends the token and issues a new one in the same family", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const second = await sessions.rotate(first.secret, at(60), TTL);
+    expect(second).toMatchObject({ userId, familyId: first.familyId, expiresAt: at(60 + TTL) });
+    expect(second.secret).not.toBe(first.secret);
+    const third = await sessions.rotate(second.secret, at(120), TTL);
+    expect(third.familyId).toBe(first.familyId);
+  });
+
+  it("revokes the whole family when a spent token comes back", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const second = await sessions.rotate(first.secret, at(60), TTL);
+    await expectNoLongerValid(sessions.rotate(first.secret, at(120), TTL));
+    // The thief replayed the old token; the legitimate holder of the new one is out too.
+    await expectNoLongerValid(sessions.rotate(second.secret, at(130), TTL));
+  });
+
+  it("leaves other sessions of the user alone when one family is revoked", async () => {
+    const userId = await newUserId();
+    const stolen = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const other = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    await sessions.rotate(stolen.secret, at(1), TTL);
+    await expectNoLongerValid(sessions.rotate(stolen.secret, at(2), TTL));
+    await expect(sessions.rotate(other.secret, at(3), TTL)).resolves.toMatchObject({ familyId: other.familyId });
+  });
+
+  it.each([
+    ["an unknown token", "x".repeat(43), 10],
+    ["an expired token", undefined, TTL],
+  ])("refuses %s without revoking anything", async (_name, forged, seconds) => {
+    const userId = await newUserId();
+    const issued = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    await expectNoLongerValid(sessions.rotate(forged ?? issued.secret, at(seconds), TTL));
+    const rows = await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.userId, userId));
+    expect(rows.map((r) => r.revokedAt)).toEqual([null]);
+  });
+
+  it("lets exactly one of two concurrent rotations win and treats the other as reuse", async () => {
+    for (let round = 0; round < 5; round++) {
+      const userId = await newUserId();
+      const issued = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+      const results = await Promise.allSettled([
+        sessions.rotate(issued.secret, at(1), TTL),
+        sessions.rotate(issued.secret, at(1), TTL),
+      ]);
+      const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const lost = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toMatchObject({ kind: "unauthenticated" });
+      // The loser's replay revoked the family, including the winner's new token.
+      await expectNoLongerValid(sessions.rotate(won[0].secret, at(2), TTL));
+    }
+  });
+});
+
+describe("revokeFamilyOf", () => {
+  it("logs out the session of any of its tokens", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const second = await sessions.rotate(first.secret, at(1), TTL);
+    await sessions.revokeFamilyOf(first.secret, at(2));
+    await expectNoLongerValid(sessions.rotate(second.secret, at(3), TTL));
+  });
+
+  it("does nothing for an unknown token", async () => {
+    await expect(sessions.revokeFamilyOf("unknown-token-unknown-token", t0)).resolves.toBeUndefined();
+  });
+});
+
+describe("revokeAllForUser", () => {
+  it("revokes every session but the one kept", async () => {
+    const userId = await newUserId();
+    const a = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const b = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const kept = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const bystander = await sessions.create({ userId: await newUserId(), ttlSeconds: TTL, now: t0 });
+
+    expect(await sessions.revokeAllForUser(userId, at(1), kept.familyId)).toBe(2);
+    await expectNoLongerValid(sessions.rotate(a.secret, at(2), TTL));
+    await expectNoLongerValid(sessions.rotate(b.secret, at(2), TTL));
+    await expect(sessions.rotate(kept.secret, at(2), TTL)).resolves.toMatchObject({ userId });
+    await expect(sessions.rotate(bystander.secret, at(2), TTL)).resolves.toBeDefined();
+  });
+
+  it("revokes every session when none is kept", async () => {
+    const userId = await newUserId();
+    const a = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    expect(await sessions.revokeAllForUser(userId, at(1))).toBe(1);
+    await expectNoLongerValid(sessions.rotate(a.secret, at(2), TTL));
+  });
+});

@@ -1,0 +1,77 @@
+// Benchmark: what the chassis costs. The real auth GetMe handler (a primary-key read) served by
+// the chassis (validation, access log, auth context from the JWT, health, error mapping) vs. by
+// a bare connect-fastify server, over gRPC (HTTP/2) and Connect JSON (HTTP/1.1).
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { createLogger, migrateExclusively } from "@triphub/platform";
+import { MIGRATIONS_FOLDER } from "@triphub/auth";
+import { databaseUrl, startPostgres } from "@triphub/testkit";
+import postgres from "postgres";
+import { startServerProcess } from "./child.js";
+import { autocannonPost, closedLoop, type LoadResult } from "./load.js";
+import { machine, table } from "./report.js";
+
+type Urls = { grpc: string; json: string };
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+const pg = await startPostgres();
+const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+await admin.unsafe("drop database if exists bench_auth");
+await admin.unsafe("create database bench_auth");
+await admin.end();
+const dbUrl = databaseUrl(pg.url, "bench_auth");
+await migrateExclusively(dbUrl, MIGRATIONS_FOLDER, createLogger({ service: "bench", level: "warn" }));
+
+const chassis = await startServerProcess<Urls>("serve-auth.ts", ["chassis", dbUrl]);
+const signup = await createClient(AuthService, createGrpcTransport({ baseUrl: chassis.info.grpc })).signUp({
+  email: "bench@example.com",
+  password: "benchmark password",
+  displayName: "Bench",
+});
+const token = signup.tokens!.accessToken;
+const bare = await startServerProcess<Urls>("serve-auth.ts", ["bare", dbUrl, signup.user!.userId]);
+const headers = { authorization: `Bearer ${token}` };
+
+function grpcLoad(url: string, seconds: number) {
+  const client = createClient(AuthService, createGrpcTransport({ baseUrl: url }));
+  return closedLoop(() => client.getMe({}, { headers }), { concurrency: CONCURRENCY, seconds });
+}
+function jsonLoad(url: string, seconds: number) {
+  return autocannonPost(`${url}/triphub.auth.v1.AuthService/GetMe`, "{}", headers, { concurrency: CONCURRENCY, seconds });
+}
+
+function mean(results: LoadResult[]): LoadResult {
+  const avg = (k: keyof LoadResult) => results.reduce((s, r) => s + r[k], 0) / results.length;
+  return { requests: avg("requests"), errors: avg("errors"), rps: avg("rps"), p50: avg("p50"), p99: avg("p99") };
+}
+
+const rows: { protocol: string; server: string; r: LoadResult }[] = [];
+for (const [protocol, load] of [
+  ["gRPC (h2c)", grpcLoad],
+  ["Connect JSON (HTTP/1.1)", jsonLoad],
+] as const) {
+  const targets = [
+    ["bare connect-fastify", bare.info],
+    ["chassis", chassis.info],
+  ] as const;
+  const runs = new Map<string, LoadResult[]>();
+  for (const [name, urls] of targets) await load(protocol.startsWith("gRPC") ? urls.grpc : urls.json, 2); // warm-up
+  // Alternate the targets so drift in the machine's state hits both alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, urls] of targets) {
+      const r = await load(protocol.startsWith("gRPC") ? urls.grpc : urls.json, SECONDS);
+      runs.set(name, [...(runs.get(name) ?? []), r]);
+    }
+  }
+  for (const [name] of targets) rows.push({ protocol, server: name, r: mean(runs.get(name)!) });
+}
+
+await Promise.all([chassis.stop(), bare.stop()]);
+await pg.stop();
+
+process.stdout.write(`\n## Chassis overhead: auth GetMe, ${CONCURRENCY} concurrent callers, ${ROUNDS}×${SECONDS}s per cell\n\n`);
+process.stdout.write(`${machine()}\n\n`);
+process.stdout.write(`${table(rows)}\n`);

@@ -1,0 +1,30 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** A benchmark server in its own process, so it does not share an event loop with the load. */
+export interface ServerProcess<T> {
+  info: T;
+  stop(): Promise<void>;
+}
+
+/** Runs `script` (next to this file) with `args`; resolves with the JSON line it prints first. */
+export async function startServerProcess<T>(script: string, args: string[]): Promise<ServerProcess<T>> {
+  const entry = fileURLToPath(new URL(script, import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, ["--conditions=@triphub/source", "--import", "tsx", entry, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const [first] = (await Promise.race([
+    once(lines, "line"),
+    once(child, "exit").then(([code]) => Promise.reject(new Error(`${script} exited with ${String(code)}`))),
+  ])) as [string];
+  return {
+    info: JSON.parse(first) as T,
+    async stop() {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
+    },
+  };
+}

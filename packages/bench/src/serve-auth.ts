@@ -1,0 +1,46 @@
+// Child process of the chassis benchmark: serves the real auth handlers either through the
+// chassis or on a bare @connectrpc/connect-fastify server, and prints its URLs as JSON.
+import { createContextValues } from "@connectrpc/connect";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { buildAuthImpl, buildServer, MIGRATIONS_FOLDER } from "@triphub/auth";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { createLogger, identityKey, openDatabase } from "@triphub/platform";
+import fastify from "fastify";
+
+const [mode, databaseUrl, userId] = process.argv.slice(2);
+const log = createLogger({ service: "bench-auth", level: "warn" });
+const database = await openDatabase({ url: databaseUrl!, migrationsFolder: MIGRATIONS_FOLDER, log });
+const deps = {
+  config: {
+    AUTH_ISSUER: "triphub-auth",
+    AUTH_AUDIENCE: "triphub",
+    ACCESS_TOKEN_TTL_SECONDS: 900,
+    REFRESH_TOKEN_TTL_DAYS: 30,
+    BOOTSTRAP_ADMIN_EMAIL: undefined,
+    TRUST_PROXY: false,
+  },
+  database,
+  log,
+};
+
+if (mode === "chassis") {
+  const host = await buildServer(deps);
+  const url = await host.listen({ port: 0 });
+  process.stdout.write(`${JSON.stringify({ grpc: url, json: url })}\n`);
+} else {
+  // The bare server has no auth interceptor, so it is handed the caller's identity directly:
+  // the comparison then charges the chassis for verifying the JWT on every call.
+  const { impl } = await buildAuthImpl(deps);
+  const plugin = {
+    routes: (router: import("@connectrpc/connect").ConnectRouter) => router.service(AuthService, impl),
+    contextValues: () => createContextValues().set(identityKey, { userId: userId!, roles: ["GUEST"] }),
+  };
+  // Without TLS, Fastify serves either HTTP/2 or HTTP/1.1 on a port, so the bare setup needs two.
+  const h2 = fastify({ http2: true });
+  await h2.register(fastifyConnectPlugin, plugin);
+  const h1 = fastify();
+  await h1.register(fastifyConnectPlugin, plugin);
+  const grpc = await h2.listen({ port: 0, host: "127.0.0.1" });
+  const json = await h1.listen({ port: 0, host: "127.0.0.1" });
+  process.stdout.write(`${JSON.stringify({ grpc, json })}\n`);
+}
