@@ -35,7 +35,7 @@ function must(cmd, args) {
 }
 
 function step(text) {
-  console.log(`▸ ${text}`);
+  process.stdout.write(`▸ ${text}\n`);
 }
 
 /** pnpm of the same major as packageManager; installed under .tools when missing. */

@@ -4,7 +4,7 @@ import { createTokenVerifier } from "@triphub/platform";
 import type { RunningService } from "@triphub/testkit";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, AUDIENCE, ISSUER, signUp, startAuth, testClock } from "./harness.js";
+import { ADMIN_EMAIL, AUDIENCE, ISSUER, signUp, startAuth, type testClock } from "./harness.js";
 
 let svc: RunningService & { clock: ReturnType<typeof testClock> };
 beforeAll(async () => {

@@ -58,7 +58,7 @@ for (const [protocol, load] of [
     ["chassis", chassis.info],
   ] as const;
   const runs = new Map<string, LoadResult[]>();
-  for (const [name, urls] of targets) await load(protocol.startsWith("gRPC") ? urls.grpc : urls.json, 2); // warm-up
+  for (const [, urls] of targets) await load(protocol.startsWith("gRPC") ? urls.grpc : urls.json, 2); // warm-up
   // Alternate the targets so drift in the machine's state hits both alike.
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, urls] of targets) {
