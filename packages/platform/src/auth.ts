@@ -23,6 +23,8 @@ export interface TokenVerifierOptions {
   jwks: string | JWTVerifyGetKey;
   issuer: string;
   audience: string;
+  /** How many verified tokens to remember (0 turns the cache off). */
+  cacheSize?: number;
 }
 
 /**
@@ -36,7 +38,10 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
     typeof opts.jwks === "string"
       ? createRemoteJWKSet(new URL(opts.jwks), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
       : opts.jwks;
+  const verified = createVerifiedTokenCache(opts.cacheSize ?? 10_000);
   return async (token) => {
+    const hit = verified.get(token);
+    if (hit) return hit;
     const { payload } = await jwtVerify(token, keys, {
       issuer: opts.issuer,
       audience: opts.audience,
@@ -45,7 +50,39 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
       requiredClaims: ["sub", "exp", "iat"],
     });
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
-    return { userId: String(payload.sub), roles, sessionId: typeof payload.sid === "string" ? payload.sid : undefined };
+    const identity = { userId: String(payload.sub), roles, sessionId: typeof payload.sid === "string" ? payload.sid : undefined };
+    verified.set(token, identity, (payload.exp ?? 0) * 1000);
+    return identity;
+  };
+}
+
+// Keeping a verified token for at most this long bounds how long a key pulled from the JWKS in
+// an emergency goes on being honoured by this process.
+const MAX_CACHED_MS = 60_000;
+
+/**
+ * Verified tokens by their full text (signature included, so a changed token is a miss), kept
+ * until they expire or for a minute, whichever comes first. Verifying an ES256 signature costs
+ * far more than the rest of a typical read RPC; a client sends the same token many times.
+ */
+function createVerifiedTokenCache(max: number) {
+  const entries = new Map<string, { identity: Identity; until: number }>();
+  return {
+    get(token: string): Identity | undefined {
+      const e = entries.get(token);
+      if (!e) return undefined;
+      if (e.until <= Date.now()) {
+        entries.delete(token);
+        return undefined;
+      }
+      return e.identity;
+    },
+    set(token: string, identity: Identity, expiresAtMs: number) {
+      if (max <= 0) return;
+      // Map iterates in insertion order: dropping the first entry evicts the oldest.
+      if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+      entries.set(token, { identity, until: Math.min(expiresAtMs, Date.now() + MAX_CACHED_MS) });
+    },
   };
 }
 
