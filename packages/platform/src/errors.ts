@@ -102,16 +102,57 @@ function fieldPathString(elements: { fieldName?: string; subscript: { case?: str
     .join(".");
 }
 
-/** Maps every thrown error through `toConnectError` and logs it once, at the right level. */
+/**
+ * What of a server fault is safe to log. Database errors carry the query's parameters and the
+ * offending values (emails, hashes) in their message and `detail`; keep only their shape.
+ */
+export function loggableError(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const db = e.cause as { code?: unknown; constraint_name?: unknown; table_name?: unknown } | undefined;
+  const fromDb = "query" in e || "params" in e || (typeof db?.code === "string" && /^[0-9A-Z]{5}$/.test(db.code));
+  if (!fromDb) return e;
+  return {
+    type: e.name,
+    message: e.message.split("\nparams:")[0],
+    sqlState: db?.code,
+    constraint: db?.constraint_name,
+    table: db?.table_name,
+    // The stack's first lines repeat the message; keep only the frames.
+    stack: e.stack
+      ?.split("\n")
+      .filter((l) => l.startsWith("    at "))
+      .join("\n"),
+  };
+}
+
+/**
+ * Maps every thrown error through `toConnectError` (also errors raised while a response
+ * stream is being read) and logs server faults once, without personal data.
+ */
 export function errorInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
-    try {
-      return await next(req);
-    } catch (e) {
+    const rpc = `${req.service.typeName}/${req.method.name}`;
+    const mapped = (e: unknown) => {
       const err = withBadRequest(toConnectError(e));
-      const rpc = `${req.service.typeName}/${req.method.name}`;
-      if (isServerFault(err.code)) log.error({ err: err.cause ?? err, rpc, code: Code[err.code] }, "rpc failed");
-      return Promise.reject(err);
+      if (isServerFault(err.code)) log.error({ err: loggableError(err.cause ?? err), rpc, code: Code[err.code] }, "rpc failed");
+      return err;
+    };
+    try {
+      const res = await next(req);
+      if (!res.stream) return res;
+      const messages = res.message;
+      return {
+        ...res,
+        message: (async function* () {
+          try {
+            yield* messages;
+          } catch (e) {
+            throw mapped(e);
+          }
+        })(),
+      };
+    } catch (e) {
+      throw mapped(e);
     }
   };
 }

@@ -26,7 +26,15 @@ export {
   notFound,
 } from "./domain-error.js";
 export { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
-export { badRequestDetail, ERROR_DOMAIN, errorInterceptor, isServerFault, toConnectError, withBadRequest } from "./errors.js";
+export {
+  badRequestDetail,
+  ERROR_DOMAIN,
+  errorInterceptor,
+  isServerFault,
+  loggableError,
+  toConnectError,
+  withBadRequest,
+} from "./errors.js";
 export { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hasContainerRuntime } from "./container-runtime.js";
+import { letPostgresUserReachBinaries } from "./embedded-postgres-access.js";
 import { freePort } from "./free-port.js";
 import { announce, envUrl, type StartedServer } from "./started-server.js";
 
@@ -74,6 +75,7 @@ async function startEmbedded(): Promise<StartedServer> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    await letPostgresUserReachBinaries();
     await pg.initialise();
     await pg.start();
   } catch (err) {
