@@ -1,12 +1,9 @@
-import { env, loadConfig } from "@triphub/platform";
+import { env, loadConfig, serviceConfigSpec } from "@triphub/platform";
 
 /** Everything the auth service reads from its environment, with the defaults `npm start` uses. */
 export const authConfigSpec = {
-  PORT: env.port(7101),
-  HOST: env.string("127.0.0.1"),
-  LOG_LEVEL: env.oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
+  ...serviceConfigSpec(7101),
   DATABASE_URL: env.url(undefined, ["postgres", "postgresql"]),
-  TRUST_PROXY: env.bool(false),
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
   ACCESS_TOKEN_TTL_SECONDS: env.int({ default: 900, min: 60, max: 3600 }),

@@ -1,6 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { createService, createTokenVerifier, type Database, type Logger, type ServiceHost } from "@triphub/platform";
+import {
+  createService,
+  createTokenVerifier,
+  type Database,
+  type Logger,
+  type ServiceHost,
+  type TlsOptions,
+} from "@triphub/platform";
 import { createAccounts } from "./accounts.js";
 import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
@@ -23,6 +30,7 @@ export interface AuthServerDeps {
   database: Database;
   log: Logger;
   now?: () => Date;
+  tls?: TlsOptions;
   /** Lower cost in tests; production uses the default. */
   passwordParams?: ScryptParams;
 }
@@ -61,6 +69,7 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
     serviceNames: [AuthService.typeName],
     log,
     trustProxy: config.TRUST_PROXY,
+    tls: deps.tls,
     routes: (router) => router.service(AuthService, impl),
     // Auth verifies its own tokens with the keys it holds, not over HTTP.
     verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),

