@@ -44,25 +44,38 @@ function jsonLoad(url: string, seconds: number) {
 }
 
 function mean(results: LoadResult[]): LoadResult {
-  const avg = (k: keyof LoadResult) => results.reduce((s, r) => s + r[k], 0) / results.length;
-  return { requests: avg("requests"), errors: avg("errors"), rps: avg("rps"), p50: avg("p50"), p99: avg("p99") };
+  const avg = (k: keyof LoadResult) => results.reduce((s, r) => s + (r[k] ?? 0), 0) / results.length;
+  return {
+    requests: avg("requests"),
+    errors: avg("errors"),
+    rps: avg("rps"),
+    p50: avg("p50"),
+    p99: avg("p99"),
+    cpuUsPerRequest: avg("cpuUsPerRequest"),
+  };
 }
 
+const ONLY = process.env.BENCH_PROTOCOL; // "grpc" or "json" to run one of them
+const protocols = (
+  [
+    ["gRPC (h2c)", grpcLoad],
+    ["Connect JSON (HTTP/1.1)", jsonLoad],
+  ] as const
+).filter(([name]) => !ONLY || name.toLowerCase().includes(ONLY));
 const rows: { protocol: string; server: string; r: LoadResult }[] = [];
-for (const [protocol, load] of [
-  ["gRPC (h2c)", grpcLoad],
-  ["Connect JSON (HTTP/1.1)", jsonLoad],
-] as const) {
+for (const [protocol, load] of protocols) {
   const targets = [
-    ["bare connect-fastify", bare.info],
-    ["chassis", chassis.info],
+    ["bare connect-fastify", bare.info, bare],
+    ["chassis", chassis.info, chassis],
   ] as const;
   const runs = new Map<string, LoadResult[]>();
   for (const [, urls] of targets) await load(protocol.startsWith("gRPC") ? urls.grpc : urls.json, 2); // warm-up
   // Alternate the targets so drift in the machine's state hits both alike.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, urls] of targets) {
+    for (const [name, urls, server] of targets) {
+      const cpuBefore = server.cpuMs();
       const r = await load(protocol.startsWith("gRPC") ? urls.grpc : urls.json, SECONDS);
+      r.cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / r.requests;
       runs.set(name, [...(runs.get(name) ?? []), r]);
     }
   }

@@ -7,6 +7,8 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Server CPU time per request in microseconds, when measured. */
+  cpuUsPerRequest?: number;
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -44,3 +44,6 @@ if (mode === "chassis") {
   const json = await h1.listen({ port: 0, host: "127.0.0.1" });
   process.stdout.write(`${JSON.stringify({ grpc, json })}\n`);
 }
+
+// Exit normally on SIGTERM so that --cpu-prof (BENCH_CPU_PROFILE) can write its profile.
+process.once("SIGTERM", () => process.exit(0));

@@ -20,11 +20,11 @@ export function accessLogInterceptor(): Interceptor {
       ms: Math.round((performance.now() - started) * 100) / 100,
       ip: info?.clientIp,
     });
-    const quiet = QUIET.has(req.service.typeName);
+    const level = QUIET.has(req.service.typeName) ? "debug" : "info";
     try {
       const res = await next(req);
-      if (quiet) log?.debug(line(), "rpc");
-      else log?.info(line(), "rpc");
+      // Building the line costs more than the check; skip it when nobody reads it.
+      if (log?.isLevelEnabled(level)) log[level](line(), "rpc");
       return res;
     } catch (e) {
       const code = ConnectError.from(e).code;

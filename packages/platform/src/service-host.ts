@@ -65,8 +65,9 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     bodyLimit: 4 * 1024 * 1024,
   });
 
-  app.addHook("onRequest", async (req, reply) => {
+  app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
+    done();
   });
 
   // Order matters: the error mapper sees everything; auth runs before validation so anonymous
