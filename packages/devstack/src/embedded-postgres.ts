@@ -22,6 +22,7 @@ export interface LocalPostgres {
 export async function startLocalPostgres(dataDir: string, port: number): Promise<LocalPostgres> {
   const databaseDir = join(dataDir, "postgres");
   const password = await devSecret(dataDir, "postgres-password");
+  const log: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -29,12 +30,18 @@ export async function startLocalPostgres(dataDir: string, port: number): Promise
     password,
     persistent: true,
     createPostgresUser: true,
-    onLog: () => {},
+    onLog: (m: unknown) => void log.push(String(m)),
+    onError: (m: unknown) => void log.push(String(m)),
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
   });
-  await letPostgresUserReachBinaries();
-  if (!existsSync(join(databaseDir, "PG_VERSION"))) await pg.initialise();
-  await pg.start();
+  await letPostgresUserReachBinaries(databaseDir);
+  try {
+    if (!existsSync(join(databaseDir, "PG_VERSION"))) await pg.initialise();
+    await pg.start();
+  } catch (e) {
+    // The library rejects without a reason; its log says what went wrong.
+    throw new Error(`embedded PostgreSQL did not start:\n${log.slice(-15).join("")}`, { cause: e });
+  }
   const urlFor = (name: string) => `postgres://triphub:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`;
   return {
     urlFor,

@@ -1,27 +1,29 @@
 // `npm start`: the whole platform on embedded defaults, one process per service.
 import { mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalPostgres, type LocalPostgres } from "./embedded-postgres.js";
-import { databaseUrlVariable, SERVICES } from "./services.js";
+import { type LocalPostgres, startLocalPostgres } from "./embedded-postgres.js";
+import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { type Child, startChild, stopChild, tailOfLog, waitReady } from "./supervisor.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const dataDir = join(root, ".data");
+// Tests run a second devstack beside a developer's own with these two.
+const dataDir = resolve(root, process.env.DEVSTACK_DATA_DIR ?? ".data");
+const portOffset = Number(process.env.DEVSTACK_PORT_OFFSET ?? 0);
 const logDir = join(dataDir, "logs");
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const portOf = (s: ServiceSpec) => s.port + portOffset;
 
 async function main() {
   const started = performance.now();
   await mkdir(logDir, { recursive: true });
   const external = (name: string) => process.env[databaseUrlVariable(name)];
-  const needsLocal = SERVICES.some((s) => s.database && !external(s.name));
 
   let pg: LocalPostgres | undefined;
-  if (needsLocal) {
-    const port = Number(process.env.DEVSTACK_POSTGRES_PORT ?? 54329);
+  if (SERVICES.some((s) => s.database && !external(s.name))) {
+    const port = process.env.DEVSTACK_POSTGRES_PORT ? Number(process.env.DEVSTACK_POSTGRES_PORT) : 54329 + portOffset;
     pg = await startLocalPostgres(dataDir, port);
-    say(`▸ PostgreSQL (embedded) on 127.0.0.1:${port}, data in .data/postgres`);
+    say(`▸ PostgreSQL (embedded) on 127.0.0.1:${port}, data in ${relative(root, dataDir)}/postgres`);
   }
 
   const children: Child[] = [];
@@ -37,6 +39,29 @@ async function main() {
   process.once("SIGINT", () => void stopAll(0));
   process.once("SIGTERM", () => void stopAll(0));
 
+  const start = (svc: ServiceSpec, env: Record<string, string>) => {
+    const entry = join("packages", svc.dir, "src", "main.ts");
+    const child = startChild({ name: svc.name, root, entry, port: portOf(svc), env, logDir });
+    children.push(child);
+    void child.exited.then(async (code) => {
+      if (stopping) return;
+      say(`✖ ${child.name} exited (${code}). Last lines of ${child.logFile}:\n${await tailOfLog(child)}`);
+      await stopAll(1);
+    });
+    return child;
+  };
+  const ready = async (batch: Child[]) => {
+    try {
+      await Promise.all(batch.map((c) => waitReady(c, 30_000)));
+    } catch (e) {
+      say(`✖ ${(e as Error).message}`);
+      for (const c of batch) say(`--- ${c.name} (${c.logFile}):\n${await tailOfLog(c)}`);
+      await stopAll(1);
+    }
+  };
+
+  const auth = SERVICES.find((s) => s.name === "auth")!;
+  const services = [];
   for (const svc of SERVICES) {
     const env: Record<string, string> = {};
     if (svc.database) {
@@ -44,36 +69,29 @@ async function main() {
       if (!external(svc.name)) await pg!.ensureDatabase(db);
       env.DATABASE_URL = external(svc.name) ?? pg!.urlFor(db);
     }
-    const entry = join("packages", svc.dir, "src", "main.ts");
-    const child = startChild({ name: svc.name, root, entry, port: svc.port, env, logDir });
-    children.push(child);
-    void child.exited.then(async (code) => {
-      if (stopping) return;
-      say(`✖ ${child.name} exited (${code}). Last lines of ${child.logFile}:\n${await tailOfLog(child)}`);
-      await stopAll(1);
-    });
+    services.push(start(svc, env));
   }
+  await ready(services);
 
-  try {
-    await Promise.all(children.map((c) => waitReady(c, 30_000)));
-  } catch (e) {
-    say(`✖ ${(e as Error).message}`);
-    for (const c of children) say(`--- ${c.name} (${c.logFile}):\n${await tailOfLog(c)}`);
-    await stopAll(1);
-    return;
-  }
+  const gateway = start(GATEWAY, {
+    UPSTREAMS: SERVICES.filter((s) => s.public)
+      .map((s) => `${s.name}=http://127.0.0.1:${portOf(s)}`)
+      .join(","),
+    AUTH_JWKS_URL: `http://127.0.0.1:${portOf(auth)}/.well-known/jwks.json`,
+    PUBLIC_URL: `http://127.0.0.1:${portOf(GATEWAY)}`,
+  });
+  await ready([gateway]);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  say(`\nTripHub is up in ${seconds}s.`);
-  for (const c of children) say(`  ${c.name.padEnd(14)} ${c.url}   (log: ${c.logFile.replace(`${root}/`, "")})`);
-  const auth = children.find((c) => c.name === "auth");
-  if (auth) {
-    say("\nTry it:");
-    say(
-      `  curl -s ${auth.url}/triphub.auth.v1.AuthService/SignUp -H 'content-type: application/json' \\\n` +
-        `    -d '{"email":"ana@example.com","password":"correct horse battery","displayName":"Ana"}'`,
-    );
-  }
+  say(`\nTripHub is up in ${seconds}s.\n`);
+  say(`  REST API   ${gateway.url}/api/v1/...`);
+  say(`  API docs   ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)`);
+  for (const c of children) say(`  ${c.name.padEnd(10)} ${c.url}   (log: ${relative(root, c.logFile)})`);
+  say("\nTry it:");
+  say(
+    `  curl -s ${gateway.url}/api/v1/users -H 'content-type: application/json' \\\n` +
+      `    -d '{"email":"ana@example.com","password":"correct horse battery","displayName":"Ana"}'`,
+  );
   say("\nCtrl-C stops everything.");
 }
 

@@ -1,16 +1,22 @@
-/** A service the devstack runs as its own process. */
+/** A process the devstack runs. */
 export interface ServiceSpec {
-  /** Short name: database `triphub_<name>`, log file `.data/logs/<name>.log`. */
+  /** Short name: database `triphub_<name>`, log file `<data>/logs/<name>.log`. */
   name: string;
   /** Package folder under packages/. */
   dir: string;
+  /** Port before DEVSTACK_PORT_OFFSET is added. */
   port: number;
   /** Whether it owns a database. */
   database: boolean;
+  /** Routed by the gateway (client-facing RPCs). */
+  public: boolean;
 }
 
-/** Every service that exists today, in start order. Later issues add theirs here. */
-export const SERVICES: ServiceSpec[] = [{ name: "auth", dir: "auth", port: 7101, database: true }];
+/** Every service that exists today, in start order; the gateway comes last. */
+export const SERVICES: ServiceSpec[] = [{ name: "auth", dir: "auth", port: 7101, database: true, public: true }];
+
+/** The gateway: started once every service is ready, routing to the public ones. */
+export const GATEWAY: ServiceSpec = { name: "gateway", dir: "gateway", port: 8080, database: false, public: false };
 
 /** The per-service database URL variable an operator sets to use an external server. */
 export const databaseUrlVariable = (name: string) => `DATABASE_URL_${name.toUpperCase()}`;

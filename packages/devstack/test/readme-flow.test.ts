@@ -1,0 +1,89 @@
+// Starts a whole devstack (in its own data dir and ports, beside any a developer runs) and runs
+// the README's "Try it" curl commands against it, so the README cannot drift from the product.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const run = promisify(execFile);
+const offset = 20_000 + Math.floor(Math.random() * 5_000);
+const gatewayUrl = `http://127.0.0.1:${8080 + offset}`;
+let devstack: ChildProcess;
+let dataDir: string;
+let output = "";
+
+/** The shell commands in the README's "Try it" section, with the ports of this devstack. */
+async function readmeCommands(): Promise<string[]> {
+  const readme = await readFile(join(root, "README.md"), "utf8");
+  const section = readme.split("## Try it")[1]?.split("\n## ")[0] ?? "";
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks.map((b) => b.replace(/127\.0\.0\.1:(\d+)/g, (_m, port: string) => `127.0.0.1:${Number(port) + offset}`));
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "triphub-devstack-"));
+  devstack = spawn(process.execPath, ["--conditions=@triphub/source", "--import", "tsx", "packages/devstack/src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DEVSTACK_DATA_DIR: dataDir,
+      DEVSTACK_PORT_OFFSET: String(offset),
+      DEVSTACK_POSTGRES_PORT: String(offset + 20_000),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  devstack.stdout?.on("data", (c: Buffer) => (output += c));
+  devstack.stderr?.on("data", (c: Buffer) => (output += c));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`devstack not up in 60 s:\n${output}`)), 60_000);
+    devstack.stdout?.on("data", () => {
+      if (output.includes("TripHub is up")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    devstack.once("exit", (code) => reject(new Error(`devstack exited (${code}):\n${output}`)));
+  });
+}, 90_000);
+
+afterAll(async () => {
+  if (devstack && devstack.exitCode === null) {
+    devstack.kill("SIGINT");
+    await new Promise((r) => devstack.once("exit", r));
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+describe("the README against a running devstack", () => {
+  it("runs every command of 'Try it' successfully", async () => {
+    const commands = await readmeCommands();
+    expect(commands.length).toBeGreaterThan(0);
+    let output = "";
+    for (const script of commands) output += (await run("bash", ["-euo", "pipefail", "-c", script], { cwd: root })).stdout;
+    // What the README promises: the profile with the token, 401 without it, field violations
+    // for bad input, a token over gRPC, and a healthy service.
+    expect(output).toMatch(/"email":\s*"ana@example.com"/);
+    expect(output).toMatch(/\b401\n/);
+    expect(output).toContain('"@type":"type.googleapis.com/google.rpc.BadRequest"');
+    expect(output).toMatch(/"accessToken":/);
+    expect(output).toMatch(/"status":\s*"SERVING"/);
+    expect(output).not.toMatch(/"code":\s*(13|14|"internal"|"unavailable")/);
+  });
+
+  it("serves the API docs and the OpenAPI document", async () => {
+    expect((await fetch(`${gatewayUrl}/docs`)).status).toBe(200);
+    const spec = (await (await fetch(`${gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toContain("/api/v1/users/me");
+  });
+
+  it("stops every process on Ctrl-C", async () => {
+    devstack.kill("SIGINT");
+    const code = await new Promise((r) => devstack.once("exit", r));
+    expect(code).toBe(0);
+    await expect(fetch(`${gatewayUrl}/healthz`)).rejects.toThrow();
+  });
+});

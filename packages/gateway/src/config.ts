@@ -1,0 +1,23 @@
+import { env, loadConfig, serviceConfigSpec } from "@triphub/platform";
+
+/** The gateway's environment, with the defaults `npm start` uses. */
+export const gatewayConfigSpec = {
+  ...serviceConfigSpec(8080),
+  /** Backends to route to: `auth=http://127.0.0.1:7101,accommodation=http://127.0.0.1:7102`. */
+  UPSTREAMS: env.string("auth=http://127.0.0.1:7101"),
+  /** Where access tokens are verified: the auth service's JWKS. */
+  AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
+  AUTH_ISSUER: env.string("triphub-auth"),
+  AUTH_AUDIENCE: env.string("triphub"),
+  /** Browser origins allowed to call the API (comma-separated, or `*`); empty: no CORS. */
+  CORS_ORIGINS: env.string(""),
+  UPSTREAM_TIMEOUT_MS: env.int({ default: 10_000, min: 100, max: 120_000 }),
+  /** The URL clients use to reach the gateway, for the OpenAPI `servers` entry. */
+  PUBLIC_URL: env.optionalUrl(["http", "https"]),
+};
+
+/** The gateway's configuration. */
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+/** Reads the gateway configuration; throws a ConfigError naming every bad variable. */
+export const loadGatewayConfig = (source: Record<string, string | undefined>) => loadConfig(gatewayConfigSpec, source);

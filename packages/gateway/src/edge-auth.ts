@@ -1,0 +1,38 @@
+import { getOption, hasOption } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { edge } from "@triphub/contracts";
+import type { Identity, TokenVerifier } from "@triphub/platform";
+import type { RouteInfo } from "./transcoder/route-info.js";
+
+/** Whether an RPC is marked callable without a token (`option (triphub.options.v1.edge).public`). */
+export function isPublic(route: RouteInfo): boolean {
+  return hasOption(route.method, edge) && getOption(route.method, edge).public;
+}
+
+/** `Cache-Control` for a successful GET of `route`, from its edge policy. */
+export function cacheControlOf(route: RouteInfo): string {
+  const policy = hasOption(route.method, edge) ? getOption(route.method, edge) : undefined;
+  if (!policy || policy.cacheMaxAgeSeconds === 0) return "no-store";
+  return `${policy.cacheShared ? "public" : "private"}, max-age=${policy.cacheMaxAgeSeconds}`;
+}
+
+/**
+ * Authentication at the edge: every non-public RPC needs a valid bearer token, checked against
+ * the auth service's JWKS before the call leaves the gateway. Services still check roles.
+ * Returns who called (undefined for an anonymous call of a public RPC).
+ */
+export async function authenticate(route: RouteInfo, headers: Headers, verify: TokenVerifier): Promise<Identity | undefined> {
+  const header = headers.get("authorization");
+  if (!header) {
+    if (isPublic(route)) return undefined;
+    throw new ConnectError("this call needs an access token (Authorization: Bearer …)", Code.Unauthenticated);
+  }
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  if (!match) throw new ConnectError("malformed authorization header", Code.Unauthenticated);
+  try {
+    return await verify(match[1]!);
+  } catch (e) {
+    // A public call with a bad token is still refused: the client should learn its token is bad.
+    throw new ConnectError("invalid or expired access token", Code.Unauthenticated, undefined, undefined, e);
+  }
+}

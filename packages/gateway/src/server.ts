@@ -1,0 +1,85 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { Transport } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
+import { registerAccessLog, notesOf } from "./access-log.js";
+import type { GatewayConfig } from "./config.js";
+import { registerCors } from "./cors.js";
+import { authenticate, cacheControlOf, isPublic } from "./edge-auth.js";
+import { buildOpenApi, registerDocs } from "./openapi/index.js";
+import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
+import { parseUpstreams } from "./upstreams.js";
+
+/** What {@link buildGateway} needs; tests build it the same way main.ts does. */
+export interface GatewayDeps {
+  config: Pick<
+    GatewayConfig,
+    "UPSTREAMS" | "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "CORS_ORIGINS" | "UPSTREAM_TIMEOUT_MS" | "PUBLIC_URL" | "TRUST_PROXY"
+  >;
+  log: Logger;
+  tls?: TlsOptions;
+  /** Overrides the JWKS-backed verifier (tests). */
+  verifyToken?: TokenVerifier;
+}
+
+/**
+ * The TripHub gateway: every REST route comes from the google.api.http rules of the routed
+ * services (no route is written by hand), with edge authentication, CORS, an access log,
+ * OpenAPI at /openapi.json and docs at /docs, on the same chassis as the services.
+ */
+export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
+  const { config, log } = deps;
+  const upstreams = parseUpstreams(config.UPSTREAMS);
+  const verify =
+    deps.verifyToken ??
+    createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const transports = new Map<DescService, Transport>(
+    upstreams.map((u) => [u.service, createGrpcTransport({ baseUrl: u.url })]),
+  );
+  const transcoder = createTranscoder({
+    services: upstreams.map((u) => u.service),
+    transportFor: (service) => transports.get(service)!,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    cacheControl: cacheControlOf,
+    async beforeCall({ route, headers, raw }) {
+      const n = notesOf(raw);
+      n.route = `${route.httpMethod} ${route.template}`;
+      n.userId = (await authenticate(route, headers, verify))?.userId;
+    },
+  });
+  const openApi = buildOpenApi({
+    routes: transcoder.routes,
+    title: "TripHub API",
+    version: "v1",
+    description: "Travel booking: accounts, accommodations, reservations, payments and reviews.",
+    servers: config.PUBLIC_URL ? [{ url: config.PUBLIC_URL }] : undefined,
+    isPublic,
+  });
+
+  return createService({
+    name: "gateway",
+    serviceNames: [],
+    routes: () => {},
+    log,
+    tls: deps.tls,
+    trustProxy: config.TRUST_PROXY,
+    httpRoutes: (app) => {
+      registerCors(
+        app,
+        config.CORS_ORIGINS.split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+      registerAccessLog(app);
+      // Backends log under the gateway's request id (the client's, when well-formed), so one id
+      // follows a request through every service.
+      app.addHook("onRequest", (req, _reply, done) => {
+        req.headers["x-request-id"] = String(req.id);
+        done();
+      });
+      app.get("/openapi.json", async () => openApi);
+      registerDocs(app, { specUrl: "/openapi.json", path: "/docs" });
+      fastifyTranscoder(app, transcoder);
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import { Readable } from "node:stream";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Transcoder } from "./transcoder.js";
+
+/** Options of {@link fastifyTranscoder}. */
+export interface FastifyTranscoderOptions {
+  /** Where the catch-all is mounted, e.g. `/api`; the transcoder still sees the full path. Default: everything. */
+  prefix?: string;
+}
+
+/**
+ * Serves a transcoder from a Fastify app. It registers a catch-all route (under `prefix`), so
+ * every request that no other route claims is the transcoder's, including the 404 and 405
+ * answers, which then carry google.rpc.Status bodies and `Allow`. The body reaches the
+ * transcoder as raw bytes: the content-type parser that keeps them is scoped to this plugin,
+ * so the app's other routes keep Fastify's parsers. Methods of `custom` rules outside Fastify's
+ * defaults are added to the app (Node's HTTP parser must know them, e.g. SEARCH, PROPFIND).
+ */
+export function fastifyTranscoder(app: FastifyInstance, transcoder: Transcoder, opts: FastifyTranscoderOptions = {}): void {
+  for (const m of new Set(transcoder.routes.map((r) => r.httpMethod))) {
+    if (!app.supportedMethods.includes(m)) app.addHttpMethod(m, { hasBody: true });
+  }
+  const methods = [...new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", ...transcoder.routes.map((r) => r.httpMethod)])];
+
+  app.register(
+    async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+      const handler = (req: FastifyRequest, reply: FastifyReply) => handle(transcoder, req, reply);
+      scope.route({ method: methods, url: "/*", handler });
+      // "/*" does not match the prefix itself ("/api"); "/" under a prefix does.
+      if (opts.prefix) scope.route({ method: methods, url: "/", handler });
+    },
+    { prefix: opts.prefix },
+  );
+}
+
+async function handle(transcoder: Transcoder, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const url = req.raw.url ?? "/";
+  const q = url.indexOf("?");
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
+  }
+  // Cancels the upstream call when the client goes away before the response is complete.
+  const gone = new AbortController();
+  reply.raw.on("close", () => {
+    if (!reply.raw.writableFinished) gone.abort();
+  });
+  const res = await transcoder.handle({
+    method: req.method,
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? "" : url.slice(q + 1),
+    headers,
+    body: Buffer.isBuffer(req.body) ? new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined,
+    signal: gone.signal,
+    raw: req.raw,
+  });
+  reply.code(res.status);
+  for (const [k, v] of res.headers) reply.header(k, v);
+  if (res.body instanceof Uint8Array) return reply.send(Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength));
+  return reply.send(Readable.from(res.body, { objectMode: false }));
+}

@@ -1,0 +1,17 @@
+/**
+ * A REST→RPC transcoder for Connect-ES with the semantics of grpc-gateway and Envoy's
+ * gRPC-JSON transcoder: it reads the google.api.http rules of any annotated proto and serves
+ * them as REST/JSON in front of Connect transports. The TripHub gateway is one user of it.
+ */
+export { httpStatusOf } from "./errors.js";
+export { type FastifyTranscoderOptions, fastifyTranscoder } from "./fastify-plugin.js";
+export { DEFAULT_CACHE_CONTROL } from "./http-cache.js";
+export type { RouteInfo } from "./route-info.js";
+export {
+  createTranscoder,
+  DEFAULT_FORWARD_HEADERS,
+  type TranscodeRequest,
+  type TranscodeResponse,
+  type Transcoder,
+  type TranscoderOptions,
+} from "./transcoder.js";

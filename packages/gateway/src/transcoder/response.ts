@@ -1,0 +1,32 @@
+import { create, type JsonObject, type JsonValue, type Message, type Registry, toJson } from "@bufbuild/protobuf";
+import type { CompiledRoute } from "./routes.js";
+
+// Proto3 JSON out, as grpc-gateway's default marshaler writes it: lowerCamelCase names, int64
+// as strings, enums by name, well-known types in their JSON forms, and unpopulated fields
+// emitted with their zero values (grpc-gateway sets protojson's EmitUnpopulated), so a REST
+// client sees `"flag": false` rather than a missing key. Unset message fields stay absent
+// (protojson would print null for them).
+const WRITE = { alwaysEmitImplicit: true } as const;
+
+/** The JSON of a response message, or of its `response_body` field when the rule names one. */
+export function responseJson(route: CompiledRoute, message: Message, registry: Registry): JsonValue {
+  const output = route.info.method.output;
+  const json = toJson(output, message, { ...WRITE, registry });
+  const field = route.responseField;
+  if (!field) return json;
+  const value = (json as JsonObject)[field.jsonName];
+  if (value !== undefined) return value;
+  // An unset message field is sent as that message's zero value, as grpc-gateway marshals the
+  // field's (empty) message rather than nothing.
+  return field.fieldKind === "message" ? toJson(field.message, create(field.message), { ...WRITE, registry }) : null;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a JSON value. */
+export function encodeJson(value: JsonValue): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/** The content type of every JSON body the transcoder writes. */
+export const JSON_CONTENT_TYPE = "application/json";

@@ -1,0 +1,133 @@
+import { type DescField, type DescMethod, type DescService, getOption, hasOption } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import { http } from "@triphub/contracts/google/api/annotations_pb";
+import type { HttpRule } from "@triphub/contracts/google/api/http_pb";
+import { isUpdateMaskTarget } from "./field-mask.js";
+import { protoPath, resolveFieldPath } from "./field-path.js";
+import { type PathTemplate, parsePathTemplate, specificity } from "./path-template.js";
+import type { RouteInfo } from "./route-info.js";
+
+/** A route with everything the transcoder needs per request worked out once, at start. */
+export interface CompiledRoute {
+  info: RouteInfo;
+  template: PathTemplate;
+  specificity: number[];
+  /** Path variable field path (as written) -> the fields along it. */
+  pathFields: Map<string, DescField[]>;
+  bodyField?: DescField;
+  responseField?: DescField;
+  /** "unsupported": client or bidi streaming, which one HTTP request cannot carry. */
+  kind: "unary" | "server-streaming" | "unsupported";
+  /** Safe to retry on UNAVAILABLE: GET, or declared NO_SIDE_EFFECTS / IDEMPOTENT. */
+  idempotent: boolean;
+  /** The top-level `update_mask` to fill from the body's keys (grpc-gateway's PATCH feature). */
+  updateMask?: DescField;
+}
+
+/**
+ * Reads the google.api.http rules (and their additional_bindings) of every method of the given
+ * services. Throws at start on a rule that cannot work (bad template, unknown field, duplicate
+ * route), so a broken annotation never becomes a surprise 500 at request time.
+ */
+export function compileRoutes(services: readonly DescService[]): CompiledRoute[] {
+  const routes: CompiledRoute[] = [];
+  const seen = new Map<string, string>();
+  for (const service of services) {
+    for (const method of service.methods) {
+      if (!hasOption(method, http)) continue;
+      const rule = getOption(method, http);
+      // additional_bindings nest only one level deep (http.proto: "must not contain an
+      // additional_bindings field themselves").
+      const bindings = [rule, ...rule.additionalBindings];
+      bindings.forEach((binding, bindingIndex) => {
+        const route = compileBinding(service, method, binding, bindingIndex);
+        const key = `${route.info.httpMethod} ${route.template.segments.map((s) => (s.kind === "literal" ? s.value : s.kind)).join("/")}:${route.template.verb ?? ""}`;
+        const other = seen.get(key);
+        if (other) throw new Error(`${method.parent.typeName}.${method.name}: ${route.info.httpMethod} ${route.info.template} is already bound by ${other}`);
+        seen.set(key, `${method.parent.typeName}.${method.name}`);
+        routes.push(route);
+      });
+    }
+  }
+  return routes;
+}
+
+function compileBinding(service: DescService, method: DescMethod, rule: HttpRule, bindingIndex: number): CompiledRoute {
+  const where = `${service.typeName}.${method.name}`;
+  const fail = (why: string): never => {
+    throw new Error(`${where}: ${why}`);
+  };
+  const { httpMethod, path } = patternOf(rule) ?? fail("http rule without a pattern");
+  let template: PathTemplate;
+  try {
+    template = parsePathTemplate(path);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  const pathFields = new Map<string, DescField[]>();
+  for (const v of template.variables) {
+    const fields = resolveFieldPath(method.input, v.fieldPath);
+    if (typeof fields === "string") return fail(`path variable ${fields}`);
+    const leaf = fields[fields.length - 1];
+    // http.proto: path variables must not refer to repeated or map fields; a message leaf
+    // (other than wrappers, which Envoy allows) cannot be spelled in one path segment.
+    if (leaf.fieldKind !== "scalar" && leaf.fieldKind !== "enum" && !isWrapper(leaf)) {
+      return fail(`path variable ${v.fieldPath} must be a singular scalar or enum field`);
+    }
+    pathFields.set(v.fieldPath, fields);
+  }
+  let bodyField: DescField | undefined;
+  if (rule.body && rule.body !== "*") {
+    bodyField = method.input.fields.find((f) => f.name === rule.body) ?? fail(`body field ${rule.body} not found in ${method.input.typeName}`);
+  }
+  let responseField: DescField | undefined;
+  if (rule.responseBody) {
+    responseField =
+      method.output.fields.find((f) => f.name === rule.responseBody) ?? fail(`response_body field ${rule.responseBody} not found in ${method.output.typeName}`);
+  }
+  const info: RouteInfo = {
+    service,
+    method,
+    httpMethod,
+    template: path,
+    pathFields: template.variables.map((v) => protoPath(pathFields.get(v.fieldPath) ?? [])),
+    verb: template.verb,
+    body: rule.body || undefined,
+    responseBody: rule.responseBody || undefined,
+    bindingIndex,
+  };
+  const kind = method.methodKind === "unary" ? "unary" : method.methodKind === "server_streaming" ? "server-streaming" : "unsupported";
+  const idempotent =
+    httpMethod === "GET" ||
+    method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ||
+    method.idempotency === MethodOptions_IdempotencyLevel.IDEMPOTENT;
+  // grpc-gateway's patch feature applies to PATCH with `body: "field"` only; with `body: "*"`
+  // the mask is an ordinary body field
+  // (https://grpc-ecosystem.github.io/grpc-gateway/docs/mapping/patch_feature).
+  const updateMask = httpMethod === "PATCH" && bodyField ? isUpdateMaskTarget(method.input) : undefined;
+  return { info, template, specificity: specificity(template), pathFields, bodyField, responseField, kind, idempotent, updateMask };
+}
+
+function patternOf(rule: HttpRule): { httpMethod: string; path: string } | undefined {
+  const p = rule.pattern;
+  switch (p.case) {
+    case "get":
+    case "put":
+    case "post":
+    case "delete":
+    case "patch":
+      return { httpMethod: p.case.toUpperCase(), path: p.value };
+    case "custom":
+      return p.value.kind && p.value.path ? { httpMethod: p.value.kind.toUpperCase(), path: p.value.path } : undefined;
+    case undefined:
+      return undefined;
+    default: {
+      const _x: never = p;
+      throw new Error(`unknown http rule pattern ${String(_x)}`);
+    }
+  }
+}
+
+function isWrapper(field: DescField): boolean {
+  return field.fieldKind === "message" && field.message.typeName.startsWith("google.protobuf.") && field.message.typeName.endsWith("Value") && field.message.typeName !== "google.protobuf.Value";
+}

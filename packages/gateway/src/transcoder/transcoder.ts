@@ -1,0 +1,230 @@
+import type { IncomingMessage } from "node:http";
+import type { DescMethod, DescService, Message, Registry } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
+import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches } from "./http-cache.js";
+import { bindRequest } from "./request-binding.js";
+import { encodeJson, JSON_CONTENT_TYPE, responseJson } from "./response.js";
+import type { RouteInfo } from "./route-info.js";
+import { createRouter } from "./router.js";
+import { type CompiledRoute, compileRoutes } from "./routes.js";
+import { errorChunk, streamBody, streamContentType, streamFormatOf } from "./streaming.js";
+import { createTypeRegistry } from "./type-registry.js";
+
+/** Options of {@link createTranscoder}. */
+export interface TranscoderOptions {
+  /** The annotated services to expose; methods without a google.api.http rule are not exposed. */
+  services: DescService[];
+  /** The upstream Connect transport of a service (gRPC over HTTP/2 in production). Called once per service, at start. */
+  transportFor(service: DescService): Transport;
+  /** Deadline of each unary call in ms (default 10 000); a call that outlives it is DEADLINE_EXCEEDED, HTTP 504. */
+  timeoutMs?: number;
+  /** Deadline of server-streaming calls in ms; none by default (a stream lives until the client leaves). */
+  streamTimeoutMs?: number;
+  /** Request headers passed to the backend as metadata (default: {@link DEFAULT_FORWARD_HEADERS}). */
+  forwardHeaders?: string[];
+  /** Extra attempts after UNAVAILABLE, only for idempotent methods (GET, or idempotency_level NO_SIDE_EFFECTS / IDEMPOTENT). Default 1. */
+  retries?: number;
+  /**
+   * Runs after routing, before the request is parsed (e.g. edge authentication, so anonymous
+   * callers learn nothing about a request's shape). A thrown ConnectError becomes the response.
+   * `raw` is {@link TranscodeRequest.raw}, for per-request notes such as an access log's.
+   */
+  beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
+  /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
+  cacheControl?(route: RouteInfo): string | undefined;
+  /** More types to resolve inside google.protobuf.Any, beyond those the services' files import. */
+  typeRegistry?: Registry;
+}
+
+/** One HTTP request, as the transcoder sees it (independent of the HTTP server). */
+export interface TranscodeRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The path, still percent-encoded, without the query. */
+  path: string;
+  /** The raw query string, without `?`. */
+  query: string;
+  headers: Headers;
+  /** The raw request body; undefined when there is none. */
+  body: Uint8Array | undefined;
+  /** Aborted when the client goes away: cancels the upstream call. */
+  signal?: AbortSignal;
+  /**
+   * The server's own request object, passed to `beforeCall` untouched (fastifyTranscoder sets
+   * Fastify's `req.raw`). Only a caller of `handle()` that leaves it out sees it undefined there.
+   */
+  raw?: IncomingMessage;
+}
+
+/** The HTTP response to send. A server stream has an async iterable body. */
+export interface TranscodeResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array | AsyncIterable<Uint8Array>;
+}
+
+/** A REST→RPC transcoder: its routes, and the request handler. */
+export interface Transcoder {
+  /** Every REST binding, in declaration order (for documentation, e.g. OpenAPI). */
+  routes: readonly RouteInfo[];
+  /** Transcodes one HTTP request. Never throws: every failure is an HTTP error response. */
+  handle(req: TranscodeRequest): Promise<TranscodeResponse>;
+}
+
+/**
+ * Request headers forwarded as metadata by default: credentials, W3C trace context, the
+ * request id and the caller's language.
+ */
+export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language"];
+
+/**
+ * Response metadata copied back to the HTTP response. Nothing else is: backend headers and
+ * trailers are internal (grpc-gateway prefixes them `Grpc-Metadata-`; we do not expose them at
+ * all), except the request id, which ties a client's report to the backend's logs.
+ */
+const RESPONSE_HEADERS = ["x-request-id"];
+
+/**
+ * Builds a transcoder for the google.api.http rules of the given services: routes REST
+ * requests, binds path, query and JSON body into the request message, calls the backend over
+ * its Connect transport, and writes proto3 JSON (or google.rpc.Status JSON on failure).
+ * Throws at start if a rule cannot work.
+ */
+export function createTranscoder(opts: TranscoderOptions): Transcoder {
+  const compiled = compileRoutes(opts.services);
+  const router = createRouter(compiled);
+  const registry = createTypeRegistry(opts.services, opts.typeRegistry);
+  const transports = new Map(opts.services.map((s) => [s.typeName, opts.transportFor(s)]));
+  const forward = (opts.forwardHeaders ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase());
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const retries = opts.retries ?? 1;
+
+  const errorResponse = (e: unknown, extra?: Headers): TranscodeResponse => {
+    const err = toPublicError(e);
+    const headers = copyResponseHeaders(err.metadata);
+    for (const [k, v] of extra ?? []) headers.set(k, v);
+    headers.set("content-type", JSON_CONTENT_TYPE);
+    return { status: httpStatusOf(err.code), headers, body: encodeJson(statusJson(err, registry)) };
+  };
+
+  async function handle(req: TranscodeRequest): Promise<TranscodeResponse> {
+    // HEAD is GET without the body (RFC 9110 §9.3.2).
+    const head = req.method === "HEAD";
+    const found = router.match(head ? "GET" : req.method, req.path);
+    if (found.kind === "not-found") return routingError(404, Code.NotFound, "Not Found");
+    if (found.kind === "method-not-allowed") {
+      const res = routingError(405, Code.Unimplemented, "Method Not Allowed");
+      res.headers.set("allow", found.allow.join(", "));
+      return res;
+    }
+    const { route, pathValues } = found;
+    try {
+      await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
+      if (route.kind === "unsupported") throw new ConnectError("client and bidi streaming are not transcoded", Code.Unimplemented);
+      const message = bindRequest(route, { pathValues, query: req.query, body: req.body }, registry);
+      const metadata = new Headers();
+      for (const h of forward) {
+        const v = req.headers.get(h);
+        if (v !== null) metadata.set(h, v);
+      }
+      const res = route.kind === "server-streaming" ? await callStream(route, message, metadata, req) : await callUnary(route, message, metadata, req);
+      if (head) res.body = new Uint8Array(0);
+      return res;
+    } catch (e) {
+      return errorResponse(e);
+    }
+  }
+
+  // grpc-gateway's routing errors (runtime.DefaultRoutingErrorHandler in runtime/errors.go):
+  // 404 with NOT_FOUND and 405 with UNIMPLEMENTED in the body, the HTTP status kept as is.
+  function routingError(status: number, code: Code, message: string): TranscodeResponse {
+    const res = errorResponse(new ConnectError(message, code));
+    return { ...res, status };
+  }
+
+  async function callUnary(route: CompiledRoute, message: Message, metadata: Headers, req: TranscodeRequest): Promise<TranscodeResponse> {
+    const method = route.info.method as DescMethod & { methodKind: "unary" };
+    const transport = transportOf(route);
+    let attempt = 0;
+    for (;;) {
+      try {
+        const res = await transport.unary(method, req.signal, timeoutMs, metadata, message);
+        const headers = copyResponseHeaders(res.header);
+        headers.set("content-type", JSON_CONTENT_TYPE);
+        const body = encodeJson(responseJson(route, res.message, registry));
+        if (route.info.httpMethod !== "GET") return { status: 200, headers, body };
+        return cacheable(route, req, headers, body);
+      } catch (e) {
+        // Only UNAVAILABLE is retried: the call did not reach a handler, or the backend said it
+        // is safe to try again; and only for methods that may run twice.
+        const retry = e instanceof ConnectError && e.code === Code.Unavailable && route.idempotent && attempt < retries && !req.signal?.aborted;
+        if (!retry) throw e;
+        attempt++;
+        await new Promise((r) => setTimeout(r, 25 * attempt));
+      }
+    }
+  }
+
+  function cacheable(route: CompiledRoute, req: TranscodeRequest, headers: Headers, body: Uint8Array): TranscodeResponse {
+    const etag = etagOf(body);
+    headers.set("etag", etag);
+    headers.set("cache-control", opts.cacheControl?.(route.info) ?? DEFAULT_CACHE_CONTROL);
+    if (ifNoneMatchMatches(req.headers.get("if-none-match"), etag)) {
+      headers.delete("content-type");
+      return { status: 304, headers, body: new Uint8Array(0) };
+    }
+    return { status: 200, headers, body };
+  }
+
+  async function callStream(route: CompiledRoute, message: Message, metadata: Headers, req: TranscodeRequest): Promise<TranscodeResponse> {
+    const method = route.info.method as DescMethod & { methodKind: "server_streaming" };
+    const format = streamFormatOf(req.headers.get("accept"));
+    const abort = new AbortController();
+    const onClientGone = () => abort.abort();
+    req.signal?.addEventListener("abort", onClientGone, { once: true });
+    const close = () => {
+      req.signal?.removeEventListener("abort", onClientGone);
+      abort.abort();
+    };
+    const headers = new Headers({ "content-type": streamContentType(format), "cache-control": "no-store" });
+    let iterator: AsyncIterator<Message>;
+    let first: IteratorResult<Message>;
+    try {
+      const res = await transportOf(route).stream(method, abort.signal, opts.streamTimeoutMs, metadata, once(message));
+      for (const [k, v] of copyResponseHeaders(res.header)) headers.set(k, v);
+      iterator = res.message[Symbol.asyncIterator]();
+      // Wait for the first message so a stream that fails at once gets the error's status.
+      first = await iterator.next();
+    } catch (e) {
+      close();
+      const err = toPublicError(e);
+      for (const [k, v] of copyResponseHeaders(err.metadata)) headers.set(k, v);
+      return { status: httpStatusOf(err.code), headers, body: errorChunk(format, statusJson(err, registry)) };
+    }
+    const render = (m: Message) => responseJson(route, m, registry);
+    const renderError = (e: unknown) => statusJson(toPublicError(e), registry);
+    return { status: 200, headers, body: streamBody(first, iterator, format, render, renderError, close) };
+  }
+
+  function transportOf(route: CompiledRoute): Transport {
+    const t = transports.get(route.info.service.typeName);
+    if (!t) throw new Error(`no transport for ${route.info.service.typeName}`);
+    return t;
+  }
+
+  return { routes: compiled.map((r) => r.info), handle };
+}
+
+function copyResponseHeaders(from: Headers): Headers {
+  const out = new Headers();
+  for (const h of RESPONSE_HEADERS) {
+    const v = from.get(h);
+    if (v !== null) out.set(h, v);
+  }
+  return out;
+}
+
+async function* once<T>(value: T): AsyncIterable<T> {
+  yield value;
+}

@@ -1,0 +1,44 @@
+import type { DescService } from "@bufbuild/protobuf";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
+import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
+import { ConfigError } from "@triphub/platform";
+
+/** The client-facing services the gateway can route to, by the short name used in UPSTREAMS. */
+export const ROUTABLE: Record<string, DescService> = {
+  auth: AuthService,
+  accommodation: AccommodationService,
+  reservation: ReservationService,
+  payment: PaymentService,
+  review: ReviewService,
+};
+
+/** A backend the gateway calls: its service and base URL. */
+export interface Upstream {
+  name: string;
+  service: DescService;
+  url: string;
+}
+
+/**
+ * Parses UPSTREAMS (`auth=http://127.0.0.1:7101,review=http://...`). Only services listed are
+ * routed, so a service that is not deployed yet is a clean 404, not a 503 on every call.
+ */
+export function parseUpstreams(spec: string): Upstream[] {
+  return spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [name, url] = entry.split("=", 2).map((s) => s.trim());
+      const service = name ? ROUTABLE[name] : undefined;
+      if (!service || !url || !/^https?:\/\//.test(url)) {
+        throw new ConfigError(
+          `invalid configuration:\n  UPSTREAMS entry "${entry}" must be <service>=<http(s) URL> with service one of ${Object.keys(ROUTABLE).join(", ")}`,
+        );
+      }
+      return { name: name!, service, url };
+    });
+}
