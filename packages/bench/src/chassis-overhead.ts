@@ -4,12 +4,9 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { createLogger, migrateExclusively } from "@triphub/platform";
-import { MIGRATIONS_FOLDER } from "@triphub/auth";
-import { databaseUrl, startPostgres } from "@triphub/testkit";
-import postgres from "postgres";
+import { authDatabase } from "./bench-database.js";
 import { startServerProcess } from "./child.js";
-import { autocannonPost, closedLoop, type LoadResult } from "./load.js";
+import { autocannonRun, closedLoop, type LoadResult } from "./load.js";
 import { machine, table } from "./report.js";
 
 type Urls = { grpc: string; json: string };
@@ -17,13 +14,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
-const pg = await startPostgres();
-const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-await admin.unsafe("drop database if exists bench_auth");
-await admin.unsafe("create database bench_auth");
-await admin.end();
-const dbUrl = databaseUrl(pg.url, "bench_auth");
-await migrateExclusively(dbUrl, MIGRATIONS_FOLDER, createLogger({ service: "bench", level: "warn" }));
+const db = await authDatabase("bench_auth");
+const dbUrl = db.url;
 
 const chassis = await startServerProcess<Urls>("serve-auth.ts", ["chassis", dbUrl]);
 const signup = await createClient(AuthService, createGrpcTransport({ baseUrl: chassis.info.grpc })).signUp({
@@ -40,7 +32,13 @@ function grpcLoad(url: string, seconds: number) {
   return closedLoop(() => client.getMe({}, { headers }), { concurrency: CONCURRENCY, seconds });
 }
 function jsonLoad(url: string, seconds: number) {
-  return autocannonPost(`${url}/triphub.auth.v1.AuthService/GetMe`, "{}", headers, { concurrency: CONCURRENCY, seconds });
+  const target = {
+    url: `${url}/triphub.auth.v1.AuthService/GetMe`,
+    method: "POST" as const,
+    body: "{}",
+    headers: { "content-type": "application/json", ...headers },
+  };
+  return autocannonRun(target, { concurrency: CONCURRENCY, seconds });
 }
 
 function mean(results: LoadResult[]): LoadResult {
@@ -83,7 +81,7 @@ for (const [protocol, load] of protocols) {
 }
 
 await Promise.all([chassis.stop(), bare.stop()]);
-await pg.stop();
+await db.stop();
 
 process.stdout.write(`\n## Chassis overhead: auth GetMe, ${CONCURRENCY} concurrent callers, ${ROUNDS}×${SECONDS}s per cell\n\n`);
 process.stdout.write(`${machine()}\n\n`);

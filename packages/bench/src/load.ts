@@ -49,18 +49,21 @@ export async function closedLoop(call: () => Promise<unknown>, opts: { concurren
   };
 }
 
-/** Connect JSON over HTTP/1.1 with autocannon (keep-alive connections, no pipelining). */
-export async function autocannonPost(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  opts: { concurrency: number; seconds: number },
-): Promise<LoadResult> {
+/** One HTTP/1.1 request shape for {@link autocannonRun}. */
+export interface HttpTarget {
+  url: string;
+  method: "GET" | "POST";
+  body?: string;
+  headers: Record<string, string>;
+}
+
+/** Load over HTTP/1.1 with autocannon (keep-alive connections, no pipelining). */
+export async function autocannonRun(target: HttpTarget, opts: { concurrency: number; seconds: number }): Promise<LoadResult> {
   const r = await autocannon({
-    url,
-    method: "POST",
-    body,
-    headers: { "content-type": "application/json", ...headers },
+    url: target.url,
+    method: target.method,
+    body: target.body,
+    headers: target.headers,
     connections: opts.concurrency,
     duration: opts.seconds,
   });

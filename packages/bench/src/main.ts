@@ -1,6 +1,7 @@
 // `pnpm bench [name]`: runs a benchmark and prints its figures (copy them into BENCHMARKS.md).
 const benchmarks: Record<string, () => Promise<unknown>> = {
   "chassis-overhead": () => import("./chassis-overhead.js"),
+  "gateway-overhead": () => import("./gateway-overhead.js"),
 };
 
 const name = process.argv[2] ?? "chassis-overhead";

@@ -1,0 +1,55 @@
+// Benchmark: what the gateway costs. An authenticated GET /api/v1/users/me through the gateway
+// (JWT check at the edge, REST->gRPC transcoding, auth's own checks and a PostgreSQL read) vs.
+// the same RPC called directly on auth with Connect JSON vs. a bare Fastify route returning the
+// same bytes. All over HTTP/1.1 with autocannon; each server in its own process.
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { authDatabase } from "./bench-database.js";
+import { startServerProcess } from "./child.js";
+import { autocannonRun, type HttpTarget, type LoadResult } from "./load.js";
+import { machine, table } from "./report.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+const db = await authDatabase("bench_gateway");
+const auth = await startServerProcess<{ grpc: string }>("serve-auth.ts", ["chassis", db.url]);
+const signup = await createClient(AuthService, createGrpcTransport({ baseUrl: auth.info.grpc })).signUp({
+  email: "bench@example.com",
+  password: "benchmark password",
+  displayName: "Bench",
+});
+const bearer = { authorization: `Bearer ${signup.tokens!.accessToken}` };
+const gateway = await startServerProcess<{ url: string }>("serve-gateway.ts", [auth.info.grpc]);
+const sameBytes = await (await fetch(`${gateway.info.url}/api/v1/users/me`, { headers: bearer })).text();
+const bare = await startServerProcess<{ url: string }>("serve-static.ts", [sameBytes]);
+
+const targets: [string, HttpTarget, { cpuMs(): number }[]][] = [
+  ["direct: Connect JSON to auth", { url: `${auth.info.grpc}/triphub.auth.v1.AuthService/GetMe`, method: "POST", body: "{}", headers: { "content-type": "application/json", ...bearer } }, [auth]],
+  ["gateway: GET /api/v1/users/me", { url: `${gateway.info.url}/api/v1/users/me`, method: "GET", headers: bearer }, [gateway, auth]],
+  ["bare Fastify route, same bytes", { url: `${bare.info.url}/static`, method: "GET", headers: {} }, [bare]],
+];
+
+const runs = new Map<string, LoadResult[]>();
+for (const [, target] of targets) await autocannonRun(target, { concurrency: CONCURRENCY, seconds: 2 }); // warm-up
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, target, servers] of targets) {
+    const before = servers.map((s) => s.cpuMs());
+    const r = await autocannonRun(target, { concurrency: CONCURRENCY, seconds: SECONDS });
+    const cpu = servers.reduce((sum, s, i) => sum + s.cpuMs() - before[i]!, 0);
+    r.cpuUsPerRequest = (cpu * 1000) / r.requests;
+    runs.set(name, [...(runs.get(name) ?? []), r]);
+  }
+}
+await Promise.all([auth.stop(), gateway.stop(), bare.stop()]);
+await db.stop();
+
+const mean = (rs: LoadResult[]): LoadResult => {
+  const avg = (k: keyof LoadResult) => rs.reduce((s, r) => s + (r[k] ?? 0), 0) / rs.length;
+  return { requests: avg("requests"), errors: avg("errors"), rps: avg("rps"), p50: avg("p50"), p99: avg("p99"), cpuUsPerRequest: avg("cpuUsPerRequest") };
+};
+process.stdout.write(`\n## Gateway overhead: authenticated GET, ${CONCURRENCY} connections, ${ROUNDS}×${SECONDS}s per row\n\n`);
+process.stdout.write(`${machine()}\n\n`);
+process.stdout.write(`${table(targets.map(([name]) => ({ protocol: "HTTP/1.1", server: name, r: mean(runs.get(name)!) })))}\n`);
