@@ -2,6 +2,7 @@
 const benchmarks: Record<string, () => Promise<unknown>> = {
   "chassis-overhead": () => import("./chassis-overhead.js"),
   "gateway-overhead": () => import("./gateway-overhead.js"),
+  "devstack-footprint": () => import("./devstack-footprint.js"),
 };
 
 const name = process.argv[2] ?? "chassis-overhead";
