@@ -40,4 +40,5 @@ export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from ".
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export { closeOnSignals } from "./run.js";
 export { loadTls, serviceConfigSpec } from "./service-config.js";
+export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";

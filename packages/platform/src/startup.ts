@@ -1,0 +1,21 @@
+import { ConfigError } from "./config.js";
+import type { TlsOptions } from "./dual-protocol-server.js";
+import { loadTls } from "./service-config.js";
+
+/**
+ * For main.ts: reads the configuration and the TLS files it names, or prints the ConfigError
+ * (every bad variable, no stack) and exits with status 2, before anything starts.
+ */
+export async function configOrExit<C extends { TLS_CERT_FILE?: string; TLS_KEY_FILE?: string; TLS_CA_FILE?: string }>(
+  service: string,
+  load: () => C,
+): Promise<{ config: C; tls: TlsOptions | undefined }> {
+  try {
+    const config = load();
+    return { config, tls: await loadTls(config) };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${service}: ${e.message}\n`);
+    process.exit(2);
+  }
+}
