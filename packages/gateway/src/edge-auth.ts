@@ -1,7 +1,7 @@
 import { getOption, hasOption } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { edge } from "@triphub/contracts";
-import type { Identity, TokenVerifier } from "@triphub/platform";
+import { type Identity, type TokenVerifier, tokenError } from "@triphub/platform";
 import type { RouteInfo } from "./transcoder/route-info.js";
 
 /** Whether an RPC is marked callable without a token (`option (triphub.options.v1.edge).public`). */
@@ -33,6 +33,6 @@ export async function authenticate(route: RouteInfo, headers: Headers, verify: T
     return await verify(match[1]!);
   } catch (e) {
     // A public call with a bad token is still refused: the client should learn its token is bad.
-    throw new ConnectError("invalid or expired access token", Code.Unauthenticated, undefined, undefined, e);
+    throw tokenError(e);
   }
 }

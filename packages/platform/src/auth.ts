@@ -1,5 +1,5 @@
 import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
-import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { DomainError } from "./domain-error.js";
 
 /** The authenticated caller of an RPC. */
@@ -104,7 +104,7 @@ export function authInterceptor(verify: TokenVerifier): Interceptor {
       try {
         identity = await verify(match[1]);
       } catch (e) {
-        throw new ConnectError("invalid or expired access token", Code.Unauthenticated, undefined, undefined, e);
+        throw tokenError(e);
       }
       req.contextValues.set(identityKey, identity);
     }
@@ -130,3 +130,15 @@ export function requireRole(ctx: HandlerContext, ...roles: string[]): Identity {
 
 /** Whether the caller holds `role`. */
 export const hasRole = (id: Identity, role: string) => id.roles.includes(role);
+
+/**
+ * What a failed verification means for the caller: a bad token is UNAUTHENTICATED (same message
+ * whatever was wrong); keys that could not be fetched are UNAVAILABLE, so clients retry instead
+ * of throwing their session away.
+ */
+export function tokenError(e: unknown): ConnectError {
+  const keysUnreachable = e instanceof errors.JWKSTimeout || !(e instanceof errors.JOSEError);
+  return keysUnreachable
+    ? new ConnectError("cannot verify access tokens right now", Code.Unavailable, undefined, undefined, e)
+    : new ConnectError("invalid or expired access token", Code.Unauthenticated, undefined, undefined, e);
+}

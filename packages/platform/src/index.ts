@@ -12,6 +12,7 @@ export {
   localKeys,
   requireIdentity,
   requireRole,
+  tokenError,
   type TokenVerifier,
   type TokenVerifierOptions,
 } from "./auth.js";

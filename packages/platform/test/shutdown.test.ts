@@ -40,9 +40,8 @@ describe("graceful shutdown", () => {
     const client = createClient(AuthService, createGrpcTransport({ baseUrl: url }));
     const hung = client.getJwks({}).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
-    const t0 = performance.now();
+    // Without the drain timeout this would wait for the hung call forever (the test's timeout).
     await host.close();
-    expect(performance.now() - t0).toBeLessThan(5_000);
     expect(await hung).toBeInstanceOf(Error);
   });
 });
