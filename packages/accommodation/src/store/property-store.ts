@@ -1,0 +1,148 @@
+import { DomainError, notFound } from "@triphub/platform/domain-error";
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { localDate } from "../domain/dates.js";
+import type { NewProperty, Property, PropertyStatus, RatingSummary } from "../domain/property.js";
+import { checkEtag } from "../domain/version.js";
+import { isUuid, timestamptz } from "./db.js";
+import type { AccommodationDb, Executor } from "./db.js";
+import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
+import { propertyColumns, toProperty } from "./property-rows.js";
+import { holds, properties, roomTypes } from "./schema.js";
+
+/** ListMyProperties page size when the caller asks for 0. */
+export const DEFAULT_PROPERTY_PAGE_SIZE = 20;
+/** The largest ListMyProperties page. */
+export const MAX_PROPERTY_PAGE_SIZE = 100;
+
+/** Paging and filters of `PropertyStore.listByOwner`. */
+export interface ListPropertiesQuery {
+  pageSize?: number;
+  pageToken?: string;
+  status?: PropertyStatus;
+}
+
+/** One page of properties, most recently updated first; `nextPageToken` is "" on the last. */
+export interface PropertyPage {
+  properties: Property[];
+  nextPageToken: string;
+}
+
+/** Properties. Every method takes and returns domain types. */
+export interface PropertyStore {
+  create(property: NewProperty): Promise<Property>;
+  /** The property, or undefined for an unknown (or malformed) id. */
+  get(id: string): Promise<Property | undefined>;
+  /**
+   * Loads the property FOR UPDATE, checks `expectedEtag` (ABORTED "conflict" when stale;
+   * undefined or "" skips the check), applies `change` and saves the result, in one
+   * transaction. When `change` returns the property itself nothing is written. A DomainError
+   * thrown by `change` rolls back and propagates. "not_found" for an unknown property.
+   */
+  updateProperty(id: string, expectedEtag: string | undefined, change: (p: Property) => Property): Promise<Property>;
+  /**
+   * Deletes the property with its room types and calendars, after the etag check. Fails with
+   * "precondition" while it has a HELD hold or a confirmed stay that has not ended by today
+   * at the property (`now` in its time zone).
+   */
+  delete(id: string, expectedEtag: string | undefined, now: Date): Promise<void>;
+  /** The owner's properties, most recently updated first, by keyset on (updated_at, id). */
+  listByOwner(ownerId: string, query: ListPropertiesQuery): Promise<PropertyPage>;
+  /** Records the review service's rating figures. Does not change the etag: hosts do not edit them. */
+  setRatingSummary(id: string, summary: RatingSummary): Promise<void>;
+}
+
+/**
+ * True when holds the property (or one room type, with `roomTypeId`) still depends on exist:
+ * HELD holds, or CONFIRMED ones whose check-out is after `today`.
+ */
+export async function hasLiveHolds(db: Executor, where: { propertyId?: string; roomTypeId?: string }, today: string): Promise<boolean> {
+  const scope = where.roomTypeId !== undefined ? eq(holds.roomTypeId, where.roomTypeId) : eq(holds.propertyId, where.propertyId ?? "");
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(holds)
+    .where(and(scope, sql`(${holds.status} = 'held' or (${holds.status} = 'confirmed' and ${holds.checkOut} > ${today}::date))`))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** The property store over `db`. */
+export function createPropertyStore(db: AccommodationDb): PropertyStore {
+  return {
+    async create(property) {
+      const [row] = await db.insert(properties).values(propertyColumns(property)).returning();
+      return toProperty(row);
+    },
+
+    async get(id) {
+      if (!isUuid(id)) return undefined;
+      const [row] = await db.select().from(properties).where(eq(properties.id, id));
+      return row ? toProperty(row) : undefined;
+    },
+
+    async updateProperty(id, expectedEtag, change) {
+      if (!isUuid(id)) throw notFound("property", id);
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(properties).where(eq(properties.id, id)).for("update");
+        if (!row) throw notFound("property", id);
+        const current = toProperty(row);
+        checkEtag(expectedEtag, current, "the property");
+        const next = change(current);
+        if (next === current) return current;
+        const [saved] = await tx.update(properties).set(propertyColumns(next)).where(eq(properties.id, id)).returning();
+        return toProperty(saved);
+      });
+    },
+
+    async delete(id, expectedEtag, now) {
+      if (!isUuid(id)) throw notFound("property", id);
+      await db.transaction(async (tx) => {
+        const [row] = await tx.select().from(properties).where(eq(properties.id, id)).for("update");
+        if (!row) throw notFound("property", id);
+        const current = toProperty(row);
+        checkEtag(expectedEtag, current, "the property");
+        // Locking the room types first makes a concurrent HoldInventory (which reads its room
+        // type FOR SHARE) either finish before this check or find the room type gone.
+        await tx.select({ id: roomTypes.id }).from(roomTypes).where(eq(roomTypes.propertyId, id)).for("update");
+        if (await hasLiveHolds(tx, { propertyId: id }, localDate(now, current.timeZone))) {
+          throw new DomainError("precondition", "the property has holds or stays that have not ended: unpublish it and wait", {
+            reason: "PROPERTY_IN_USE",
+          });
+        }
+        await tx.delete(properties).where(eq(properties.id, id));
+      });
+    },
+
+    async listByOwner(ownerId, query) {
+      if (!isUuid(ownerId)) return { properties: [], nextPageToken: "" };
+      const size = pageSize(query.pageSize, DEFAULT_PROPERTY_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE);
+      const filters: SQL[] = [eq(properties.ownerId, ownerId)];
+      if (query.status) filters.push(eq(properties.status, query.status));
+      if (query.pageToken) {
+        const after = decodePageToken(query.pageToken, "ListMyProperties");
+        filters.push(sql`(${properties.updatedAt}, ${properties.id}) < (${timestamptz(after.at)}, ${after.id}::uuid)`);
+      }
+      // One row more than the page tells whether another page follows.
+      const rows = await db
+        .select()
+        .from(properties)
+        .where(and(...filters))
+        .orderBy(desc(properties.updatedAt), desc(properties.id))
+        .limit(size + 1);
+      const page = rows.slice(0, size).map(toProperty);
+      const last = page[page.length - 1];
+      const nextPageToken = rows.length > size ? encodePageToken({ at: last.updatedAt, id: last.id }) : "";
+      return { properties: page, nextPageToken };
+    },
+
+    async setRatingSummary(id, summary) {
+      if (!isUuid(id)) throw notFound("property", id);
+      const rows = await db
+        .update(properties)
+        .set({ ratingAverage: summary.average, ratingCount: summary.count })
+        .where(eq(properties.id, id))
+        .returning({ id: properties.id });
+      if (rows.length === 0) throw notFound("property", id);
+    },
+  };
+}
