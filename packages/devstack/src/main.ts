@@ -61,9 +61,12 @@ async function main() {
   };
 
   const auth = SERVICES.find((s) => s.name === "auth")!;
+  // Every service verifies access tokens against auth's keys; they are fetched on first use,
+  // so the services can start alongside auth.
+  const jwksUrl = `http://127.0.0.1:${portOf(auth)}/.well-known/jwks.json`;
   const services = [];
   for (const svc of SERVICES) {
-    const env: Record<string, string> = {};
+    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl };
     if (svc.database) {
       const db = `triphub_${svc.name}`;
       if (!external(svc.name)) await pg!.ensureDatabase(db);
@@ -77,7 +80,7 @@ async function main() {
     UPSTREAMS: SERVICES.filter((s) => s.public)
       .map((s) => `${s.name}=http://127.0.0.1:${portOf(s)}`)
       .join(","),
-    AUTH_JWKS_URL: `http://127.0.0.1:${portOf(auth)}/.well-known/jwks.json`,
+    AUTH_JWKS_URL: jwksUrl,
     PUBLIC_URL: `http://127.0.0.1:${portOf(GATEWAY)}`,
   });
   await ready([gateway]);
@@ -86,7 +89,8 @@ async function main() {
   say(`\nTripHub is up in ${seconds}s.\n`);
   say(`  REST API   ${gateway.url}/api/v1/...`);
   say(`  API docs   ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)`);
-  for (const c of children) say(`  ${c.name.padEnd(10)} ${c.url}   (log: ${relative(root, c.logFile)})`);
+  const width = Math.max(...children.map((c) => c.name.length)) + 1;
+  for (const c of children) say(`  ${c.name.padEnd(width)} ${c.url}   (log: ${relative(root, c.logFile)})`);
   say("\nTry it:");
   say(
     `  curl -s ${gateway.url}/api/v1/users -H 'content-type: application/json' \\\n` +

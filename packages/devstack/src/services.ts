@@ -13,7 +13,10 @@ export interface ServiceSpec {
 }
 
 /** Every service that exists today, in start order; the gateway comes last. */
-export const SERVICES: ServiceSpec[] = [{ name: "auth", dir: "auth", port: 7101, database: true, public: true }];
+export const SERVICES: ServiceSpec[] = [
+  { name: "auth", dir: "auth", port: 7101, database: true, public: true },
+  { name: "accommodation", dir: "accommodation", port: 7102, database: true, public: true },
+];
 
 /** The gateway: started once every service is ready, routing to the public ones. */
 export const GATEWAY: ServiceSpec = { name: "gateway", dir: "gateway", port: 8080, database: false, public: false };

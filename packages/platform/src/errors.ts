@@ -72,7 +72,7 @@ export function toConnectError(err: unknown): ConnectError {
 }
 
 /** Caller mistakes are logged at info; server faults at error. */
-const SERVER_FAULTS = new Set([Code.Internal, Code.Unknown, Code.DataLoss, Code.Unavailable, Code.DeadlineExceeded, Code.Unimplemented]);
+const SERVER_FAULTS = new Set([Code.Internal, Code.Unknown, Code.DataLoss, Code.Unavailable, Code.DeadlineExceeded]);
 
 /** Whether an error code means the server (not the caller) is at fault. */
 export const isServerFault = (code: Code) => SERVER_FAULTS.has(code);

@@ -1,0 +1,66 @@
+import type { Logger } from "@triphub/platform";
+import type { HoldStore } from "./store/hold-store.js";
+
+/** Options for {@link createHoldSweeper}. */
+export interface HoldSweeperOptions {
+  holds: HoldStore;
+  now: () => Date;
+  log: Logger;
+  intervalMs: number;
+  /** Holds expired per transaction. */
+  batchSize?: number;
+}
+
+/** Releases lapsed holds in the background; see {@link createHoldSweeper}. */
+export interface HoldSweeper {
+  /** Expires every hold lapsed at `now()`, batch by batch; resolves to how many. */
+  sweep(): Promise<number>;
+  /** Sweeps every `intervalMs` until stopped. The timer never keeps the process alive. */
+  start(): void;
+  /** Stops the timer and waits for a sweep in progress, so the pool can close after. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The expiry sweeper of the booking saga: holds nobody confirmed within their TTL give their
+ * units back. Several instances may sweep at once (the store skips holds another transaction
+ * has locked). A failed sweep is logged and retried on the next tick.
+ */
+export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
+  const batchSize = opts.batchSize ?? 100;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function sweep(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const expired = await opts.holds.expire(opts.now(), batchSize);
+      total += expired.length;
+      if (expired.length < batchSize) break;
+    }
+    if (total > 0) opts.log.info({ expired: total }, "expired lapsed holds");
+    return total;
+  }
+
+  const tick = () => {
+    // A slow sweep is never overlapped by the next tick.
+    if (running) return;
+    running = sweep()
+      .catch((err: unknown) => opts.log.error({ err }, "hold sweep failed"))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    sweep,
+    start() {
+      timer ??= setInterval(tick, opts.intervalMs).unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { fileURLToPath } from "node:url";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import {
+  createService,
+  createTokenVerifier,
+  type Database,
+  type Logger,
+  type ServiceHost,
+  type TlsOptions,
+  type TokenVerifier,
+} from "@triphub/platform";
+import type { AccommodationConfig } from "./config.js";
+import { createHoldSweeper } from "./hold-sweeper.js";
+import { createAccommodationService } from "./service.js";
+import { createCalendarStore } from "./store/calendar-store.js";
+import type { AccommodationDb } from "./store/db.js";
+import { createHoldStore } from "./store/hold-store.js";
+import { createPropertyStore } from "./store/property-store.js";
+import { createRoomTypeStore } from "./store/room-type-store.js";
+
+/** Where drizzle-kit writes the accommodation migrations; applied at start. */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
+
+/** What {@link buildServer} needs; tests build it the same way main.ts does. */
+export interface AccommodationServerDeps {
+  config: Pick<AccommodationConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "TRUST_PROXY"> &
+    Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS">>;
+  database: Database;
+  log: Logger;
+  now?: () => Date;
+  /** Verifies access tokens; by default against the auth service's JWKS at AUTH_JWKS_URL. */
+  verifyToken?: TokenVerifier;
+  tls?: TlsOptions;
+}
+
+/** Builds the accommodation service process (never listens by itself); the hold sweeper runs until close. */
+export async function buildServer(deps: AccommodationServerDeps): Promise<ServiceHost> {
+  const { config, database, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const db = database.db as AccommodationDb;
+  const holds = createHoldStore(db);
+  const impl = createAccommodationService({
+    properties: createPropertyStore(db),
+    roomTypes: createRoomTypeStore(db),
+    calendars: createCalendarStore(db),
+    holds,
+    now,
+  });
+  const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000 });
+  const host = await createService({
+    name: "accommodation",
+    serviceNames: [AccommodationService.typeName],
+    log,
+    trustProxy: config.TRUST_PROXY,
+    tls: deps.tls,
+    routes: (router) => router.service(AccommodationService, impl),
+    verifyToken:
+      deps.verifyToken ?? createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    isReady: async () => {
+      await database.sql`select 1`;
+      return true;
+    },
+    onClose: async () => {
+      await sweeper.stop();
+      await database.close();
+    },
+  });
+  sweeper.start();
+  return host;
+}

@@ -1,0 +1,35 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { createAccess } from "./rpcs/access.js";
+import { holdRpcs } from "./rpcs/hold-rpcs.js";
+import { propertyRpcs } from "./rpcs/property-rpcs.js";
+import { roomTypeRpcs } from "./rpcs/room-type-rpcs.js";
+import type { CalendarStore } from "./store/calendar-store.js";
+import type { HoldStore } from "./store/hold-store.js";
+import type { PropertyStore } from "./store/property-store.js";
+import type { RoomTypeStore } from "./store/room-type-store.js";
+
+/** What the accommodation RPCs need. */
+export interface AccommodationServiceDeps {
+  properties: PropertyStore;
+  roomTypes: RoomTypeStore;
+  calendars: CalendarStore;
+  holds: HoldStore;
+  /** The clock: "today" at a property (past nights) and hold expiry come from it. */
+  now: () => Date;
+}
+
+/**
+ * The AccommodationService RPCs: protos in, domain and stores, protos out. Host RPCs
+ * (properties, room types, calendars) and the internal hold RPCs are here;
+ * SearchAccommodations, GetAccommodation and StreamEvents are in the contract but not built
+ * yet, so Connect answers UNIMPLEMENTED for them.
+ */
+export function createAccommodationService(d: AccommodationServiceDeps): Partial<ServiceImpl<typeof AccommodationService>> {
+  const access = createAccess(d);
+  return {
+    ...propertyRpcs(d, access),
+    ...roomTypeRpcs(d, access),
+    ...holdRpcs(d),
+  };
+}

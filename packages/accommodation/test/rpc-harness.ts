@@ -1,0 +1,202 @@
+// The accommodation service over real gRPC on a fresh database, with the real auth service
+// beside it for tokens: what production runs, on loopback.
+import type { DescMessage, Message, MessageInitShape } from "@bufbuild/protobuf";
+import { type Client, type Code, ConnectError } from "@connectrpc/connect";
+import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS } from "@triphub/auth";
+import { BadRequestSchema, ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { Amenity, PropertyType, type PropertySchema } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
+import { BedType, type RoomTypeSchema } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
+import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
+import { createLogger, createTokenVerifier, openDatabase } from "@triphub/platform";
+import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
+import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
+
+const ISSUER = "triphub-auth";
+const AUDIENCE = "triphub";
+const ADMIN_EMAIL = "admin@triphub.test";
+const log = createLogger({ service: "accommodation-test", level: "silent" });
+
+/** A clock the tests set; the accommodation service reads "today" and hold expiry from it. */
+export function testClock(start = new Date("2026-03-01T00:00:00.000Z")) {
+  let current = start;
+  return {
+    now: () => current,
+    set: (d: Date | string) => {
+      current = new Date(d);
+    },
+    advance: (ms: number) => {
+      current = new Date(current.getTime() + ms);
+    },
+  };
+}
+
+/** A signed-in user of the test platform: their id and a client carrying their token. */
+export interface TestUser {
+  userId: string;
+  token: string;
+  api: Client<typeof AccommodationService>;
+}
+
+/** Auth and accommodation, started together; `close` stops both. */
+export interface Platform {
+  auth: RunningService;
+  accommodation: RunningService;
+  clock: ReturnType<typeof testClock>;
+  /** A client without a token: how another service inside the cluster calls the hold RPCs. */
+  internal: Client<typeof AccommodationService>;
+  admin: TestUser;
+  /** A new account with the given roles (GUEST only when none). */
+  user(roles?: Role[]): Promise<TestUser>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Starts auth and accommodation on fresh databases named after the test file. */
+export async function startPlatform(name: string): Promise<Platform> {
+  const authDb = await openDatabase({
+    url: await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` }),
+    migrationsFolder: AUTH_MIGRATIONS,
+    log,
+    max: 4,
+  });
+  const auth = await serve(
+    await buildAuth({
+      config: {
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        ACCESS_TOKEN_TTL_SECONDS: 900,
+        REFRESH_TOKEN_TTL_DAYS: 30,
+        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+        TRUST_PROXY: false,
+      },
+      database: authDb,
+      log,
+      passwordParams: { N: 1024, r: 8, p: 1 },
+    }),
+  );
+  const clock = testClock();
+  const database = await openDatabase({
+    url: await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name }),
+    migrationsFolder: MIGRATIONS_FOLDER,
+    log,
+    max: 8,
+  });
+  const accommodation = await serve(
+    await buildServer({
+      config: {
+        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        TRUST_PROXY: false,
+        HOLD_SWEEP_INTERVAL_MS: 100,
+      },
+      database,
+      log,
+      now: clock.now,
+      verifyToken: createTokenVerifier({ jwks: `${auth.url}/.well-known/jwks.json`, issuer: ISSUER, audience: AUDIENCE }),
+    }),
+  );
+
+  const signUp = async (email: string) => {
+    const res = await auth.client(AuthService).signUp({ email, password: "correct horse battery", displayName: "Test" });
+    return { userId: res.user!.userId, token: res.tokens!.accessToken, refreshToken: res.tokens!.refreshToken };
+  };
+  const asUser = (userId: string, token: string): TestUser => ({ userId, token, api: accommodation.client(AccommodationService, token) });
+  const first = await signUp(ADMIN_EMAIL);
+  const admin = asUser(first.userId, first.token);
+
+  return {
+    auth,
+    accommodation,
+    clock,
+    internal: accommodation.client(AccommodationService),
+    admin,
+    async user(roles = []) {
+      const account = await signUp(`user${++counter}-${Date.now()}@example.com`);
+      if (roles.length === 0) return asUser(account.userId, account.token);
+      await auth.client(AuthService, admin.token).setUserRoles({ userId: account.userId, roles });
+      // Roles granted after login reach the access token on the next refresh.
+      const refreshed = await auth.client(AuthService).refreshToken({ refreshToken: account.refreshToken });
+      return asUser(account.userId, refreshed.tokens!.accessToken);
+    },
+    async close() {
+      await accommodation.close();
+      await auth.close();
+    },
+  };
+}
+
+/** A HOST account. */
+export const host = (p: Platform) => p.user([Role.HOST]);
+
+/** The ConnectError a call fails with (fails the test if it succeeds). */
+export async function rpcError(call: Promise<unknown>): Promise<ConnectError> {
+  const outcome = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (outcome === undefined) throw new Error("expected the call to fail");
+  return ConnectError.from(outcome);
+}
+
+/** The ErrorInfo reason and the BadRequest field names of an error. */
+export function detailsOf(err: ConnectError): { code: Code; reason: string | undefined; fields: string[] } {
+  return {
+    code: err.code,
+    reason: err.findDetails(ErrorInfoSchema)[0]?.reason,
+    fields: err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations.map((v) => v.field)),
+  };
+}
+
+/** The plain-object form of a message, which spreads. */
+type Init<D extends DescMessage> = Exclude<MessageInitShape<D>, Message>;
+
+/** A complete property a host can publish once it has a room type. */
+export function guesthouse(overrides: Init<typeof PropertySchema> = {}): Init<typeof PropertySchema> {
+  return {
+    name: "Bukchon Hanok Stay",
+    description: "A quiet hanok near the palaces.",
+    propertyType: PropertyType.HANOK,
+    address: {
+      line1: "37 Bukchon-ro 11-gil",
+      city: "Seoul",
+      region: "Seoul",
+      postalCode: "03055",
+      countryCode: "KR",
+      location: { latitude: 37.5826, longitude: 126.9831 },
+    },
+    amenities: [Amenity.WIFI, Amenity.ONDOL],
+    photos: [{ url: "https://cdn.example.com/a.jpg", caption: "Courtyard" }],
+    houseRules: ["No parties"],
+    checkInTime: "15:00",
+    checkOutTime: "11:00",
+    timeZone: "Asia/Seoul",
+    currencyCode: "KRW",
+    cancellationPolicy: CancellationPolicy.MODERATE,
+    ...overrides,
+  };
+}
+
+/** A room type of `units` double rooms at 120,000 KRW a night. */
+export function doubleRoom(units = 3, overrides: Init<typeof RoomTypeSchema> = {}): Init<typeof RoomTypeSchema> {
+  return {
+    name: "Ondol Double",
+    maxAdults: 2,
+    maxChildren: 1,
+    beds: [{ type: BedType.FLOOR_MATTRESS, count: 2 }],
+    unitCount: units,
+    baseNightlyPrice: { amountMinor: 120_000n, currencyCode: "KRW" },
+    ...overrides,
+  };
+}
+
+/** A LISTED property of `owner` with one room type of `units` units. */
+export async function listedProperty(owner: TestUser, units = 3) {
+  const { property } = await owner.api.createProperty({ property: guesthouse() });
+  const { roomType } = await owner.api.createRoomType({ propertyId: property!.propertyId, roomType: doubleRoom(units) });
+  const published = await owner.api.publishProperty({ propertyId: property!.propertyId });
+  return { property: published.property!, roomType: roomType! };
+}
