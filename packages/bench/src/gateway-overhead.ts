@@ -22,28 +22,33 @@ const signup = await createClient(AuthService, createGrpcTransport({ baseUrl: au
   displayName: "Bench",
 });
 const bearer = { authorization: `Bearer ${signup.tokens!.accessToken}` };
-const gateway = await startServerProcess<{ url: string }>("serve-gateway.ts", [auth.info.grpc]);
+const gateway = await startServerProcess<{ url: string }>("serve-gateway.ts", [auth.info.grpc, "grpc"]);
+const gatewayConnect = await startServerProcess<{ url: string }>("serve-gateway.ts", [auth.info.grpc, "connect"]);
 const sameBytes = await (await fetch(`${gateway.info.url}/api/v1/users/me`, { headers: bearer })).text();
 const bare = await startServerProcess<{ url: string }>("serve-static.ts", [sameBytes]);
 
 const targets: [string, HttpTarget, { cpuMs(): number }[]][] = [
   ["direct: Connect JSON to auth", { url: `${auth.info.grpc}/triphub.auth.v1.AuthService/GetMe`, method: "POST", body: "{}", headers: { "content-type": "application/json", ...bearer } }, [auth]],
-  ["gateway: GET /api/v1/users/me", { url: `${gateway.info.url}/api/v1/users/me`, method: "GET", headers: bearer }, [gateway, auth]],
+  ["gateway (gRPC upstream): GET /api/v1/users/me", { url: `${gateway.info.url}/api/v1/users/me`, method: "GET", headers: bearer }, [gateway, auth]],
+  ["gateway (Connect upstream): GET /api/v1/users/me", { url: `${gatewayConnect.info.url}/api/v1/users/me`, method: "GET", headers: bearer }, [gatewayConnect, auth]],
   ["bare Fastify route, same bytes", { url: `${bare.info.url}/static`, method: "GET", headers: {} }, [bare]],
 ];
 
 const runs = new Map<string, LoadResult[]>();
+// A gateway row's CPU column counts gateway and auth; this keeps each gateway's own share.
+const gatewayCpuUs = new Map<string, number[]>();
 for (const [, target] of targets) await autocannonRun(target, { concurrency: CONCURRENCY, seconds: 2 }); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, target, servers] of targets) {
     const before = servers.map((s) => s.cpuMs());
     const r = await autocannonRun(target, { concurrency: CONCURRENCY, seconds: SECONDS });
-    const cpu = servers.reduce((sum, s, i) => sum + s.cpuMs() - before[i]!, 0);
-    r.cpuUsPerRequest = (cpu * 1000) / r.requests;
+    const used = servers.map((s, i) => s.cpuMs() - before[i]!);
+    r.cpuUsPerRequest = (used.reduce((a, b) => a + b, 0) * 1000) / r.requests;
+    if (servers.length > 1) gatewayCpuUs.set(name, [...(gatewayCpuUs.get(name) ?? []), (used[0]! * 1000) / r.requests]);
     runs.set(name, [...(runs.get(name) ?? []), r]);
   }
 }
-await Promise.all([auth.stop(), gateway.stop(), bare.stop()]);
+await Promise.all([auth.stop(), gateway.stop(), gatewayConnect.stop(), bare.stop()]);
 await db.stop();
 
 const mean = (rs: LoadResult[]): LoadResult => {
@@ -53,3 +58,8 @@ const mean = (rs: LoadResult[]): LoadResult => {
 process.stdout.write(`\n## Gateway overhead: authenticated GET, ${CONCURRENCY} connections, ${ROUNDS}×${SECONDS}s per row\n\n`);
 process.stdout.write(`${machine()}\n\n`);
 process.stdout.write(`${table(targets.map(([name]) => ({ protocol: "HTTP/1.1", server: name, r: mean(runs.get(name)!) })))}\n`);
+for (const [name, samples] of gatewayCpuUs) {
+  const own = samples.reduce((a, b) => a + b, 0) / samples.length;
+  process.stdout.write(`\nOf "${name}"'s server CPU, the gateway process itself: ${own.toFixed(0)} µs/req.`);
+}
+process.stdout.write("\n");

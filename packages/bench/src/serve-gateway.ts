@@ -2,7 +2,7 @@
 import { buildGateway } from "@triphub/gateway";
 import { createLogger } from "@triphub/platform";
 
-const [authUrl] = process.argv.slice(2);
+const [authUrl, protocol] = process.argv.slice(2);
 const log = createLogger({ service: "bench-gateway", level: "warn" });
 const host = await buildGateway({
   config: {
@@ -12,6 +12,7 @@ const host = await buildGateway({
     AUTH_AUDIENCE: "triphub",
     CORS_ORIGINS: "",
     UPSTREAM_TIMEOUT_MS: 10_000,
+    UPSTREAM_PROTOCOL: protocol === "connect" ? "connect" : "grpc",
     PUBLIC_URL: undefined,
     TRUST_PROXY: false,
   },

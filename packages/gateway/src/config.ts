@@ -12,6 +12,8 @@ export const gatewayConfigSpec = {
   /** Browser origins allowed to call the API (comma-separated, or `*`); empty: no CORS. */
   CORS_ORIGINS: env.string(""),
   UPSTREAM_TIMEOUT_MS: env.int({ default: 10_000, min: 100, max: 120_000 }),
+  /** `grpc` (default) or `connect` (binary Connect over HTTP/2: less CPU per call). */
+  UPSTREAM_PROTOCOL: env.oneOf(["grpc", "connect"] as const, "grpc"),
   /** The URL clients use to reach the gateway, for the OpenAPI `servers` entry. */
   PUBLIC_URL: env.optionalUrl(["http", "https"]),
 };

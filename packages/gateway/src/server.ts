@@ -1,6 +1,5 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import type { GatewayConfig } from "./config.js";
@@ -8,13 +7,21 @@ import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, isPublic } from "./edge-auth.js";
 import { buildOpenApi, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
-import { parseUpstreams } from "./upstreams.js";
+import { parseUpstreams, upstreamTransport } from "./upstreams.js";
 
 /** What {@link buildGateway} needs; tests build it the same way main.ts does. */
 export interface GatewayDeps {
   config: Pick<
     GatewayConfig,
-    "UPSTREAMS" | "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "CORS_ORIGINS" | "UPSTREAM_TIMEOUT_MS" | "PUBLIC_URL" | "TRUST_PROXY"
+    | "UPSTREAMS"
+    | "AUTH_JWKS_URL"
+    | "AUTH_ISSUER"
+    | "AUTH_AUDIENCE"
+    | "CORS_ORIGINS"
+    | "UPSTREAM_TIMEOUT_MS"
+    | "UPSTREAM_PROTOCOL"
+    | "PUBLIC_URL"
+    | "TRUST_PROXY"
   >;
   log: Logger;
   tls?: TlsOptions;
@@ -34,7 +41,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     deps.verifyToken ??
     createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const transports = new Map<DescService, Transport>(
-    upstreams.map((u) => [u.service, createGrpcTransport({ baseUrl: u.url })]),
+    upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
   const transcoder = createTranscoder({
     services: upstreams.map((u) => u.service),

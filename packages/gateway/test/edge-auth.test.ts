@@ -26,6 +26,7 @@ beforeAll(async () => {
         AUTH_AUDIENCE: "triphub",
         CORS_ORIGINS: "",
         UPSTREAM_TIMEOUT_MS: 2_000,
+        UPSTREAM_PROTOCOL: "grpc",
         PUBLIC_URL: undefined,
         TRUST_PROXY: false,
       },

@@ -30,6 +30,7 @@ beforeAll(async () => {
         AUTH_AUDIENCE: "triphub",
         CORS_ORIGINS: "https://app.triphub.test",
         UPSTREAM_TIMEOUT_MS: 5_000,
+        UPSTREAM_PROTOCOL: "grpc",
         PUBLIC_URL: undefined,
         TRUST_PROXY: false,
       },

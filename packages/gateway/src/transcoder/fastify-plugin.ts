@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { requestHeaders } from "./request-headers.js";
 import type { Transcoder } from "./transcoder.js";
 
 /** Options of {@link fastifyTranscoder}. */
@@ -38,11 +39,6 @@ export function fastifyTranscoder(app: FastifyInstance, transcoder: Transcoder, 
 async function handle(transcoder: Transcoder, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const url = req.raw.url ?? "/";
   const q = url.indexOf("?");
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
-  }
   // Cancels the upstream call when the client goes away before the response is complete.
   const gone = new AbortController();
   reply.raw.on("close", () => {
@@ -52,7 +48,7 @@ async function handle(transcoder: Transcoder, req: FastifyRequest, reply: Fastif
     method: req.method,
     path: q < 0 ? url : url.slice(0, q),
     query: q < 0 ? "" : url.slice(q + 1),
-    headers,
+    headers: requestHeaders(req.headers),
     body: Buffer.isBuffer(req.body) ? new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) : undefined,
     signal: gone.signal,
     raw: req.raw,

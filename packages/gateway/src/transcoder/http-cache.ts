@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 // HTTP caching of successful GETs (RFC 9110 §8.8.3 ETag, §13.1.2 If-None-Match, RFC 9111).
 // The ETag is a hash of the exact bytes sent, so it is strong: two responses with the same tag
@@ -8,8 +8,9 @@ import { createHash } from "node:crypto";
 
 /** A strong entity tag for a body: the base64url SHA-256 of its bytes, shortened. */
 export function etagOf(body: Uint8Array): string {
-  // 128 bits of SHA-256 keep collisions out of reach while keeping the header short.
-  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+  // 128 bits of SHA-256 keep collisions out of reach while keeping the header short. The
+  // one-shot hash() is the same digest at half the cost of a createHash() object.
+  return `"${hash("sha256", body, "base64url").slice(0, 22)}"`;
 }
 
 /**

@@ -8,17 +8,28 @@ import type { CompiledRoute } from "./routes.js";
 // (protojson would print null for them).
 const WRITE = { alwaysEmitImplicit: true } as const;
 
+// The write options of each registry, built once rather than on every response.
+const writeOptions = new WeakMap<Registry, typeof WRITE & { registry: Registry }>();
+function writeOptionsOf(registry: Registry) {
+  let o = writeOptions.get(registry);
+  if (!o) {
+    o = { ...WRITE, registry };
+    writeOptions.set(registry, o);
+  }
+  return o;
+}
+
 /** The JSON of a response message, or of its `response_body` field when the rule names one. */
 export function responseJson(route: CompiledRoute, message: Message, registry: Registry): JsonValue {
   const output = route.info.method.output;
-  const json = toJson(output, message, { ...WRITE, registry });
+  const json = toJson(output, message, writeOptionsOf(registry));
   const field = route.responseField;
   if (!field) return json;
   const value = (json as JsonObject)[field.jsonName];
   if (value !== undefined) return value;
   // An unset message field is sent as that message's zero value, as grpc-gateway marshals the
   // field's (empty) message rather than nothing.
-  return field.fieldKind === "message" ? toJson(field.message, create(field.message), { ...WRITE, registry }) : null;
+  return field.fieldKind === "message" ? toJson(field.message, create(field.message), writeOptionsOf(registry)) : null;
 }
 
 const encoder = new TextEncoder();

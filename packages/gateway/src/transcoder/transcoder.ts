@@ -123,10 +123,11 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
       if (route.kind === "unsupported") throw new ConnectError("client and bidi streaming are not transcoded", Code.Unimplemented);
       const message = bindRequest(route, { pathValues, query: req.query, body: req.body }, registry);
-      const metadata = new Headers();
+      // Name-value pairs rather than Headers: the transport copies them into its own Headers.
+      const metadata: [string, string][] = [];
       for (const h of forward) {
         const v = req.headers.get(h);
-        if (v !== null) metadata.set(h, v);
+        if (v !== null) metadata.push([h, v]);
       }
       const res = route.kind === "server-streaming" ? await callStream(route, message, metadata, req) : await callUnary(route, message, metadata, req);
       if (head) res.body = new Uint8Array(0);
@@ -143,7 +144,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     return { ...res, status };
   }
 
-  async function callUnary(route: CompiledRoute, message: Message, metadata: Headers, req: TranscodeRequest): Promise<TranscodeResponse> {
+  async function callUnary(route: CompiledRoute, message: Message, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {
     const method = route.info.method as DescMethod & { methodKind: "unary" };
     const transport = transportOf(route);
     let attempt = 0;
@@ -177,7 +178,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     return { status: 200, headers, body };
   }
 
-  async function callStream(route: CompiledRoute, message: Message, metadata: Headers, req: TranscodeRequest): Promise<TranscodeResponse> {
+  async function callStream(route: CompiledRoute, message: Message, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {
     const method = route.info.method as DescMethod & { methodKind: "server_streaming" };
     const format = streamFormatOf(req.headers.get("accept"));
     const abort = new AbortController();

@@ -107,7 +107,13 @@ export interface Stack {
 
 /** Starts the test service (the real chassis, gRPC on loopback) and a gateway in front of it. */
 export async function startStack(
-  options: Partial<TranscoderOptions> & { prefix?: string; transport?: Transport; setup?: (app: FastifyInstance) => void } = {},
+  options: Partial<TranscoderOptions> & {
+    prefix?: string;
+    transport?: Transport;
+    /** Builds the transport from the backend's URL (instead of `transport`; default gRPC). */
+    upstream?: (backendUrl: string) => Transport;
+    setup?: (app: FastifyInstance) => void;
+  } = {},
 ): Promise<Stack> {
   const log = createLogger({ service: "transcoder-test", level: "silent" });
   const host = await createService({
@@ -117,8 +123,8 @@ export async function startStack(
     log,
   });
   const running = await serve(host);
-  const transport = options.transport ?? createGrpcTransport({ baseUrl: running.url });
-  const { prefix, transport: _t, setup, ...rest } = options;
+  const transport = options.transport ?? (options.upstream ?? ((baseUrl) => createGrpcTransport({ baseUrl })))(running.url);
+  const { prefix, transport: _t, upstream: _u, setup, ...rest } = options;
   const transcoder = createTranscoder({
     services: [TranscodingService as DescService],
     transportFor: () => transport,
