@@ -9,6 +9,11 @@ export function isPublic(route: RouteInfo): boolean {
   return hasOption(route.method, edge) && getOption(route.method, edge).public;
 }
 
+/** Response metadata `route` lets through to the HTTP response, from its edge policy. */
+export function responseHeadersOf(route: RouteInfo): readonly string[] {
+  return hasOption(route.method, edge) ? getOption(route.method, edge).responseHeaders : [];
+}
+
 /** `Cache-Control` for a successful GET of `route`, from its edge policy. */
 export function cacheControlOf(route: RouteInfo): string {
   const policy = hasOption(route.method, edge) ? getOption(route.method, edge) : undefined;

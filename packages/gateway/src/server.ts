@@ -4,7 +4,7 @@ import { createService, createTokenVerifier, type Logger, type ServiceHost, type
 import { registerAccessLog, notesOf } from "./access-log.js";
 import type { GatewayConfig } from "./config.js";
 import { registerCors } from "./cors.js";
-import { authenticate, cacheControlOf, isPublic } from "./edge-auth.js";
+import { authenticate, cacheControlOf, isPublic, responseHeadersOf } from "./edge-auth.js";
 import { buildOpenApi, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { parseUpstreams, upstreamTransport } from "./upstreams.js";
@@ -48,6 +48,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     transportFor: (service) => transports.get(service)!,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     cacheControl: cacheControlOf,
+    responseHeaders: responseHeadersOf,
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;

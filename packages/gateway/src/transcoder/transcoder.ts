@@ -33,6 +33,12 @@ export interface TranscoderOptions {
   beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
   /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
   cacheControl?(route: RouteInfo): string | undefined;
+  /**
+   * Response metadata of a route to copy to the HTTP response as headers (lower-case names,
+   * e.g. `location`, `retry-after`), beyond the request id. Nothing else crosses, so backend
+   * internals stay internal.
+   */
+  responseHeaders?(route: RouteInfo): readonly string[];
   /** More types to resolve inside google.protobuf.Any, beyond those the services' files import. */
   typeRegistry?: Registry;
 }
@@ -99,10 +105,12 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   const forward = (opts.forwardHeaders ?? DEFAULT_FORWARD_HEADERS).map((h) => h.toLowerCase());
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const retries = opts.retries ?? 1;
+  const passHeaders = new Map(compiled.map((r) => [r, (opts.responseHeaders?.(r.info) ?? []).map((h) => h.toLowerCase())]));
+  const passOf = (route: CompiledRoute | undefined) => (route ? (passHeaders.get(route) ?? []) : []);
 
-  const errorResponse = (e: unknown, extra?: Headers): TranscodeResponse => {
+  const errorResponse = (e: unknown, extra?: Headers, route?: CompiledRoute): TranscodeResponse => {
     const err = toPublicError(e);
-    const headers = copyResponseHeaders(err.metadata);
+    const headers = copyResponseHeaders(err.metadata, passOf(route));
     for (const [k, v] of extra ?? []) headers.set(k, v);
     headers.set("content-type", JSON_CONTENT_TYPE);
     return { status: httpStatusOf(err.code), headers, body: encodeJson(statusJson(err, registry)) };
@@ -133,7 +141,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       if (head) res.body = new Uint8Array(0);
       return res;
     } catch (e) {
-      return errorResponse(e);
+      return errorResponse(e, undefined, route);
     }
   }
 
@@ -151,7 +159,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     for (;;) {
       try {
         const res = await transport.unary(method, req.signal, timeoutMs, metadata, message);
-        const headers = copyResponseHeaders(res.header);
+        const headers = copyResponseHeaders(res.header, passOf(route));
         headers.set("content-type", JSON_CONTENT_TYPE);
         const body = encodeJson(responseJson(route, res.message, registry));
         if (route.info.httpMethod !== "GET") return { status: 200, headers, body };
@@ -193,14 +201,14 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     let first: IteratorResult<Message>;
     try {
       const res = await transportOf(route).stream(method, abort.signal, opts.streamTimeoutMs, metadata, once(message));
-      for (const [k, v] of copyResponseHeaders(res.header)) headers.set(k, v);
+      for (const [k, v] of copyResponseHeaders(res.header, passOf(route))) headers.set(k, v);
       iterator = res.message[Symbol.asyncIterator]();
       // Wait for the first message so a stream that fails at once gets the error's status.
       first = await iterator.next();
     } catch (e) {
       close();
       const err = toPublicError(e);
-      for (const [k, v] of copyResponseHeaders(err.metadata)) headers.set(k, v);
+      for (const [k, v] of copyResponseHeaders(err.metadata, passOf(route))) headers.set(k, v);
       return { status: httpStatusOf(err.code), headers, body: errorChunk(format, statusJson(err, registry)) };
     }
     const render = (m: Message) => responseJson(route, m, registry);
@@ -217,9 +225,9 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   return { routes: compiled.map((r) => r.info), handle };
 }
 
-function copyResponseHeaders(from: Headers): Headers {
+function copyResponseHeaders(from: Headers, extra: readonly string[] = []): Headers {
   const out = new Headers();
-  for (const h of RESPONSE_HEADERS) {
+  for (const h of extra.length === 0 ? RESPONSE_HEADERS : [...RESPONSE_HEADERS, ...extra]) {
     const v = from.get(h);
     if (v !== null) out.set(h, v);
   }

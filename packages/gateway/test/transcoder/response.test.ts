@@ -91,6 +91,19 @@ describe("headers", () => {
     for (const name of r.headers.keys()) expect(name.startsWith("grpc-")).toBe(false);
   });
 
+  it("copies the response metadata a route names, on success and on errors", async () => {
+    const named = await startStack({ responseHeaders: (route) => (route.method.name === "Fail" ? ["X-Internal-Secret"] : []) });
+    try {
+      const ok = await call(`${named.base}/v1/fail?response_request_id=backend-id-3`);
+      expect(ok.headers.get("x-internal-secret")).toBe("backend-only");
+      const failed = await call(`${named.base}/v1/fail?code=9&response_request_id=backend-id-4`);
+      expect(failed.status).toBe(400);
+      expect(failed.headers.get("x-internal-secret")).toBe("backend-only");
+    } finally {
+      await named.close();
+    }
+  });
+
   it("copies the backend's request id on errors too", async () => {
     const r = await call(`${s.base}/v1/fail?code=5&response_request_id=backend-id-2`);
     expect(r.status).toBe(404);
