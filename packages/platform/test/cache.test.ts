@@ -1,0 +1,73 @@
+import { redisUrl } from "@triphub/testkit";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Cache, createCache, createLogger } from "../src/index.js";
+import { createLru } from "../src/lru.js";
+
+const log = createLogger({ service: "cache-test", level: "silent" });
+const opened: Cache[] = [];
+const open = async (redis: boolean, name = `t${Math.random().toString(36).slice(2, 8)}`) => {
+  const c = await createCache({ name, redisUrl: redis ? redisUrl() : undefined, log });
+  opened.push(c);
+  return c;
+};
+afterAll(() => Promise.all(opened.map((c) => c.close())));
+
+const counter = () => {
+  let n = 0;
+  return { load: async () => ({ n: ++n }), calls: () => n };
+};
+
+describe("LRU", () => {
+  it("forgets the least recently used entry first and expired entries", () => {
+    let t = 0;
+    const lru = createLru<number>(2, () => t);
+    lru.set("a", 1, 100);
+    lru.set("b", 2, 100);
+    lru.get("a");
+    lru.set("c", 3, 100);
+    expect([lru.get("a"), lru.get("b"), lru.get("c")]).toEqual([1, undefined, 3]);
+    t = 200;
+    expect(lru.get("a")).toBeUndefined();
+  });
+});
+
+describe("cache", () => {
+  it("loads once and serves repeats locally, without Redis", async () => {
+    const cache = await open(false);
+    const c = counter();
+    expect(await cache.wrap("k", 60_000, c.load)).toEqual({ n: 1 });
+    expect(await cache.wrap("k", 60_000, c.load)).toEqual({ n: 1 });
+    expect(c.calls()).toBe(1);
+    await cache.invalidate("k");
+    expect(await cache.wrap("k", 60_000, c.load)).toEqual({ n: 2 });
+  });
+
+  it("shares values between instances through Redis and invalidates everywhere", async () => {
+    const name = `shared${Date.now()}`;
+    const [a, b] = [await open(true, name), await open(true, name)];
+    const c = counter();
+    await a.wrap("property:1", 60_000, c.load);
+    expect(await b.wrap("property:1", 60_000, c.load)).toEqual({ n: 1 });
+    expect(c.calls()).toBe(1);
+    await a.invalidate("property:1");
+    // b dropped its local copy when the invalidation arrived, and Redis no longer has it.
+    await expect.poll(async () => (await b.wrap("property:1", 60_000, c.load)).n).toBe(2);
+  });
+
+  it("invalidates by prefix", async () => {
+    const cache = await open(true);
+    const c = counter();
+    await cache.wrap("search:seoul:p1", 60_000, c.load);
+    await cache.wrap("search:seoul:p2", 60_000, c.load);
+    await cache.invalidate("search:*");
+    await cache.wrap("search:seoul:p1", 60_000, c.load);
+    expect(c.calls()).toBe(3);
+  });
+
+  it("keeps working when Redis goes away", async () => {
+    const cache = await open(true);
+    await cache.close();
+    const c = counter();
+    expect(await cache.wrap("k", 60_000, c.load)).toEqual({ n: 1 });
+  });
+});
