@@ -17,6 +17,7 @@ import type { AccommodationDb } from "./store/db.js";
 import { createHoldStore } from "./store/hold-store.js";
 import { createPropertyStore } from "./store/property-store.js";
 import { createRoomTypeStore } from "./store/room-type-store.js";
+import { createSearchStore } from "./store/search-store.js";
 
 /** Where drizzle-kit writes the accommodation migrations; applied at start. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
@@ -44,6 +45,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     roomTypes: createRoomTypeStore(db),
     calendars: createCalendarStore(db),
     holds,
+    search: createSearchStore(db),
     now,
   });
   const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000 });

@@ -4,10 +4,12 @@ import { createAccess } from "./rpcs/access.js";
 import { holdRpcs } from "./rpcs/hold-rpcs.js";
 import { propertyRpcs } from "./rpcs/property-rpcs.js";
 import { roomTypeRpcs } from "./rpcs/room-type-rpcs.js";
+import { searchRpcs } from "./rpcs/search-rpcs.js";
 import type { CalendarStore } from "./store/calendar-store.js";
 import type { HoldStore } from "./store/hold-store.js";
 import type { PropertyStore } from "./store/property-store.js";
 import type { RoomTypeStore } from "./store/room-type-store.js";
+import type { SearchStore } from "./store/search-store.js";
 
 /** What the accommodation RPCs need. */
 export interface AccommodationServiceDeps {
@@ -15,15 +17,16 @@ export interface AccommodationServiceDeps {
   roomTypes: RoomTypeStore;
   calendars: CalendarStore;
   holds: HoldStore;
+  search: SearchStore;
   /** The clock: "today" at a property (past nights) and hold expiry come from it. */
   now: () => Date;
 }
 
 /**
  * The AccommodationService RPCs: protos in, domain and stores, protos out. Host RPCs
- * (properties, room types, calendars) and the internal hold RPCs are here;
- * SearchAccommodations, GetAccommodation and StreamEvents are in the contract but not built
- * yet, so Connect answers UNIMPLEMENTED for them.
+ * (properties, room types, calendars), the public guest reads (SearchAccommodations,
+ * GetAccommodation) and the internal hold RPCs are here; StreamEvents is in the contract but
+ * not built yet, so Connect answers UNIMPLEMENTED for it.
  */
 export function createAccommodationService(d: AccommodationServiceDeps): Partial<ServiceImpl<typeof AccommodationService>> {
   const access = createAccess(d);
@@ -31,5 +34,6 @@ export function createAccommodationService(d: AccommodationServiceDeps): Partial
     ...propertyRpcs(d, access),
     ...roomTypeRpcs(d, access),
     ...holdRpcs(d),
+    ...searchRpcs(d),
   };
 }

@@ -9,7 +9,7 @@ import { Amenity, PropertyType, type PropertySchema } from "@triphub/contracts/t
 import { BedType, type RoomTypeSchema } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
-import { createLogger, createTokenVerifier, openDatabase } from "@triphub/platform";
+import { createLogger, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
 import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
@@ -47,6 +47,8 @@ export interface Platform {
   /** A client without a token: how another service inside the cluster calls the hold RPCs. */
   internal: Client<typeof AccommodationService>;
   admin: TestUser;
+  /** The accommodation service's own database: for what no RPC sets yet (rating summaries). */
+  database: Database;
   /** A new account with the given roles (GUEST only when none). */
   user(roles?: Role[]): Promise<TestUser>;
   close(): Promise<void>;
@@ -114,6 +116,7 @@ export async function startPlatform(name: string): Promise<Platform> {
     clock,
     internal: accommodation.client(AccommodationService),
     admin,
+    database,
     async user(roles = []) {
       const account = await signUp(`user${++counter}-${Date.now()}@example.com`);
       if (roles.length === 0) return asUser(account.userId, account.token);

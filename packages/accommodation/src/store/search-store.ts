@@ -1,0 +1,165 @@
+import { and, asc, gte, inArray, lte } from "drizzle-orm";
+import { addDays } from "../domain/dates.js";
+import type { CancellationPolicy } from "../domain/cancellation-policy.js";
+import { isCancellationPolicy } from "../domain/cancellation-policy.js";
+import type { InventoryNight, StayPrice } from "../domain/calendar.js";
+import { stayPrice } from "../domain/calendar.js";
+import type { Photo, RatingSummary } from "../domain/property.js";
+import { encodeSearchCursor } from "../domain/search.js";
+import type { SearchQuery } from "../domain/search.js";
+import type { Amenity, PropertyType } from "../domain/vocabulary.js";
+import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
+import type { Money } from "../domain/money.js";
+import type { AccommodationDb } from "./db.js";
+import { toInventoryNight } from "./inventory-sql.js";
+import { inventory } from "./schema.js";
+import { searchPageSql } from "./search-sql.js";
+
+/** What a search result card shows of a property (proto `AccommodationSummary`). */
+export interface PropertySummary {
+  id: string;
+  name: string;
+  type: PropertyType;
+  starRating: number;
+  city: string;
+  region: string;
+  countryCode: string;
+  latitude: number;
+  longitude: number;
+  coverPhoto: Photo | undefined;
+  ratingSummary: RatingSummary;
+  cancellationPolicy: CancellationPolicy;
+  /** Lowest base nightly price over its room types. */
+  lowestNightlyPrice: Money | undefined;
+  amenities: Amenity[];
+  timeZone: string;
+  checkInTime: string;
+}
+
+/** The cheapest room type that fits the party (and, with dates, is free every night). */
+export interface SearchOffer {
+  roomTypeId: string;
+  roomTypeName: string;
+  units: number;
+  remainingUnits: number;
+  /** With dates only. */
+  price: StayPrice | undefined;
+}
+
+/** One hit. */
+export interface SearchHit {
+  property: PropertySummary;
+  offer: SearchOffer;
+  /** 0 unless the search used a circle. */
+  distanceKm: number;
+}
+
+/** One page of a search; `nextPageToken` is "" on the last. */
+export interface SearchPage {
+  hits: SearchHit[];
+  nextPageToken: string;
+  totalSize: number;
+}
+
+/** Guest search over listed properties: one SQL statement per page. */
+export interface SearchStore {
+  search(q: SearchQuery, now: Date): Promise<SearchPage>;
+  /**
+   * The stored inventory rows of `roomTypeIds` on nights [from, to] (inclusive: the check-out
+   * day's closed-to-departure counts), by room type, in one query.
+   */
+  stayInventory(roomTypeIds: readonly string[], from: string, to: string): Promise<Map<string, InventoryNight[]>>;
+}
+
+interface Row {
+  propertyId: string;
+  k1: number;
+  k2: number;
+  totalSize: number;
+  distanceKm: number;
+  unitTotal: number;
+  remaining: number;
+  name: string;
+  propertyType: string;
+  starRating: number;
+  city: string;
+  region: string;
+  countryCode: string;
+  latitude: number;
+  longitude: number;
+  coverPhoto: Photo | null;
+  ratingAverage: number;
+  ratingCount: number;
+  cancellationPolicy: string;
+  amenities: string[];
+  currency: string;
+  timeZone: string;
+  checkInTime: string;
+  lowestNightly: number | null;
+  roomTypeId: string;
+  roomTypeName: string;
+  nightly: number[] | null;
+}
+
+function toHit(r: Row, q: SearchQuery): SearchHit {
+  if (!isPropertyType(r.propertyType) || !isCancellationPolicy(r.cancellationPolicy)) {
+    throw new Error(`stored property ${r.propertyId} has a type or policy this version does not know`);
+  }
+  const d = q.dates;
+  const price = d === undefined || r.nightly === null
+    ? undefined
+    : stayPrice(r.nightly.map((amount, i) => ({ date: addDays(d.checkIn, i), price: { amountMinor: amount, currency: r.currency } })), q.units, r.currency);
+  return {
+    property: {
+      id: r.propertyId,
+      name: r.name,
+      type: r.propertyType,
+      starRating: r.starRating,
+      city: r.city,
+      region: r.region,
+      countryCode: r.countryCode,
+      latitude: r.latitude,
+      longitude: r.longitude,
+      coverPhoto: r.coverPhoto ?? undefined,
+      ratingSummary: { average: r.ratingAverage, count: r.ratingCount },
+      cancellationPolicy: r.cancellationPolicy,
+      lowestNightlyPrice: r.lowestNightly === null ? undefined : { amountMinor: r.lowestNightly, currency: r.currency },
+      amenities: r.amenities.filter(isAmenity),
+      timeZone: r.timeZone,
+      checkInTime: r.checkInTime,
+    },
+    offer: { roomTypeId: r.roomTypeId, roomTypeName: r.roomTypeName, units: q.units, remainingUnits: r.remaining, price },
+    distanceKm: r.distanceKm,
+  };
+}
+
+/** The search store over `db`. */
+export function createSearchStore(db: AccommodationDb): SearchStore {
+  return {
+    async search(q, now) {
+      const rows = (await db.execute(searchPageSql(q, now))) as unknown as Row[];
+      const page = rows.slice(0, q.pageSize);
+      const last = page.at(-1);
+      const more = rows.length > q.pageSize && last !== undefined;
+      return {
+        hits: page.map((r) => toHit(r, q)),
+        nextPageToken: more ? encodeSearchCursor({ sort: q.sort, k1: last.k1, k2: last.k2, id: last.propertyId }) : "",
+        // Counted before the cursor applies: every match, whatever the page.
+        totalSize: rows[0]?.totalSize ?? 0,
+      };
+    },
+    stayInventory: (ids, from, to) => inventoryByRoomType(db, ids, from, to),
+  };
+}
+
+async function inventoryByRoomType(db: AccommodationDb, roomTypeIds: readonly string[], from: string, to: string): Promise<Map<string, InventoryNight[]>> {
+  const out = new Map<string, InventoryNight[]>(roomTypeIds.map((id) => [id, []]));
+  if (roomTypeIds.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(inventory)
+    .where(and(inArray(inventory.roomTypeId, [...roomTypeIds]), gte(inventory.night, from), lte(inventory.night, to)))
+    .orderBy(asc(inventory.roomTypeId), asc(inventory.night));
+  for (const r of rows) out.get(r.roomTypeId)?.push(toInventoryNight(r));
+  return out;
+}
