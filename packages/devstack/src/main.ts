@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LocalPostgres, startLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
+import { seedCatalogue } from "./seed.js";
 import { type Child, startChild, stopChild, tailOfLog, waitReady } from "./supervisor.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -75,6 +76,13 @@ async function main() {
     services.push(start(svc, env));
   }
   await ready(services);
+
+  // The demo catalogue goes into the embedded database only, never an external one.
+  const accommodation = SERVICES.find((s) => s.name === "accommodation");
+  const seedCount = Number(process.env.DEVSTACK_SEED_PROPERTIES ?? 2000);
+  if (accommodation && pg && !external(accommodation.name) && seedCount > 0) {
+    say(`▸ demo catalogue: ${await seedCatalogue(root, pg.urlFor("triphub_accommodation"), seedCount)}`);
+  }
 
   const gateway = start(GATEWAY, {
     UPSTREAMS: SERVICES.filter((s) => s.public)

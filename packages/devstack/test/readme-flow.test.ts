@@ -33,6 +33,8 @@ beforeAll(async () => {
       DEVSTACK_DATA_DIR: dataDir,
       DEVSTACK_PORT_OFFSET: String(offset),
       DEVSTACK_POSTGRES_PORT: String(offset + 20_000),
+      // A small catalogue keeps the test quick; the README's search still finds Seoul.
+      DEVSTACK_SEED_PROPERTIES: "60",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -71,6 +73,7 @@ describe("the README against a running devstack", () => {
     expect(output).toContain('"@type":"type.googleapis.com/google.rpc.BadRequest"');
     expect(output).toMatch(/"accessToken":/);
     expect(output).toMatch(/"status":\s*"SERVING"/);
+    expect(output).toMatch(/"results":\[\{"accommodation":/);
     expect(output).not.toMatch(/"code":\s*(13|14|"internal"|"unavailable")/);
   });
 

@@ -13,6 +13,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     "calendar-days": { type: "string", default: "365" },
     hosts: { type: "string", default: "50" },
+    // For `npm start`: load only into an empty catalogue, so restarts keep the data as it is.
+    "if-empty": { type: "boolean", default: false },
   },
 });
 const log = createLogger({ service: "accommodation-seed", level: "info" });
@@ -26,6 +28,13 @@ const now = new Date();
 const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
 const started = performance.now();
 try {
+  if (values["if-empty"]) {
+    const [{ n }] = await database.sql<{ n: number }[]>`select count(*)::int as n from properties`;
+    if (n > 0) {
+      log.info({ properties: n }, "catalogue not empty; seed skipped");
+      process.exit(0);
+    }
+  }
   const result = await loadSeed(database.sql, count, {
     seed: Number(values.seed),
     startDate: localDate(now, "Asia/Seoul"),
