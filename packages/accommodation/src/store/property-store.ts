@@ -6,7 +6,7 @@ import type { NewProperty, Property, PropertyStatus, RatingSummary } from "../do
 import { checkEtag } from "../domain/version.js";
 import { isUuid, timestamptz } from "./db.js";
 import type { AccommodationDb, Executor } from "./db.js";
-import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
+import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { propertyColumns, toProperty } from "./property-rows.js";
 import { holds, properties, roomTypes } from "./schema.js";
 

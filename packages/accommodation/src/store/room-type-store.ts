@@ -7,7 +7,7 @@ import { checkEtag } from "../domain/version.js";
 import { isUuid, timestamptz } from "./db.js";
 import type { AccommodationDb } from "./db.js";
 import { lockNights } from "./inventory-sql.js";
-import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
+import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { hasLiveHolds } from "./property-store.js";
 import { roomTypeColumns, toRoomType } from "./room-type-rows.js";
 import { inventory, roomTypes } from "./schema.js";

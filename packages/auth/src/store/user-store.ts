@@ -5,7 +5,7 @@ import { isRole, normalizeEmail, normalizeRoles } from "../domain/user.js";
 import type { NewUser, Role, User } from "../domain/user.js";
 import { isUniqueViolation, isUuid, timestamptz } from "./db.js";
 import type { AuthDb } from "./db.js";
-import { decodePageToken, encodePageToken } from "./page-token.js";
+import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { users } from "./schema.js";
 
 /** ListUsers page size when the caller asks for 0 (AIP-158: the server picks). */
@@ -165,14 +165,13 @@ export function createUserStore(db: AuthDb): UserStore {
     },
 
     async list(query) {
-      const asked = query.pageSize !== undefined && query.pageSize > 0 ? query.pageSize : DEFAULT_PAGE_SIZE;
-      const size = Math.min(Math.floor(asked), MAX_PAGE_SIZE);
+      const size = pageSize(query.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
       const filters: SQL[] = [];
       if (query.role) filters.push(arrayContains(users.roles, [query.role]));
       if (query.emailPrefix) filters.push(like(users.emailNormalized, likePrefix(query.emailPrefix)));
       if (query.pageToken) {
         const after = decodePageToken(query.pageToken, "ListUsers");
-        filters.push(sql`(${users.createdAt}, ${users.id}) < (${timestamptz(after.createdAt)}, ${after.id}::uuid)`);
+        filters.push(sql`(${users.createdAt}, ${users.id}) < (${timestamptz(after.at)}, ${after.id}::uuid)`);
       }
       // One row more than the page tells whether another page follows.
       const rows = await db
@@ -182,7 +181,8 @@ export function createUserStore(db: AuthDb): UserStore {
         .orderBy(desc(users.createdAt), desc(users.id))
         .limit(size + 1);
       const page = rows.slice(0, size).map(toUser);
-      const nextPageToken = rows.length > size ? encodePageToken(page[page.length - 1]) : "";
+      const last = page[page.length - 1];
+      const nextPageToken = rows.length > size && last ? encodePageToken({ at: last.createdAt, id: last.id }) : "";
       return { users: page, nextPageToken };
     },
   };
