@@ -8,6 +8,8 @@ export const accommodationConfigSpec = {
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
+  /** Shared cache for search pages and details; without it each instance caches locally. */
+  REDIS_URL: env.optionalUrl(["redis", "rediss"]),
   /** How often the sweeper gives the units of lapsed holds back. */
   HOLD_SWEEP_INTERVAL_MS: env.int({ default: 5_000, min: 100, max: 300_000 }),
 };

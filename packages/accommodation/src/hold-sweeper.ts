@@ -9,6 +9,8 @@ export interface HoldSweeperOptions {
   intervalMs: number;
   /** Holds expired per transaction. */
   batchSize?: number;
+  /** Called after a sweep that gave units back (e.g. to drop cached availability). */
+  onExpired?: () => Promise<void>;
 }
 
 /** Releases lapsed holds in the background; see {@link createHoldSweeper}. */
@@ -38,7 +40,10 @@ export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
       total += expired.length;
       if (expired.length < batchSize) break;
     }
-    if (total > 0) opts.log.info({ expired: total }, "expired lapsed holds");
+    if (total > 0) {
+      opts.log.info({ expired: total }, "expired lapsed holds");
+      await opts.onExpired?.();
+    }
     return total;
   }
 

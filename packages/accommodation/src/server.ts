@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
+  createCache,
   createService,
   createTokenVerifier,
   type Database,
@@ -11,6 +12,7 @@ import {
 } from "@triphub/platform";
 import type { AccommodationConfig } from "./config.js";
 import { createHoldSweeper } from "./hold-sweeper.js";
+import { withReadCache } from "./read-cache.js";
 import { createAccommodationService } from "./service.js";
 import { createCalendarStore } from "./store/calendar-store.js";
 import type { AccommodationDb } from "./store/db.js";
@@ -25,7 +27,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface AccommodationServerDeps {
   config: Pick<AccommodationConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "TRUST_PROXY"> &
-    Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS">>;
+    Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS" | "REDIS_URL">>;
   database: Database;
   log: Logger;
   now?: () => Date;
@@ -40,7 +42,8 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const now = deps.now ?? (() => new Date());
   const db = database.db as AccommodationDb;
   const holds = createHoldStore(db);
-  const impl = createAccommodationService({
+  const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log });
+  const service = createAccommodationService({
     properties: createPropertyStore(db),
     roomTypes: createRoomTypeStore(db),
     calendars: createCalendarStore(db),
@@ -48,7 +51,10 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     search: createSearchStore(db),
     now,
   });
-  const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000 });
+  const impl = withReadCache(service, cache);
+  const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000,
+    onExpired: () => cache.invalidate("property:*", "search:*"),
+  });
   const host = await createService({
     name: "accommodation",
     serviceNames: [AccommodationService.typeName],
@@ -64,6 +70,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     },
     onClose: async () => {
       await sweeper.stop();
+      await cache.close();
       await database.close();
     },
   });

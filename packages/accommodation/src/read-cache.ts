@@ -1,0 +1,71 @@
+import { create, fromJsonString, toJsonString } from "@bufbuild/protobuf";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import {
+  GetAccommodationRequestSchema,
+  GetAccommodationResponseSchema,
+  SearchAccommodationsRequestSchema,
+  SearchAccommodationsResponseSchema,
+} from "@triphub/contracts/triphub/accommodation/v1/search_pb";
+import { type Cache, DomainError, identityKey } from "@triphub/platform";
+
+type Impl = Partial<ServiceImpl<typeof AccommodationService>>;
+
+// The same ages the gateway advertises to HTTP caches for these RPCs (the proto's edge option).
+const SEARCH_TTL_MS = 30_000;
+const DETAILS_TTL_MS = 60_000;
+const READS = new Set(["searchAccommodations", "getAccommodation", "getProperty", "listMyProperties", "getRoomType", "listRoomTypes", "getCalendar", "getHold"]);
+
+const isNotFound = (e: unknown) =>
+  (e instanceof DomainError && e.kind === "not_found") || (e instanceof ConnectError && e.code === Code.NotFound);
+
+/**
+ * Caches the two public reads (search pages and accommodation details) and forgets them on
+ * every successful write. The invalidation is deliberately coarse (any property or inventory
+ * change drops every cached page, here and on every other instance): a change, including a
+ * hold that takes the last room, is visible on the next read, and nothing has to know which
+ * pages a property appeared on. Only what an anonymous caller may see is ever cached, so a
+ * draft never leaks from the cache to another user.
+ */
+export function withReadCache(impl: Impl, cache: Cache): Impl {
+  const anonymous = (ctx: HandlerContext): HandlerContext => {
+    const values = ctx.values;
+    return { ...ctx, values: { ...values, get: (key) => (key.id === identityKey.id ? undefined : values.get(key)) } as typeof values };
+  };
+  const cached: Impl = {
+    async searchAccommodations(req, ctx) {
+      const key = `search:${toJsonString(SearchAccommodationsRequestSchema, create(SearchAccommodationsRequestSchema, req))}`;
+      const json = await cache.wrap(key, SEARCH_TTL_MS, async () =>
+        toJsonString(SearchAccommodationsResponseSchema, create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx))),
+      );
+      return fromJsonString(SearchAccommodationsResponseSchema, json);
+    },
+    async getAccommodation(req, ctx) {
+      const key = `property:${req.propertyId}:${toJsonString(GetAccommodationRequestSchema, create(GetAccommodationRequestSchema, req))}`;
+      try {
+        const json = await cache.wrap(key, DETAILS_TTL_MS, async () =>
+          toJsonString(GetAccommodationResponseSchema, create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx)))),
+        );
+        return fromJsonString(GetAccommodationResponseSchema, json);
+      } catch (e) {
+        // Not public: its owner or an admin may still see it, uncached.
+        if (isNotFound(e) && ctx.values.get(identityKey)) return impl.getAccommodation!(req, ctx);
+        throw e;
+      }
+    },
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(impl)) {
+    if (name in cached) out[name] = cached[name as keyof Impl];
+    else if (READS.has(name) || typeof handler !== "function") out[name] = handler;
+    else {
+      const write = handler as (...args: unknown[]) => Promise<unknown>;
+      out[name] = async (...args: unknown[]) => {
+        const res = await write(...args);
+        await cache.invalidate("property:*", "search:*");
+        return res;
+      };
+    }
+  }
+  return out as Impl;
+}
