@@ -2,7 +2,7 @@
 // beside it for tokens: what production runs, on loopback.
 import type { DescMessage, Message, MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, type Code, ConnectError } from "@connectrpc/connect";
-import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS } from "@triphub/auth";
+import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
 import { BadRequestSchema, ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { Amenity, PropertyType, type PropertySchema } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
@@ -58,22 +58,16 @@ let counter = 0;
 
 /** Starts auth and accommodation on fresh databases named after the test file. */
 export async function startPlatform(name: string): Promise<Platform> {
+  const authUrl = await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` });
   const authDb = await openDatabase({
-    url: await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` }),
+    url: authUrl,
     migrationsFolder: AUTH_MIGRATIONS,
     log,
     max: 4,
   });
   const auth = await serve(
     await buildAuth({
-      config: {
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
-        ACCESS_TOKEN_TTL_SECONDS: 900,
-        REFRESH_TOKEN_TTL_DAYS: 30,
-        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-        TRUST_PROXY: false,
-      },
+      config: loadAuthConfig({ DATABASE_URL: authUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL }),
       database: authDb,
       log,
       passwordParams: { N: 1024, r: 8, p: 1 },

@@ -2,7 +2,7 @@ import { createLogger, openDatabase } from "@triphub/platform";
 import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { TEST_SCRYPT_PARAMS } from "../src/domain/password.js";
-import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
+import { buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "../src/index.js";
 
 export const ADMIN_EMAIL = "admin@triphub.test";
 export const ISSUER = "triphub-auth-test";
@@ -20,14 +20,7 @@ export async function startAuth(clock = testClock()): Promise<RunningService & {
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth" });
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 5 });
   const host = await buildServer({
-    config: {
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      ACCESS_TOKEN_TTL_SECONDS: 900,
-      REFRESH_TOKEN_TTL_DAYS: 30,
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      TRUST_PROXY: false,
-    },
+    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL }),
     database,
     log,
     now: clock.now,

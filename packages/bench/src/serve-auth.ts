@@ -2,7 +2,7 @@
 // chassis or on a bare @connectrpc/connect-fastify server, and prints its URLs as JSON.
 import { createContextValues } from "@connectrpc/connect";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
-import { buildAuthImpl, buildServer, MIGRATIONS_FOLDER } from "@triphub/auth";
+import { buildAuthImpl, buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { createLogger, identityKey, openDatabase } from "@triphub/platform";
 import fastify from "fastify";
@@ -11,14 +11,8 @@ const [mode, databaseUrl, userId] = process.argv.slice(2);
 const log = createLogger({ service: "bench-auth", level: "warn" });
 const database = await openDatabase({ url: databaseUrl!, migrationsFolder: MIGRATIONS_FOLDER, log });
 const deps = {
-  config: {
-    AUTH_ISSUER: "triphub-auth",
-    AUTH_AUDIENCE: "triphub",
-    ACCESS_TOKEN_TTL_SECONDS: 900,
-    REFRESH_TOKEN_TTL_DAYS: 30,
-    BOOTSTRAP_ADMIN_EMAIL: undefined,
-    TRUST_PROXY: false,
-  },
+  // The defaults `npm start` runs with.
+  config: loadAuthConfig({ DATABASE_URL: databaseUrl }),
   database,
   log,
 };

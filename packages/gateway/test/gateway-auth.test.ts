@@ -1,5 +1,5 @@
 // End to end: REST through the TripHub gateway to the real auth service over gRPC.
-import { buildServer as buildAuth, MIGRATIONS_FOLDER } from "@triphub/auth";
+import { buildServer as buildAuth, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
 import { createLogger, openDatabase } from "@triphub/platform";
 import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,14 +12,7 @@ let gateway: RunningService;
 beforeAll(async () => {
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "gateway_auth" });
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 });
-  const authConfig = {
-    AUTH_ISSUER: "triphub-auth",
-    AUTH_AUDIENCE: "triphub",
-    ACCESS_TOKEN_TTL_SECONDS: 900,
-    REFRESH_TOKEN_TTL_DAYS: 30,
-    BOOTSTRAP_ADMIN_EMAIL: undefined,
-    TRUST_PROXY: false,
-  };
+  const authConfig = loadAuthConfig({ DATABASE_URL: url });
   auth = await serve(await buildAuth({ config: authConfig, database, log, passwordParams: { N: 1024, r: 8, p: 1 } }));
   gateway = await serve(
     await buildGateway({
