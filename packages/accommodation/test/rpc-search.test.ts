@@ -189,6 +189,25 @@ describe("pagination", () => {
     expect(await allPages({ location: { case: "destination", value: "Mokpo" }, sort, pageSize: 4 })).toHaveLength(paged.length);
   });
 
+  it("counts exactly when one page holds every match, and estimates within the candidates when it does not", async () => {
+    const props = [];
+    for (let i = 0; i < 6; i++) props.push(await listed("Boryeong"));
+    for (const sold of props.slice(0, 3)) await setNights(sold.id, sold.roomTypeIds[0], "2026-04-11", "2026-04-12", { availableUnits: 0 }, ["available_units"]);
+    const q: Query = { location: { case: "destination", value: "Boryeong" }, ...stay };
+    const free = new Set(props.slice(3).map((x) => x.id));
+    for (const sort of [SearchSort.RELEVANCE, SearchSort.PRICE_ASC]) {
+      const whole = await search({ ...q, sort, pageSize: 10 });
+      expect(new Set(whole.results.map((r) => r.accommodation!.propertyId))).toEqual(free);
+      expect(whole.totalSize).toBe(3);
+    }
+    // Relevance looks at candidates only until the page is full, so the total is an estimate:
+    // at least what was found, at most every candidate.
+    const first = await search({ ...q, sort: SearchSort.RELEVANCE, pageSize: 1 });
+    expect(first.totalSize).toBeGreaterThanOrEqual(1);
+    expect(first.totalSize).toBeLessThanOrEqual(6);
+    expect(new Set(await allPages({ ...q, sort: SearchSort.RELEVANCE, pageSize: 1 }))).toEqual(free);
+  });
+
   it("refuses a page token made for another sort", async () => {
     if (!paged) paged = await seedPaged();
     const first = await search({ location: { case: "destination", value: "Mokpo" }, pageSize: 2, sort: SearchSort.PRICE_ASC });

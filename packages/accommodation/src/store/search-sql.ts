@@ -1,139 +1,48 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { addDays } from "../domain/dates.js";
 import type { SearchQuery, SearchSort } from "../domain/search.js";
+import type { DestinationMatch } from "./search-filters-sql.js";
+import { bestOfferSql, distanceExpr, propertyFilters, textRankExpr } from "./search-filters-sql.js";
 
 /*
- * The one statement behind a search page. CTEs, outermost last:
- *   cand     listed properties passing the property-level filters (location, country, type,
- *            rating, currency of the price bounds, check-in not past at the property, free
- *            cancellation);
- *   offers   their room types that take the party in `units` units and, with dates, have
- *            enough units left on every night and no stay restriction; one aggregate per room
- *            type over the inventory rows of [check_in, check_out] (a PK range scan); nights
- *            without a row count as the room type's defaults (unit_count units, base price,
- *            no restriction), exactly as `calendarDay` reads them;
- *   best     the cheapest such offer per property;
- *   matches  the sort keys (k1, k2, id) and the total count;
- * then the page after the cursor, with the nightly breakdown computed for its rows only.
- * Availability follows `checkBookable`: closed to arrival and minimum stay on the first night,
- * units on every night, closed to departure on the check-out day.
+ * The one statement behind a search page. Two shapes, by what the sort needs:
+ *
+ * - Sorts on the property alone (relevance, rating, distance) rank the candidates first, which
+ *   costs no inventory reads, and then look for an offer down that order only until the page
+ *   is full: a city of 20,000 properties costs about page-size offer lookups, not 20,000. The
+ *   total is then an estimate (the proto says so): candidates times the share of those looked
+ *   at that had an offer.
+ * - Price sorts need every candidate's offer to order them, and count exactly.
+ *
+ * Both resume after the cursor with one row comparison `(k1, k2, id) > (...)`, and compute the
+ * nightly breakdown for the page's rows only.
  */
 
-const lit = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+/** Does `sort` order by the stay's price (and so need every candidate's offer)? */
+export const sortsByPrice = (sort: SearchSort) => sort === "price_asc" || sort === "price_desc";
 
-// LIKE wildcards in the caller's text match themselves.
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-function distanceExpr(q: SearchQuery): SQL {
-  if (q.location.kind !== "near") return sql`0::float8`;
-  const { latitude, longitude } = q.location;
-  return sql`(earth_distance(ll_to_earth(p.latitude, p.longitude), ll_to_earth(${latitude}::float8, ${longitude}::float8)) / 1000.0)`;
+/** How well a property fits, without its price: text match, rating weighted by how many reviews back it, stars, closeness within a circle. */
+function relevanceExpr(q: SearchQuery): SQL {
+  const radius = q.location.kind === "near" ? q.location.radiusKm : 1;
+  return sql`(c.text_rank
+    + (c.rating_average / 5.0) * (1 - 1 / (1 + ln(1 + c.rating_count)))
+    + 0.02 * c.star_rating
+    - 0.3 * c.distance_km / ${radius}::float8)`;
 }
 
-function textRankExpr(q: SearchQuery): SQL {
-  if (q.location.kind !== "text") return sql`0::float8`;
-  const t = q.location.text.trim();
-  return sql`(ts_rank(p.search, plainto_tsquery('simple', ${t}))::float8 + similarity(lower(p.city), lower(${t}))::float8)`;
-}
-
-function propertyFilters(q: SearchQuery, now: Date): SQL[] {
-  const where: SQL[] = [sql`p.status = 'listed'`];
-  const loc = q.location;
-  if (loc.kind === "text") {
-    const t = loc.text.trim().toLowerCase();
-    const like = `%${likeEscape(t)}%`;
-    // Each branch has its own index (trigram on city and region, GIN on the tsvector), so the
-    // planner can OR their bitmaps instead of scanning the table.
-    where.push(sql`(lower(p.city) like ${like} or lower(p.region) like ${like} or lower(p.city) % ${t}
-      or p.search @@ plainto_tsquery('simple', ${t}))`);
-  } else if (loc.kind === "near") {
-    const centre = sql`ll_to_earth(${loc.latitude}::float8, ${loc.longitude}::float8)`;
-    const metres = loc.radiusKm * 1000;
-    where.push(sql`earth_box(${centre}, ${metres}::float8) @> ll_to_earth(p.latitude, p.longitude)`);
-    where.push(sql`earth_distance(ll_to_earth(p.latitude, p.longitude), ${centre}) <= ${metres}::float8`);
-  }
-  if (q.countryCode !== undefined) where.push(sql`p.country_code = ${q.countryCode}`);
-  if (q.types.length > 0) where.push(sql`p.property_type = any(${lit(q.types)})`);
-  if (q.minRating > 0) where.push(sql`p.rating_count > 0 and p.rating_average >= ${q.minRating}::float8`);
-  if (q.price !== undefined) where.push(sql`p.currency = ${q.price.currency}`);
-  // Not past where the property is. Local dates run at most a day either side of UTC's, so
-  // only a check-in within a day of it needs the (per-row, costly) time-zone conversion.
-  if (q.dates !== undefined && q.dates.checkIn <= addDays(now.toISOString().slice(0, 10), 1)) {
-    where.push(sql`${q.dates.checkIn}::date >= (${now.toISOString()}::timestamptz at time zone p.time_zone)::date`);
-  }
-  if (q.freeCancellationOnly) {
-    if (q.dates === undefined) {
-      where.push(sql`p.cancellation_policy in ('flexible', 'moderate')`);
-    } else {
-      // freeCancellationUntil(policy, now, checkInAt) >= now, per policy (cancellation-policy.ts).
-      const checkInAt = sql`((${q.dates.checkIn}::date + coalesce(nullif(p.check_in_time, ''), '00:00')::time) at time zone p.time_zone)`;
-      const nowTs = sql`${now.toISOString()}::timestamptz`;
-      where.push(sql`(case p.cancellation_policy
-        when 'flexible' then ${checkInAt} - interval '1 day' >= ${nowTs}
-        when 'moderate' then ${checkInAt} - interval '5 days' >= ${nowTs}
-        when 'strict' then ${checkInAt} - interval '14 days' >= ${nowTs}
-        else false end)`);
-    }
-  }
-  return where;
-}
-
-function offersCte(q: SearchQuery): SQL {
-  const fits = sql`${q.adults}::int <= rt.max_adults * ${q.units}::int
-    and ${q.adults + q.children}::int <= (rt.max_adults + rt.max_children) * ${q.units}::int`;
-  const amenities = q.amenities.length > 0 ? sql`and (c.amenities || rt.amenities) @> ${lit(q.amenities)}` : sql``;
-  const d = q.dates;
-  if (d === undefined) {
-    const price = priceBounds(q, sql`rt.base_price_minor`);
-    return sql`select rt.property_id, rt.id as room_type_id, rt.base_price_minor, rt.base_price_minor as unit_total,
-        rt.unit_count as remaining
-      from cand c join room_types rt on rt.property_id = c.id
-      where ${fits} and rt.unit_count >= ${q.units}::int ${amenities} ${price}`;
-  }
-  const n = sql`${d.nights}::int`;
-  const ci = sql`${d.checkIn}::date`;
-  const co = sql`${d.checkOut}::date`;
-  const unitTotal = sql`(inv.row_sum + (${n} - inv.n_rows) * rt.base_price_minor)`;
-  const remaining = sql`least(inv.row_min, case when inv.n_rows < ${n} then rt.unit_count end)`;
-  return sql`select rt.property_id, rt.id as room_type_id, rt.base_price_minor, ${unitTotal} as unit_total,
-        ${remaining} as remaining
-      from cand c
-      join room_types rt on rt.property_id = c.id
-      cross join lateral (
-        select count(*) filter (where i.night < ${co}) as n_rows,
-          coalesce(sum(coalesce(i.price_override_minor, rt.base_price_minor)) filter (where i.night < ${co}), 0) as row_sum,
-          min(i.units_total - i.units_held - i.units_booked) filter (where i.night < ${co}) as row_min,
-          coalesce(bool_or(i.night = ${ci} and (i.closed_to_arrival or i.min_stay_nights > ${n})), false) as arrival_blocked,
-          coalesce(bool_or(i.night = ${co} and i.closed_to_departure), false) as departure_blocked
-        from inventory i
-        where i.room_type_id = rt.id and i.night >= ${ci} and i.night <= ${co}
-      ) inv
-      where ${fits} ${amenities}
-        and not inv.arrival_blocked and not inv.departure_blocked
-        and ${remaining} >= ${q.units}::int
-        ${priceBounds(q, sql`floor(${unitTotal} / ${n})`)}`;
-}
-
-function priceBounds(q: SearchQuery, nightly: SQL): SQL {
-  const parts: SQL[] = [];
-  if (q.price?.minMinor !== undefined) parts.push(sql`and ${nightly} >= ${q.price.minMinor}::bigint`);
-  if (q.price?.maxMinor !== undefined) parts.push(sql`and ${nightly} <= ${q.price.maxMinor}::bigint`);
-  return sql.join(parts, sql` `);
-}
-
+/** (k1, k2) over a row `c` of candidates with `relevance` and, for price sorts, `unit_total`; as `sortKeys` in domain/search.ts. */
 function sortKeysSql(sort: SearchSort): { k1: SQL; k2: SQL } {
   switch (sort) {
     case "relevance":
-      return { k1: sql`-m0.relevance`, k2: sql`0::float8` };
+      return { k1: sql`-c.relevance`, k2: sql`0::float8` };
     case "price_asc":
-      return { k1: sql`m0.unit_total::float8`, k2: sql`0::float8` };
+      return { k1: sql`c.unit_total::float8`, k2: sql`0::float8` };
     case "price_desc":
-      return { k1: sql`-(m0.unit_total::float8)`, k2: sql`0::float8` };
+      return { k1: sql`-(c.unit_total::float8)`, k2: sql`0::float8` };
     case "rating_desc":
-      return { k1: sql`-m0.rating_average`, k2: sql`-(m0.rating_count::float8)` };
+      return { k1: sql`-c.rating_average`, k2: sql`-(c.rating_count::float8)` };
     case "distance_asc":
-      return { k1: sql`m0.distance_km`, k2: sql`0::float8` };
+      return { k1: sql`c.distance_km`, k2: sql`0::float8` };
     default: {
       const _x: never = sort;
       throw new Error(`unknown sort ${String(_x)}`);
@@ -141,43 +50,29 @@ function sortKeysSql(sort: SearchSort): { k1: SQL; k2: SQL } {
   }
 }
 
-/** The statement for one page of `q` (page_size + 1 rows: the extra one says a next page exists). */
-export function searchPageSql(q: SearchQuery, now: Date): SQL {
-  const nights = q.dates?.nights ?? 1;
-  // Rating weighted by how many reviews back it, text match, a stay cheaper than the room's
-  // base price, and closeness when searching a circle.
-  const radius = q.location.kind === "near" ? q.location.radiusKm : 1;
-  const relevance = sql`(c.text_rank
-    + (c.rating_average / 5.0) * (1 - 1 / (1 + ln(1 + c.rating_count)))
-    + 0.02 * c.star_rating
-    + 0.2 * least(b.base_price_minor::float8 * ${nights}::int / greatest(b.unit_total, 1)::float8, 2)
-    - 0.3 * c.distance_km / ${radius}::float8)`;
-  const { k1, k2 } = sortKeysSql(q.sort);
-  const after = q.after === undefined ? sql`true` : sql`(m.k1, m.k2, m.id) > (${q.after.k1}::float8, ${q.after.k2}::float8, ${q.after.id}::uuid)`;
+function candidatesCte(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  return sql`cand0 as (
+      select p.id, p.amenities, p.rating_average, p.rating_count, p.star_rating,
+        ${distanceExpr(q)} as distance_km, ${textRankExpr(q, match)} as text_rank
+      from properties p
+      where ${sql.join(propertyFilters(q, match, now), sql` and `)}
+    ),
+    cand as (select c.*, ${relevanceExpr(q)} as relevance from cand0 c)`;
+}
+
+const afterCursor = (q: SearchQuery, row: string) =>
+  q.after === undefined
+    ? sql`true`
+    : sql`(${sql.raw(row)}.k1, ${sql.raw(row)}.k2, ${sql.raw(row)}.id) > (${q.after.k1}::float8, ${q.after.k2}::float8, ${q.after.id}::uuid)`;
+
+/** The columns a result card needs, over `m` (id, k1, k2, room_type_id, unit_total, remaining, distance_km, relevance). */
+function pageSelect(q: SearchQuery, extra: SQL): SQL {
   const breakdown = q.dates === undefined
     ? sql`null::float8[]`
     : sql`(select array_agg(coalesce(i.price_override_minor, rt.base_price_minor)::float8 order by g.d)
         from generate_series(${q.dates.checkIn}::date, ${q.dates.checkOut}::date - 1, interval '1 day') as g(d)
         left join inventory i on i.room_type_id = rt.id and i.night = g.d::date)`;
-  return sql`with cand as (
-      select p.id, p.currency, p.amenities, p.rating_average, p.rating_count, p.star_rating,
-        ${distanceExpr(q)} as distance_km, ${textRankExpr(q)} as text_rank
-      from properties p
-      where ${sql.join(propertyFilters(q, now), sql` and `)}
-    ),
-    offers as (${offersCte(q)}),
-    best as (
-      select distinct on (property_id) * from offers order by property_id, unit_total, room_type_id
-    ),
-    m0 as (
-      select c.id, c.distance_km, c.rating_average, c.rating_count, b.room_type_id, b.unit_total, b.remaining,
-        ${relevance} as relevance
-      from cand c join best b on b.property_id = c.id
-    ),
-    m as (
-      select m0.*, ${k1} as k1, ${k2} as k2, count(*) over () as total_size from m0
-    )
-    select m.id as "propertyId", m.k1 as "k1", m.k2 as "k2", m.total_size::int as "totalSize",
+  return sql`select m.id as "propertyId", m.k1 as "k1", m.k2 as "k2", ${extra},
       m.distance_km as "distanceKm", m.relevance as "relevance", m.unit_total::float8 as "unitTotal",
       m.remaining::int as "remaining",
       p.name, p.property_type as "propertyType", p.star_rating as "starRating", p.city, p.region,
@@ -190,7 +85,59 @@ export function searchPageSql(q: SearchQuery, now: Date): SQL {
     from m
     join properties p on p.id = m.id
     join room_types rt on rt.id = m.room_type_id
-    where ${after}
-    order by m.k1, m.k2, m.id
-    limit ${q.pageSize + 1}::int`;
+    order by m.k1, m.k2, m.id`;
+}
+
+/**
+ * Property-level sorts: candidates ranked (with their place `ord` in the whole order, how many
+ * there are and how many the cursor skips), then offers looked up lazily down that order.
+ * The nested loop under the LIMIT stops at the first page_size + 1 properties with an offer.
+ */
+function rankedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  const { k1, k2 } = sortKeysSql(q.sort);
+  const all = sql`(w rows between unbounded preceding and unbounded following)`;
+  return sql`with ${candidatesCte(q, match, now)},
+    keyed as (select c.*, ${k1} as k1, ${k2} as k2 from cand c),
+    ranked as (
+      select c.*, row_number() over w as ord, count(*) over ${all} as n_cand,
+        count(*) filter (where not ${afterCursor(q, "c")}) over ${all} as n_before
+      from keyed c
+      window w as (order by c.k1, c.k2, c.id)
+    ),
+    m as (
+      select c.*, b.room_type_id, b.unit_total, b.remaining
+      from ranked c cross join lateral (${bestOfferSql(q)}) b
+      where ${afterCursor(q, "c")}
+      order by c.k1, c.k2, c.id
+      limit ${q.pageSize + 1}::int
+    )
+    ${pageSelect(q, sql`m.ord::int as "ord", m.n_cand::int as "candidates", m.n_before::int as "skipped"`)}`;
+}
+
+/** Price sorts: every candidate's best offer, ordered by its total; counts exactly. */
+function pricedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  const { k1, k2 } = sortKeysSql(q.sort);
+  return sql`with ${candidatesCte(q, match, now)},
+    offered as (
+      select c.*, b.room_type_id, b.unit_total, b.remaining
+      from cand c cross join lateral (${bestOfferSql(q)}) b
+    ),
+    keyed as (select c.*, ${k1} as k1, ${k2} as k2, count(*) over () as total_size from offered c),
+    m as (
+      select c.* from keyed c where ${afterCursor(q, "c")}
+      order by c.k1, c.k2, c.id
+      limit ${q.pageSize + 1}::int
+    )
+    ${pageSelect(q, sql`m.total_size::int as "totalSize"`)}`;
+}
+
+/** The statement for one page of `q` (page_size + 1 rows: the extra one says a next page exists). */
+export function searchPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  return sortsByPrice(q.sort) ? pricedPageSql(q, match, now) : rankedPageSql(q, match, now);
+}
+
+/** Whether any listed property is in a city or region named `key` (a `destinationKey`). */
+export function destinationExistsSql(key: string): SQL {
+  return sql`select exists (select 1 from properties p where p.status = 'listed' and lower(p.city) = ${key})
+    or exists (select 1 from properties p where p.status = 'listed' and lower(p.region) = ${key}) as "exists"`;
 }

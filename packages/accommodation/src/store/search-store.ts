@@ -13,7 +13,9 @@ import type { Money } from "../domain/money.js";
 import type { AccommodationDb } from "./db.js";
 import { toInventoryNight } from "./inventory-sql.js";
 import { inventory } from "./schema.js";
-import { searchPageSql } from "./search-sql.js";
+import type { DestinationMatch } from "./search-filters-sql.js";
+import { destinationKey } from "./search-filters-sql.js";
+import { destinationExistsSql, searchPageSql, sortsByPrice } from "./search-sql.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -75,7 +77,12 @@ interface Row {
   propertyId: string;
   k1: number;
   k2: number;
-  totalSize: number;
+  /** Price sorts: every match. */
+  totalSize?: number;
+  /** Other sorts: the row's place among all candidates, how many there are, and how many the cursor skipped. */
+  ord?: number;
+  candidates?: number;
+  skipped?: number;
   distanceKm: number;
   unitTotal: number;
   remaining: number;
@@ -135,21 +142,44 @@ function toHit(r: Row, q: SearchQuery): SearchHit {
 
 /** The search store over `db`. */
 export function createSearchStore(db: AccommodationDb): SearchStore {
+  // A text naming a city or region we list matches it exactly (index equality); only other
+  // texts pay for the fuzzy match over every row.
+  async function destinationMatch(q: SearchQuery): Promise<DestinationMatch> {
+    if (q.location.kind !== "text") return "fuzzy";
+    const [row] = (await db.execute(destinationExistsSql(destinationKey(q.location.text)))) as unknown as { exists: boolean }[];
+    return row?.exists ? "exact" : "fuzzy";
+  }
+
   return {
     async search(q, now) {
-      const rows = (await db.execute(searchPageSql(q, now))) as unknown as Row[];
+      const rows = (await db.execute(searchPageSql(q, await destinationMatch(q), now))) as unknown as Row[];
       const page = rows.slice(0, q.pageSize);
       const last = page.at(-1);
       const more = rows.length > q.pageSize && last !== undefined;
       return {
         hits: page.map((r) => toHit(r, q)),
         nextPageToken: more ? encodeSearchCursor({ sort: q.sort, k1: last.k1, k2: last.k2, id: last.propertyId }) : "",
-        // Counted before the cursor applies: every match, whatever the page.
-        totalSize: rows[0]?.totalSize ?? 0,
+        totalSize: sortsByPrice(q.sort) ? (rows[0]?.totalSize ?? 0) : estimatedTotal(rows, more),
       };
     },
     stayInventory: (ids, from, to) => inventoryByRoomType(db, ids, from, to),
   };
+}
+
+/**
+ * Matches over all pages, from a lazily evaluated page: the candidates times the share of
+ * those looked at on this page that had an offer. Exact when one page held every match.
+ */
+function estimatedTotal(rows: readonly Row[], more: boolean): number {
+  const first = rows[0];
+  const lastLooked = rows.at(-1);
+  if (first === undefined || lastLooked === undefined) return 0;
+  const candidates = first.candidates ?? 0;
+  const skipped = first.skipped ?? 0;
+  // Without a next page the lookup ran to the end of the candidates.
+  const looked = (more ? (lastLooked.ord ?? 0) : candidates) - skipped;
+  if (skipped === 0 && !more) return rows.length;
+  return Math.max(rows.length, Math.round((candidates * rows.length) / Math.max(1, looked)));
 }
 
 async function inventoryByRoomType(db: AccommodationDb, roomTypeIds: readonly string[], from: string, to: string): Promise<Map<string, InventoryNight[]>> {

@@ -1,0 +1,139 @@
+import { sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { addDays } from "../domain/dates.js";
+import type { SearchQuery } from "../domain/search.js";
+
+/*
+ * The pieces of a search statement (search-sql.ts puts them together): which properties
+ * qualify before room types are looked at, and the best offer of one of them.
+ */
+
+/**
+ * How a destination text is matched. "exact": it names a city or region we list (equality
+ * on two btree indexes, a few thousand rows at most per index probe). "fuzzy": anything else,
+ * by substring, trigram similarity and full text on names and descriptions.
+ */
+export type DestinationMatch = "exact" | "fuzzy";
+
+const lit = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+
+// LIKE wildcards in the caller's text match themselves.
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The destination text as stored keys compare it. */
+export const destinationKey = (text: string) => text.trim().toLowerCase();
+
+/** Kilometres from the search circle's centre (0 without one). */
+export function distanceExpr(q: SearchQuery): SQL {
+  if (q.location.kind !== "near") return sql`0::float8`;
+  const { latitude, longitude } = q.location;
+  return sql`(earth_distance(ll_to_earth(p.latitude, p.longitude), ll_to_earth(${latitude}::float8, ${longitude}::float8)) / 1000.0)`;
+}
+
+/** How well the destination text matches (0 without one). */
+export function textRankExpr(q: SearchQuery, match: DestinationMatch): SQL {
+  if (q.location.kind !== "text") return sql`0::float8`;
+  const t = destinationKey(q.location.text);
+  // Every exact hit matches equally well: the city itself ranks above the wider region.
+  if (match === "exact") return sql`(case when lower(p.city) = ${t} then 1.0 else 0.5 end)::float8`;
+  return sql`(ts_rank(p.search, plainto_tsquery('simple', ${t}))::float8 + similarity(lower(p.city), ${t})::float8)`;
+}
+
+function destinationFilter(text: string, match: DestinationMatch): SQL {
+  const t = destinationKey(text);
+  if (match === "exact") return sql`(lower(p.city) = ${t} or lower(p.region) = ${t})`;
+  const like = `%${likeEscape(t)}%`;
+  // Each branch has its own index (trigram on city and region, GIN on the tsvector), so the
+  // planner can OR their bitmaps instead of scanning the table.
+  return sql`(lower(p.city) like ${like} or lower(p.region) like ${like} or lower(p.city) % ${t}
+    or p.search @@ plainto_tsquery('simple', ${t}))`;
+}
+
+/** Conditions on `p` (properties) alone: status, place, type, rating, currency, dates, policy. */
+export function propertyFilters(q: SearchQuery, match: DestinationMatch, now: Date): SQL[] {
+  const where: SQL[] = [sql`p.status = 'listed'`];
+  const loc = q.location;
+  if (loc.kind === "text") {
+    where.push(destinationFilter(loc.text, match));
+  } else if (loc.kind === "near") {
+    const centre = sql`ll_to_earth(${loc.latitude}::float8, ${loc.longitude}::float8)`;
+    const metres = loc.radiusKm * 1000;
+    where.push(sql`earth_box(${centre}, ${metres}::float8) @> ll_to_earth(p.latitude, p.longitude)`);
+    where.push(sql`earth_distance(ll_to_earth(p.latitude, p.longitude), ${centre}) <= ${metres}::float8`);
+  }
+  if (q.countryCode !== undefined) where.push(sql`p.country_code = ${q.countryCode}`);
+  if (q.types.length > 0) where.push(sql`p.property_type = any(${lit(q.types)})`);
+  if (q.minRating > 0) where.push(sql`p.rating_count > 0 and p.rating_average >= ${q.minRating}::float8`);
+  if (q.price !== undefined) where.push(sql`p.currency = ${q.price.currency}`);
+  // Not past where the property is. Local dates run at most a day either side of UTC's, so
+  // only a check-in within a day of it needs the (per-row, costly) time-zone conversion.
+  if (q.dates !== undefined && q.dates.checkIn <= addDays(now.toISOString().slice(0, 10), 1)) {
+    where.push(sql`${q.dates.checkIn}::date >= (${now.toISOString()}::timestamptz at time zone p.time_zone)::date`);
+  }
+  if (q.freeCancellationOnly) {
+    if (q.dates === undefined) {
+      where.push(sql`p.cancellation_policy in ('flexible', 'moderate')`);
+    } else {
+      // freeCancellationUntil(policy, now, checkInAt) >= now, per policy (cancellation-policy.ts).
+      const checkInAt = sql`((${q.dates.checkIn}::date + coalesce(nullif(p.check_in_time, ''), '00:00')::time) at time zone p.time_zone)`;
+      const nowTs = sql`${now.toISOString()}::timestamptz`;
+      where.push(sql`(case p.cancellation_policy
+        when 'flexible' then ${checkInAt} - interval '1 day' >= ${nowTs}
+        when 'moderate' then ${checkInAt} - interval '5 days' >= ${nowTs}
+        when 'strict' then ${checkInAt} - interval '14 days' >= ${nowTs}
+        else false end)`);
+    }
+  }
+  return where;
+}
+
+/**
+ * The best offer of candidate `c` (a row with `id` and `amenities`): its cheapest room type
+ * that takes the party in `units` units and, with dates, has enough units left on every night
+ * and no stay restriction. No row when none does. One aggregate per room type over the
+ * inventory rows of [check_in, check_out] (a primary-key range scan); nights without a row
+ * count as the room type's defaults (unit_count units, base price, no restriction), exactly as
+ * `calendarDay` reads them. Availability follows `checkBookable`: closed to arrival and minimum
+ * stay on the first night, units on every night, closed to departure on the check-out day.
+ */
+export function bestOfferSql(q: SearchQuery): SQL {
+  const fits = sql`${q.adults}::int <= rt.max_adults * ${q.units}::int
+    and ${q.adults + q.children}::int <= (rt.max_adults + rt.max_children) * ${q.units}::int`;
+  const amenities = q.amenities.length > 0 ? sql`and (c.amenities || rt.amenities) @> ${lit(q.amenities)}` : sql``;
+  const d = q.dates;
+  if (d === undefined) {
+    return sql`select rt.id as room_type_id, rt.base_price_minor as unit_total, rt.unit_count as remaining
+      from room_types rt
+      where rt.property_id = c.id and ${fits} and rt.unit_count >= ${q.units}::int ${amenities}
+        ${priceBounds(q, sql`rt.base_price_minor`)}
+      order by unit_total, room_type_id limit 1`;
+  }
+  const n = sql`${d.nights}::int`;
+  const ci = sql`${d.checkIn}::date`;
+  const co = sql`${d.checkOut}::date`;
+  const unitTotal = sql`(inv.row_sum + (${n} - inv.n_rows) * rt.base_price_minor)`;
+  const remaining = sql`least(inv.row_min, case when inv.n_rows < ${n} then rt.unit_count end)`;
+  return sql`select rt.id as room_type_id, ${unitTotal} as unit_total, ${remaining} as remaining
+      from room_types rt
+      cross join lateral (
+        select count(*) filter (where i.night < ${co}) as n_rows,
+          coalesce(sum(coalesce(i.price_override_minor, rt.base_price_minor)) filter (where i.night < ${co}), 0) as row_sum,
+          min(i.units_total - i.units_held - i.units_booked) filter (where i.night < ${co}) as row_min,
+          coalesce(bool_or(i.night = ${ci} and (i.closed_to_arrival or i.min_stay_nights > ${n})), false) as arrival_blocked,
+          coalesce(bool_or(i.night = ${co} and i.closed_to_departure), false) as departure_blocked
+        from inventory i
+        where i.room_type_id = rt.id and i.night >= ${ci} and i.night <= ${co}
+      ) inv
+      where rt.property_id = c.id and ${fits} ${amenities}
+        and not inv.arrival_blocked and not inv.departure_blocked
+        and ${remaining} >= ${q.units}::int
+        ${priceBounds(q, sql`floor(${unitTotal} / ${n})`)}
+      order by unit_total, room_type_id limit 1`;
+}
+
+function priceBounds(q: SearchQuery, nightly: SQL): SQL {
+  const parts: SQL[] = [];
+  if (q.price?.minMinor !== undefined) parts.push(sql`and ${nightly} >= ${q.price.minMinor}::bigint`);
+  if (q.price?.maxMinor !== undefined) parts.push(sql`and ${nightly} <= ${q.price.maxMinor}::bigint`);
+  return sql.join(parts, sql` `);
+}
