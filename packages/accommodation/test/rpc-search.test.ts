@@ -123,6 +123,17 @@ describe("destination and availability", () => {
     expect(res.results[1].distanceKm).toBeGreaterThan(3);
     expect(res.results[1].distanceKm).toBeLessThan(5);
   });
+
+  it("finds a circle across the antimeridian and near a pole, where no latitude/longitude box fits", async () => {
+    const at = (latitude: number, longitude: number): [PropInit, { units?: number }[], { latitude: number; longitude: number }] => [{}, [{}], { latitude, longitude }];
+    const east = await listed("Taveuni", ...at(-16.8, 179.95));
+    const west = await listed("Taveuni", ...at(-16.8, -179.95)); // ~10.7 km east of `east`, across 180°
+    const circle = (latitude: number, longitude: number, radiusKm: number): Query => ({ location: { case: "near", value: { center: { latitude, longitude }, radiusKm } }, sort: SearchSort.DISTANCE_ASC });
+    expect(await ids(circle(-16.8, 179.95, 20))).toEqual([east.id, west.id]);
+    const polar = await listed("Longyearbyen", ...at(89.5, 15.6));
+    expect(await ids(circle(89.4, -160, 130))).toEqual([polar.id]); // ~122 km, over the pole
+    expect(await ids(circle(89.4, -160, 110))).toEqual([]);
+  });
 });
 
 describe("filters and sorts", () => {

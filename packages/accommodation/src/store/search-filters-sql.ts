@@ -9,11 +9,12 @@ import type { SearchQuery } from "../domain/search.js";
  */
 
 /**
- * How a destination text is matched. "exact": it names a city or region we list (equality
- * on two btree indexes, a few thousand rows at most per index probe). "fuzzy": anything else,
- * by substring, trigram similarity and full text on names and descriptions.
+ * How a destination text is matched. "region" or "city": it names a region (the wider, so
+ * "Jeju" is the whole island) or else a city we list, matched by equality on a covering index
+ * (an index-only scan, no table reads). "fuzzy": anything else, by substring, trigram
+ * similarity and full text on names and descriptions.
  */
-export type DestinationMatch = "exact" | "fuzzy";
+export type DestinationMatch = "region" | "city" | "fuzzy";
 
 const lit = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
@@ -23,25 +24,34 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** The destination text as stored keys compare it. */
 export const destinationKey = (text: string) => text.trim().toLowerCase();
 
-/** Kilometres from the search circle's centre (0 without one). */
+/**
+ * Kilometres from the search circle's centre (0 without one): the haversine great-circle
+ * distance on earthdistance's sphere, in plain float arithmetic, because earth_distance(
+ * ll_to_earth(...)) costs a SQL-function call and a domain check per row, about 15 µs, which
+ * is most of a circle search over thousands of properties.
+ */
 export function distanceExpr(q: SearchQuery): SQL {
   if (q.location.kind !== "near") return sql`0::float8`;
-  const { latitude, longitude } = q.location;
-  return sql`(earth_distance(ll_to_earth(p.latitude, p.longitude), ll_to_earth(${latitude}::float8, ${longitude}::float8)) / 1000.0)`;
+  const lat = sql`${q.location.latitude}::float8`;
+  const lng = sql`${q.location.longitude}::float8`;
+  return sql`(2 * ${EARTH_RADIUS_KM}::float8 * asin(least(1::float8, sqrt(
+    power(sin(radians(p.latitude - ${lat}) / 2), 2)
+    + cos(radians(${lat})) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ${lng}) / 2), 2)))))`;
 }
 
 /** How well the destination text matches (0 without one). */
 export function textRankExpr(q: SearchQuery, match: DestinationMatch): SQL {
   if (q.location.kind !== "text") return sql`0::float8`;
   const t = destinationKey(q.location.text);
-  // Every exact hit matches equally well: the city itself ranks above the wider region.
-  if (match === "exact") return sql`(case when lower(p.city) = ${t} then 1.0 else 0.5 end)::float8`;
+  // Every exact hit matches equally well: the city itself ranks above the rest of its region.
+  if (match !== "fuzzy") return sql`(case when lower(p.city) = ${t} then 1.0 else 0.5 end)::float8`;
   return sql`(ts_rank(p.search, plainto_tsquery('simple', ${t}))::float8 + similarity(lower(p.city), ${t})::float8)`;
 }
 
 function destinationFilter(text: string, match: DestinationMatch): SQL {
   const t = destinationKey(text);
-  if (match === "exact") return sql`(lower(p.city) = ${t} or lower(p.region) = ${t})`;
+  if (match === "region") return sql`lower(p.region) = ${t}`;
+  if (match === "city") return sql`lower(p.city) = ${t}`;
   const like = `%${likeEscape(t)}%`;
   // Each branch has its own index (trigram on city and region, GIN on the tsvector), so the
   // planner can OR their bitmaps instead of scanning the table.
@@ -49,8 +59,25 @@ function destinationFilter(text: string, match: DestinationMatch): SQL {
     or p.search @@ plainto_tsquery('simple', ${t}))`;
 }
 
-/** Conditions on `p` (properties) alone: status, place, type, rating, currency, dates, policy. */
-export function propertyFilters(q: SearchQuery, match: DestinationMatch, now: Date): SQL[] {
+// earthdistance's sphere (its earth() radius), so the box is never smaller than its circle.
+const EARTH_RADIUS_KM = 6378.168;
+
+/** Degrees around a circle, padded by 1%; undefined when it would reach a pole or wrap the antimeridian. */
+function boundingBox(latitude: number, longitude: number, radiusKm: number) {
+  const dLat = ((radiusKm / EARTH_RADIUS_KM) * 180) / Math.PI * 1.01;
+  const south = latitude - dLat;
+  const north = latitude + dLat;
+  if (south <= -89 || north >= 89) return undefined;
+  const widest = Math.cos((Math.max(Math.abs(south), Math.abs(north)) * Math.PI) / 180);
+  const dLng = dLat / widest;
+  const west = longitude - dLng;
+  const east = longitude + dLng;
+  if (west <= -180 || east >= 180) return undefined;
+  return { south, north, west, east };
+}
+
+/** Where the property must be: listed, and at the destination or in the circle. */
+export function placeFilters(q: SearchQuery, match: DestinationMatch): SQL[] {
   const where: SQL[] = [sql`p.status = 'listed'`];
   const loc = q.location;
   if (loc.kind === "text") {
@@ -58,9 +85,20 @@ export function propertyFilters(q: SearchQuery, match: DestinationMatch, now: Da
   } else if (loc.kind === "near") {
     const centre = sql`ll_to_earth(${loc.latitude}::float8, ${loc.longitude}::float8)`;
     const metres = loc.radiusKm * 1000;
-    where.push(sql`earth_box(${centre}, ${metres}::float8) @> ll_to_earth(p.latitude, p.longitude)`);
-    where.push(sql`earth_distance(ll_to_earth(p.latitude, p.longitude), ${centre}) <= ${metres}::float8`);
+    const box = boundingBox(loc.latitude, loc.longitude, loc.radiusKm);
+    // A latitude/longitude box serves the btree index (index-only, with the sort keys); near a
+    // pole or the antimeridian, where it does not work out, the GiST index on the earth point.
+    where.push(box === undefined
+      ? sql`earth_box(${centre}, ${metres}::float8) @> ll_to_earth(p.latitude, p.longitude)`
+      : sql`p.latitude between ${box.south}::float8 and ${box.north}::float8 and p.longitude between ${box.west}::float8 and ${box.east}::float8`);
+    where.push(sql`${distanceExpr(q)} <= ${loc.radiusKm}::float8`);
   }
+  return where;
+}
+
+/** What else the property must be: country, type, rating, currency, check-in not past there, cancellation policy. */
+export function attributeFilters(q: SearchQuery, now: Date): SQL[] {
+  const where: SQL[] = [];
   if (q.countryCode !== undefined) where.push(sql`p.country_code = ${q.countryCode}`);
   if (q.types.length > 0) where.push(sql`p.property_type = any(${lit(q.types)})`);
   if (q.minRating > 0) where.push(sql`p.rating_count > 0 and p.rating_average >= ${q.minRating}::float8`);
@@ -87,8 +125,11 @@ export function propertyFilters(q: SearchQuery, match: DestinationMatch, now: Da
   return where;
 }
 
+/** `conditions` joined with `and` (true when there are none). */
+export const allOf = (conditions: readonly SQL[]) => (conditions.length === 0 ? sql`true` : sql.join(conditions.map((c) => sql`(${c})`), sql` and `));
+
 /**
- * The best offer of candidate `c` (a row with `id` and `amenities`): its cheapest room type
+ * The best offer of candidate `row` (a row with `id` and `amenities`): its cheapest room type
  * that takes the party in `units` units and, with dates, has enough units left on every night
  * and no stay restriction. No row when none does. One aggregate per room type over the
  * inventory rows of [check_in, check_out] (a primary-key range scan); nights without a row
@@ -96,15 +137,16 @@ export function propertyFilters(q: SearchQuery, match: DestinationMatch, now: Da
  * `calendarDay` reads them. Availability follows `checkBookable`: closed to arrival and minimum
  * stay on the first night, units on every night, closed to departure on the check-out day.
  */
-export function bestOfferSql(q: SearchQuery): SQL {
+export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
+  const c = sql.raw(row);
   const fits = sql`${q.adults}::int <= rt.max_adults * ${q.units}::int
     and ${q.adults + q.children}::int <= (rt.max_adults + rt.max_children) * ${q.units}::int`;
-  const amenities = q.amenities.length > 0 ? sql`and (c.amenities || rt.amenities) @> ${lit(q.amenities)}` : sql``;
+  const amenities = q.amenities.length > 0 ? sql`and (${c}.amenities || rt.amenities) @> ${lit(q.amenities)}` : sql``;
   const d = q.dates;
   if (d === undefined) {
     return sql`select rt.id as room_type_id, rt.base_price_minor as unit_total, rt.unit_count as remaining
       from room_types rt
-      where rt.property_id = c.id and ${fits} and rt.unit_count >= ${q.units}::int ${amenities}
+      where rt.property_id = ${c}.id and ${fits} and rt.unit_count >= ${q.units}::int ${amenities}
         ${priceBounds(q, sql`rt.base_price_minor`)}
       order by unit_total, room_type_id limit 1`;
   }
@@ -124,7 +166,7 @@ export function bestOfferSql(q: SearchQuery): SQL {
         from inventory i
         where i.room_type_id = rt.id and i.night >= ${ci} and i.night <= ${co}
       ) inv
-      where rt.property_id = c.id and ${fits} ${amenities}
+      where rt.property_id = ${c}.id and ${fits} ${amenities}
         and not inv.arrival_blocked and not inv.departure_blocked
         and ${remaining} >= ${q.units}::int
         ${priceBounds(q, sql`floor(${unitTotal} / ${n})`)}

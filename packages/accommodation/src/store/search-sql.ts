@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { SearchQuery, SearchSort } from "../domain/search.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
-import { bestOfferSql, distanceExpr, propertyFilters, textRankExpr } from "./search-filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, textRankExpr } from "./search-filters-sql.js";
 
 /*
  * The one statement behind a search page. Two shapes, by what the sort needs:
@@ -21,51 +21,69 @@ import { bestOfferSql, distanceExpr, propertyFilters, textRankExpr } from "./sea
 /** Does `sort` order by the stay's price (and so need every candidate's offer)? */
 export const sortsByPrice = (sort: SearchSort) => sort === "price_asc" || sort === "price_desc";
 
-/** How well a property fits, without its price: text match, rating weighted by how many reviews back it, stars, closeness within a circle. */
-function relevanceExpr(q: SearchQuery): SQL {
-  const radius = q.location.kind === "near" ? q.location.radiusKm : 1;
-  return sql`(c.text_rank
-    + (c.rating_average / 5.0) * (1 - 1 / (1 + ln(1 + c.rating_count)))
-    + 0.02 * c.star_rating
-    - 0.3 * c.distance_km / ${radius}::float8)`;
+/** Ascending sort keys over a row: k2 undefined when it is constant (so an index can serve the order). */
+interface Keys {
+  k1: SQL;
+  k2: SQL | undefined;
 }
 
-/** (k1, k2) over a row `c` of candidates with `relevance` and, for price sorts, `unit_total`; as `sortKeys` in domain/search.ts. */
-function sortKeysSql(sort: SearchSort): { k1: SQL; k2: SQL } {
-  switch (sort) {
+/**
+ * How well a property fits, without its price: text match, its stored `quality` (rating
+ * weighted by how many reviews back it, and stars) and closeness within a circle.
+ */
+function relevanceExpr(q: SearchQuery, match: DestinationMatch): SQL {
+  const radius = q.location.kind === "near" ? q.location.radiusKm : 1;
+  return sql`(${textRankExpr(q, match)} + p.quality - 0.3 * ${distanceExpr(q)} / ${radius}::float8)`;
+}
+
+/** Keys of the property-level sorts, over `p`; as `sortKeys` in domain/search.ts. */
+function rankKeys(q: SearchQuery, match: DestinationMatch): Keys {
+  switch (q.sort) {
     case "relevance":
-      return { k1: sql`-c.relevance`, k2: sql`0::float8` };
-    case "price_asc":
-      return { k1: sql`c.unit_total::float8`, k2: sql`0::float8` };
-    case "price_desc":
-      return { k1: sql`-(c.unit_total::float8)`, k2: sql`0::float8` };
+      // Anywhere, or at a named region or city, every property matches alike, so relevance is
+      // its quality alone: exactly the expression the *relevance_idx indexes are ordered by.
+      return { k1: walksAnIndex(q, match) ? sql`-p.quality` : sql`-${relevanceExpr(q, match)}`, k2: undefined };
     case "rating_desc":
-      return { k1: sql`-c.rating_average`, k2: sql`-(c.rating_count::float8)` };
+      return { k1: sql`-p.rating_average`, k2: sql`-(p.rating_count::float8)` };
     case "distance_asc":
-      return { k1: sql`c.distance_km`, k2: sql`0::float8` };
+      return { k1: distanceExpr(q), k2: undefined };
+    case "price_asc":
+    case "price_desc":
+      throw new Error("price sorts are not ranked by property");
     default: {
-      const _x: never = sort;
+      const _x: never = q.sort;
       throw new Error(`unknown sort ${String(_x)}`);
     }
   }
 }
 
-function candidatesCte(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  return sql`cand0 as (
-      select p.id, p.amenities, p.rating_average, p.rating_count, p.star_rating,
-        ${distanceExpr(q)} as distance_km, ${textRankExpr(q, match)} as text_rank
-      from properties p
-      where ${sql.join(propertyFilters(q, match, now), sql` and `)}
-    ),
-    cand as (select c.*, ${relevanceExpr(q)} as relevance from cand0 c)`;
+/**
+ * Whether a property-level sort can walk an index in order (anywhere, or a named region or
+ * city, by relevance or rating); otherwise its candidates are sorted first.
+ */
+function walksAnIndex(q: SearchQuery, match: DestinationMatch): boolean {
+  const place = q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy");
+  return place && (q.sort === "relevance" || q.sort === "rating_desc");
 }
 
-const afterCursor = (q: SearchQuery, row: string) =>
-  q.after === undefined
-    ? sql`true`
-    : sql`(${sql.raw(row)}.k1, ${sql.raw(row)}.k2, ${sql.raw(row)}.id) > (${q.after.k1}::float8, ${q.after.k2}::float8, ${q.after.id}::uuid)`;
+/** Keys of the price sorts, over the offer's `unit_total` of row `row`. */
+function priceKeys(sort: SearchSort, row: string): Keys {
+  const total = sql`${sql.raw(row)}.unit_total::float8`;
+  return { k1: sort === "price_desc" ? sql`-${total}` : total, k2: undefined };
+}
 
-/** The columns a result card needs, over `m` (id, k1, k2, room_type_id, unit_total, remaining, distance_km, relevance). */
+const orderBy = (k: Keys, id: SQL) => (k.k2 === undefined ? sql`${k.k1}, ${id}` : sql`${k.k1}, ${k.k2}, ${id}`);
+
+/** Rows strictly after the cursor in the order of `k`. */
+function afterCursor(q: SearchQuery, k: Keys, id: SQL): SQL {
+  const a = q.after;
+  if (a === undefined) return sql`true`;
+  return k.k2 === undefined
+    ? sql`(${k.k1}, ${id}) > (${a.k1}::float8, ${a.id}::uuid)`
+    : sql`(${k.k1}, ${k.k2}, ${id}) > (${a.k1}::float8, ${a.k2}::float8, ${a.id}::uuid)`;
+}
+
+/** The columns a result card needs, over `m` (id, k1, k2, room_type_id, unit_total, remaining, distance_km). */
 function pageSelect(q: SearchQuery, extra: SQL): SQL {
   const breakdown = q.dates === undefined
     ? sql`null::float8[]`
@@ -73,8 +91,7 @@ function pageSelect(q: SearchQuery, extra: SQL): SQL {
         from generate_series(${q.dates.checkIn}::date, ${q.dates.checkOut}::date - 1, interval '1 day') as g(d)
         left join inventory i on i.room_type_id = rt.id and i.night = g.d::date)`;
   return sql`select m.id as "propertyId", m.k1 as "k1", m.k2 as "k2", ${extra},
-      m.distance_km as "distanceKm", m.relevance as "relevance", m.unit_total::float8 as "unitTotal",
-      m.remaining::int as "remaining",
+      m.distance_km as "distanceKm", m.unit_total::float8 as "unitTotal", m.remaining::int as "remaining",
       p.name, p.property_type as "propertyType", p.star_rating as "starRating", p.city, p.region,
       p.country_code as "countryCode", p.latitude, p.longitude, p.photos -> 0 as "coverPhoto",
       p.rating_average as "ratingAverage", p.rating_count as "ratingCount",
@@ -89,43 +106,81 @@ function pageSelect(q: SearchQuery, extra: SQL): SQL {
 }
 
 /**
- * Property-level sorts: candidates ranked (with their place `ord` in the whole order, how many
- * there are and how many the cursor skips), then offers looked up lazily down that order.
- * The nested loop under the LIMIT stops at the first page_size + 1 properties with an offer.
+ * Property-level sorts: the properties at the place, after the cursor, in key order, with an
+ * offer looked up for each in turn until page_size + 1 have one (the other filters are checked
+ * on the way, only for the rows walked).
+ * - Where an index serves the order (`walksAnIndex`) the walk sits directly under the LIMIT,
+ *   so the planner stops reading the index there; counts for the estimated total are index
+ *   range counts: every property at the place, and those up to the page's last row.
+ * - Other orders rank every property at the place first, in a fenced subquery reading only
+ *   the place's index (no table, no inventory), which also numbers and counts them.
  */
 function rankedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  const { k1, k2 } = sortKeysSql(q.sort);
-  const all = sql`(w rows between unbounded preceding and unbounded following)`;
-  return sql`with ${candidatesCte(q, match, now)},
-    keyed as (select c.*, ${k1} as k1, ${k2} as k2 from cand c),
-    ranked as (
-      select c.*, row_number() over w as ord, count(*) over ${all} as n_cand,
-        count(*) filter (where not ${afterCursor(q, "c")}) over ${all} as n_before
-      from keyed c
-      window w as (order by c.k1, c.k2, c.id)
-    ),
-    m as (
-      select c.*, b.room_type_id, b.unit_total, b.remaining
-      from ranked c cross join lateral (${bestOfferSql(q)}) b
-      where ${afterCursor(q, "c")}
-      order by c.k1, c.k2, c.id
+  return walksAnIndex(q, match) ? indexWalkPageSql(q, match, now) : sortedWalkPageSql(q, match, now);
+}
+
+function indexWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  const k = rankKeys(q, match);
+  const place = allOf(placeFilters(q, match));
+  const id = sql`p.id`;
+  const lastKeys = k.k2 === undefined ? sql`(${k.k1}, ${id})` : sql`(${k.k1}, ${k.k2}, ${id})`;
+  const lastOfPage = k.k2 === undefined
+    ? sql`(select l.k1, l.id from m l order by l.k1 desc, l.id desc limit 1)`
+    : sql`(select l.k1, l.k2, l.id from m l order by l.k1 desc, l.k2 desc, l.id desc limit 1)`;
+  return sql`with m as (
+      select p.id, ${distanceExpr(q)} as distance_km, ${k.k1} as k1, ${k.k2 ?? sql`0::float8`} as k2,
+        b.room_type_id, b.unit_total, b.remaining
+      from properties p cross join lateral (${bestOfferSql(q, "p")}) b
+      where ${place} and ${allOf(attributeFilters(q, now))} and ${afterCursor(q, k, id)}
+      order by ${orderBy(k, id)}
       limit ${q.pageSize + 1}::int
     )
-    ${pageSelect(q, sql`m.ord::int as "ord", m.n_cand::int as "candidates", m.n_before::int as "skipped"`)}`;
+    ${pageSelect(q, sql`(select count(*) from properties p where ${place} and ${afterCursor(q, k, id)} and ${lastKeys} <= ${lastOfPage})::int as "ord",
+      (select count(*) from properties p where ${place})::int as "candidates"`)}`;
+}
+
+function sortedWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  const k = rankKeys(q, match);
+  const id = sql`p.id`;
+  const all = sql`over (w rows between unbounded preceding and unbounded following)`;
+  // One window, in the subquery's own order, so the planner knows its rows come sorted and
+  // the walk above can stop at the LIMIT.
+  const ranked = sql`select p.id, ${distanceExpr(q)} as distance_km, ${k.k1} as k1, ${k.k2 ?? sql`0::float8`} as k2,
+      row_number() over w as ord, count(*) ${all} as n, count(*) filter (where not ${afterCursor(q, k, id)}) ${all} as skipped
+    from properties p
+    where ${allOf(placeFilters(q, match))}
+    window w as (order by ${orderBy(k, id)})
+    order by ${orderBy(k, id)}
+    offset 0`;
+  const after = q.after === undefined ? sql`true` : sql`(s.k1, s.k2, s.id) > (${q.after.k1}::float8, ${q.after.k2}::float8, ${q.after.id}::uuid)`;
+  return sql`with m as (
+      select s.id, s.distance_km, s.k1, s.k2, s.ord - s.skipped as ord, s.n, b.room_type_id, b.unit_total, b.remaining
+      from (${ranked}) s
+      join properties p on p.id = s.id
+      cross join lateral (${bestOfferSql(q, "p")}) b
+      where ${after} and ${allOf(attributeFilters(q, now))}
+      order by s.k1, s.k2, s.id
+      limit ${q.pageSize + 1}::int
+    )
+    ${pageSelect(q, sql`m.ord::int as "ord", m.n::int as "candidates"`)}`;
 }
 
 /** Price sorts: every candidate's best offer, ordered by its total; counts exactly. */
 function pricedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  const { k1, k2 } = sortKeysSql(q.sort);
-  return sql`with ${candidatesCte(q, match, now)},
-    offered as (
-      select c.*, b.room_type_id, b.unit_total, b.remaining
-      from cand c cross join lateral (${bestOfferSql(q)}) b
+  const id = sql`c.id`;
+  return sql`with cand as (
+      select p.id, p.amenities, ${distanceExpr(q)} as distance_km
+      from properties p
+      where ${allOf([...placeFilters(q, match), ...attributeFilters(q, now)])}
     ),
-    keyed as (select c.*, ${k1} as k1, ${k2} as k2, count(*) over () as total_size from offered c),
+    keyed as (
+      select c.*, b.room_type_id, b.unit_total, b.remaining, ${priceKeys(q.sort, "b").k1} as k1, 0::float8 as k2,
+        count(*) over () as total_size
+      from cand c cross join lateral (${bestOfferSql(q, "c")}) b
+    ),
     m as (
-      select c.* from keyed c where ${afterCursor(q, "c")}
-      order by c.k1, c.k2, c.id
+      select c.* from keyed c where ${afterCursor(q, priceKeys(q.sort, "c"), id)}
+      order by ${orderBy(priceKeys(q.sort, "c"), id)}
       limit ${q.pageSize + 1}::int
     )
     ${pageSelect(q, sql`m.total_size::int as "totalSize"`)}`;
@@ -136,8 +191,10 @@ export function searchPageSql(q: SearchQuery, match: DestinationMatch, now: Date
   return sortsByPrice(q.sort) ? pricedPageSql(q, match, now) : rankedPageSql(q, match, now);
 }
 
-/** Whether any listed property is in a city or region named `key` (a `destinationKey`). */
-export function destinationExistsSql(key: string): SQL {
-  return sql`select exists (select 1 from properties p where p.status = 'listed' and lower(p.city) = ${key})
-    or exists (select 1 from properties p where p.status = 'listed' and lower(p.region) = ${key}) as "exists"`;
+/** Whether a listed property is in a region, else a city, named `key` (a `destinationKey`): "region", "city" or null. */
+export function destinationKindSql(key: string): SQL {
+  return sql`select case
+      when exists (select 1 from properties p where p.status = 'listed' and lower(p.region) = ${key}) then 'region'
+      when exists (select 1 from properties p where p.status = 'listed' and lower(p.city) = ${key}) then 'city'
+    end as "kind"`;
 }

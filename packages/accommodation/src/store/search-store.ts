@@ -15,7 +15,7 @@ import { toInventoryNight } from "./inventory-sql.js";
 import { inventory } from "./schema.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { destinationKey } from "./search-filters-sql.js";
-import { destinationExistsSql, searchPageSql, sortsByPrice } from "./search-sql.js";
+import { destinationKindSql, searchPageSql, sortsByPrice } from "./search-sql.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -79,10 +79,9 @@ interface Row {
   k2: number;
   /** Price sorts: every match. */
   totalSize?: number;
-  /** Other sorts: the row's place among all candidates, how many there are, and how many the cursor skipped. */
+  /** Other sorts: how many properties at the place the walk had passed at this row, and how many there are. */
   ord?: number;
   candidates?: number;
-  skipped?: number;
   distanceKm: number;
   unitTotal: number;
   remaining: number;
@@ -142,12 +141,12 @@ function toHit(r: Row, q: SearchQuery): SearchHit {
 
 /** The search store over `db`. */
 export function createSearchStore(db: AccommodationDb): SearchStore {
-  // A text naming a city or region we list matches it exactly (index equality); only other
+  // A text naming a region or city we list matches it exactly (index equality); only other
   // texts pay for the fuzzy match over every row.
   async function destinationMatch(q: SearchQuery): Promise<DestinationMatch> {
     if (q.location.kind !== "text") return "fuzzy";
-    const [row] = (await db.execute(destinationExistsSql(destinationKey(q.location.text)))) as unknown as { exists: boolean }[];
-    return row?.exists ? "exact" : "fuzzy";
+    const [row] = (await db.execute(destinationKindSql(destinationKey(q.location.text)))) as unknown as { kind: "region" | "city" | null }[];
+    return row?.kind ?? "fuzzy";
   }
 
   return {
@@ -159,7 +158,7 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
       return {
         hits: page.map((r) => toHit(r, q)),
         nextPageToken: more ? encodeSearchCursor({ sort: q.sort, k1: last.k1, k2: last.k2, id: last.propertyId }) : "",
-        totalSize: sortsByPrice(q.sort) ? (rows[0]?.totalSize ?? 0) : estimatedTotal(rows, more),
+        totalSize: sortsByPrice(q.sort) ? (rows[0]?.totalSize ?? 0) : estimatedTotal(rows, more, q.after === undefined),
       };
     },
     stayInventory: (ids, from, to) => inventoryByRoomType(db, ids, from, to),
@@ -167,19 +166,16 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
 }
 
 /**
- * Matches over all pages, from a lazily evaluated page: the candidates times the share of
- * those looked at on this page that had an offer. Exact when one page held every match.
+ * Matches over all pages, from a lazily evaluated page: the properties at the place times the
+ * share of those walked past on this page that had an offer. Exact when one page held every
+ * match.
  */
-function estimatedTotal(rows: readonly Row[], more: boolean): number {
-  const first = rows[0];
-  const lastLooked = rows.at(-1);
-  if (first === undefined || lastLooked === undefined) return 0;
-  const candidates = first.candidates ?? 0;
-  const skipped = first.skipped ?? 0;
-  // Without a next page the lookup ran to the end of the candidates.
-  const looked = (more ? (lastLooked.ord ?? 0) : candidates) - skipped;
-  if (skipped === 0 && !more) return rows.length;
-  return Math.max(rows.length, Math.round((candidates * rows.length) / Math.max(1, looked)));
+function estimatedTotal(rows: readonly Row[], more: boolean, firstPage: boolean): number {
+  const last = rows.at(-1);
+  if (last === undefined) return 0;
+  if (firstPage && !more) return rows.length;
+  const walked = Math.max(1, last.ord ?? 1);
+  return Math.max(rows.length, Math.round(((rows[0]?.candidates ?? 0) * rows.length) / walked));
 }
 
 async function inventoryByRoomType(db: AccommodationDb, roomTypeIds: readonly string[], from: string, to: string): Promise<Map<string, InventoryNight[]>> {
