@@ -190,11 +190,3 @@ function pricedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL 
 export function searchPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
   return sortsByPrice(q.sort) ? pricedPageSql(q, match, now) : rankedPageSql(q, match, now);
 }
-
-/** Whether a listed property is in a region, else a city, named `key` (a `destinationKey`): "region", "city" or null. */
-export function destinationKindSql(key: string): SQL {
-  return sql`select case
-      when exists (select 1 from properties p where p.status = 'listed' and lower(p.region) = ${key}) then 'region'
-      when exists (select 1 from properties p where p.status = 'listed' and lower(p.city) = ${key}) then 'city'
-    end as "kind"`;
-}

@@ -15,7 +15,8 @@ import { toInventoryNight } from "./inventory-sql.js";
 import { inventory } from "./schema.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { destinationKey } from "./search-filters-sql.js";
-import { destinationKindSql, searchPageSql, sortsByPrice } from "./search-sql.js";
+import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
+import { searchPageSql, sortsByPrice } from "./search-sql.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -141,17 +142,22 @@ function toHit(r: Row, q: SearchQuery): SearchHit {
 
 /** The search store over `db`. */
 export function createSearchStore(db: AccommodationDb): SearchStore {
-  // A text naming a region or city we list matches it exactly (index equality); only other
-  // texts pay for the fuzzy match over every row.
-  async function destinationMatch(q: SearchQuery): Promise<DestinationMatch> {
-    if (q.location.kind !== "text") return "fuzzy";
-    const [row] = (await db.execute(destinationKindSql(destinationKey(q.location.text)))) as unknown as { kind: "region" | "city" | null }[];
-    return row?.kind ?? "fuzzy";
+  // A text naming a region or city we list matches it exactly (index equality); a text close
+  // to one such name is taken for it; only other texts pay for the fuzzy match over every row.
+  async function resolveDestination(q: SearchQuery): Promise<{ q: SearchQuery; match: DestinationMatch }> {
+    if (q.location.kind !== "text") return { q, match: "fuzzy" };
+    const key = destinationKey(q.location.text);
+    const [exact] = (await db.execute(destinationKindSql(key))) as unknown as { kind: "region" | "city" | null }[];
+    if (exact?.kind) return { q, match: exact.kind };
+    const [close] = (await db.execute(closestPlaceSql(key))) as unknown as { kind: "region" | "city"; key: string }[];
+    if (close === undefined) return { q, match: "fuzzy" };
+    return { q: { ...q, location: { kind: "text", text: close.key } }, match: close.kind };
   }
 
   return {
     async search(q, now) {
-      const rows = (await db.execute(searchPageSql(q, await destinationMatch(q), now))) as unknown as Row[];
+      const place = await resolveDestination(q);
+      const rows = (await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[];
       const page = rows.slice(0, q.pageSize);
       const last = page.at(-1);
       const more = rows.length > q.pageSize && last !== undefined;
