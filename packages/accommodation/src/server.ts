@@ -11,11 +11,15 @@ import {
   type TokenVerifier,
 } from "@triphub/platform";
 import type { AccommodationConfig } from "./config.js";
+import { createEventFeed } from "./event-feed.js";
+import { eventMetadataInterceptor } from "./event-metadata.js";
 import { createHoldSweeper } from "./hold-sweeper.js";
 import { withReadCache } from "./read-cache.js";
+import { createRequestIdPurger } from "./request-id-purger.js";
 import { createAccommodationService } from "./service.js";
 import { createCalendarStore } from "./store/calendar-store.js";
 import type { AccommodationDb } from "./store/db.js";
+import { createEventStore } from "./store/event-store.js";
 import { createHoldStore } from "./store/hold-store.js";
 import { createPropertyStore } from "./store/property-store.js";
 import { createRoomTypeStore } from "./store/room-type-store.js";
@@ -43,18 +47,24 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const db = database.db as AccommodationDb;
   const holds = createHoldStore(db);
   const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log });
-  const service = createAccommodationService({
+  const feed = createEventFeed({ sql: database.sql, log });
+  const { streamEvents, ...service } = createAccommodationService({
     properties: createPropertyStore(db),
     roomTypes: createRoomTypeStore(db),
     calendars: createCalendarStore(db),
     holds,
     search: createSearchStore(db),
+    events: createEventStore(db),
+    feed,
     now,
   });
-  const impl = withReadCache(service, cache);
+  // StreamEvents stays outside the read cache, which treats every RPC it does not know as a
+  // write (dropping the cache after it) and expects a promise, not a stream.
+  const impl = { ...withReadCache(service, cache), streamEvents };
   const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000,
     onExpired: () => cache.invalidate("property:*", "search:*"),
   });
+  const purger = createRequestIdPurger({ db, now, log, intervalMs: 10 * 60_000 });
   const host = await createService({
     name: "accommodation",
     serviceNames: [AccommodationService.typeName],
@@ -62,6 +72,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     trustProxy: config.TRUST_PROXY,
     tls: deps.tls,
     routes: (router) => router.service(AccommodationService, impl),
+    interceptors: [eventMetadataInterceptor()],
     verifyToken:
       deps.verifyToken ?? createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     isReady: async () => {
@@ -69,11 +80,19 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
       return true;
     },
     onClose: async () => {
+      await feed.close();
       await sweeper.stop();
+      await purger.stop();
       await cache.close();
       await database.close();
     },
   });
+  // Followers end their streams as shutdown begins; otherwise draining would wait for them
+  // until the drain timeout and then cut them off.
+  host.app.addHook("preClose", async () => {
+    await feed.close();
+  });
   sweeper.start();
+  purger.start();
   return host;
 }

@@ -1,11 +1,14 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { createAccess } from "./rpcs/access.js";
+import type { EventFeed } from "./event-feed.js";
+import { eventRpcs } from "./rpcs/event-rpcs.js";
 import { holdRpcs } from "./rpcs/hold-rpcs.js";
 import { propertyRpcs } from "./rpcs/property-rpcs.js";
 import { roomTypeRpcs } from "./rpcs/room-type-rpcs.js";
 import { searchRpcs } from "./rpcs/search-rpcs.js";
 import type { CalendarStore } from "./store/calendar-store.js";
+import type { EventStore } from "./store/event-store.js";
 import type { HoldStore } from "./store/hold-store.js";
 import type { PropertyStore } from "./store/property-store.js";
 import type { RoomTypeStore } from "./store/room-type-store.js";
@@ -18,6 +21,9 @@ export interface AccommodationServiceDeps {
   calendars: CalendarStore;
   holds: HoldStore;
   search: SearchStore;
+  /** The outbox StreamEvents reads, and what wakes its followers. */
+  events: EventStore;
+  feed: EventFeed;
   /** The clock: "today" at a property (past nights) and hold expiry come from it. */
   now: () => Date;
 }
@@ -25,8 +31,7 @@ export interface AccommodationServiceDeps {
 /**
  * The AccommodationService RPCs: protos in, domain and stores, protos out. Host RPCs
  * (properties, room types, calendars), the public guest reads (SearchAccommodations,
- * GetAccommodation) and the internal hold RPCs are here; StreamEvents is in the contract but
- * not built yet, so Connect answers UNIMPLEMENTED for it.
+ * GetAccommodation), the internal hold RPCs and the internal StreamEvents are here.
  */
 export function createAccommodationService(d: AccommodationServiceDeps): Partial<ServiceImpl<typeof AccommodationService>> {
   const access = createAccess(d);
@@ -35,5 +40,6 @@ export function createAccommodationService(d: AccommodationServiceDeps): Partial
     ...roomTypeRpcs(d, access),
     ...holdRpcs(d),
     ...searchRpcs(d),
+    ...eventRpcs(d),
   };
 }

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { type AccommodationService, CreatePropertyRequestSchema } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { invalid, requireRole } from "@triphub/platform";
 import { newProperty } from "../domain/property.js";
 import { applyPropertyPatch } from "../domain/property-patch.js";
@@ -7,6 +7,7 @@ import { publishProperty, unpublishProperty } from "../domain/property-status.js
 import { propertyStatusFromProto } from "../proto-mapping/enums.js";
 import { propertyInputFromProto, propertyPatchFromProto, toProtoProperty } from "../proto-mapping/property.js";
 import type { Access, HostDeps } from "./access.js";
+import { requestKeyOf } from "./request-key.js";
 
 type PropertyRpcs = Pick<
   ServiceImpl<typeof AccommodationService>,
@@ -20,7 +21,8 @@ export function propertyRpcs(d: HostDeps, access: Access): PropertyRpcs {
       const host = requireRole(ctx, "HOST", "ADMIN");
       if (!req.property) throw invalid("property", "is required");
       const draft = newProperty(propertyInputFromProto(req.property), host.userId, d.now());
-      return { property: toProtoProperty(await d.properties.create(draft)) };
+      const request = requestKeyOf(CreatePropertyRequestSchema, req, host.userId, "CreateProperty");
+      return { property: toProtoProperty(await d.properties.create(draft, request)) };
     },
     async getProperty(req, ctx) {
       const { property } = await access.property(ctx, req.propertyId, "read");

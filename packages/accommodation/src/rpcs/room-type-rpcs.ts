@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { type AccommodationService, CreateRoomTypeRequestSchema } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { invalid } from "@triphub/platform";
 import { newRoomType } from "../domain/room-type.js";
 import { applyRoomTypePatch } from "../domain/room-type-patch.js";
@@ -7,6 +7,7 @@ import { calendarUpdateFromProto, toProtoCalendarDay } from "../proto-mapping/ca
 import { roomTypeInputFromProto, roomTypePatchFromProto, toProtoRoomType } from "../proto-mapping/room-type.js";
 import type { CalendarStore } from "../store/calendar-store.js";
 import type { Access, HostDeps } from "./access.js";
+import { requestKeyOf } from "./request-key.js";
 
 type RoomTypeRpcs = Pick<
   ServiceImpl<typeof AccommodationService>,
@@ -18,8 +19,9 @@ export function roomTypeRpcs(d: HostDeps & { calendars: CalendarStore }, access:
   return {
     async createRoomType(req, ctx) {
       if (!req.roomType) throw invalid("room_type", "is required");
-      const { property } = await access.property(ctx, req.propertyId, "edit");
-      const created = await d.roomTypes.create(newRoomType(roomTypeInputFromProto(req.roomType), property, d.now()));
+      const { actor, property } = await access.property(ctx, req.propertyId, "edit");
+      const request = requestKeyOf(CreateRoomTypeRequestSchema, req, actor.userId, "CreateRoomType");
+      const created = await d.roomTypes.create(newRoomType(roomTypeInputFromProto(req.roomType), property, d.now()), request);
       return { roomType: toProtoRoomType(created) };
     },
     async getRoomType(req, ctx) {

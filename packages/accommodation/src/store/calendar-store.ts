@@ -9,6 +9,7 @@ import type { RoomType } from "../domain/room-type.js";
 import { isCheckViolation, isUuid } from "./db.js";
 import type { AccommodationDb, AccommodationTx, Executor } from "./db.js";
 import { lockNights, toInventoryNight } from "./inventory-sql.js";
+import { appendEvents, writeTransaction } from "./outbox.js";
 import { toRoomType } from "./room-type-rows.js";
 import { inventory, roomTypes } from "./schema.js";
 
@@ -81,7 +82,7 @@ export function createCalendarStore(db: AccommodationDb): CalendarStore {
     async update(roomTypeId, request, today) {
       if (!isUuid(roomTypeId)) throw notFound("room type", roomTypeId);
       try {
-        return await db.transaction(async (tx) => {
+        return await writeTransaction(db, async (tx) => {
           // FOR SHARE: the unit count cannot change under the update (room-type edits lock it FOR UPDATE).
           const { roomType, currency } = await lockRoomType(tx, roomTypeId);
           const plan = planCalendarUpdate(request, { unitCount: roomType.unitCount, currency }, today);
@@ -89,6 +90,7 @@ export function createCalendarStore(db: AccommodationDb): CalendarStore {
             checkCommittedUnits(plan, await lockNights(tx, roomTypeId, plan.startDate, plan.endDate));
           }
           await tx.execute(upsert(roomType, plan));
+          await appendEvents(tx, [{ type: "CalendarUpdated", propertyId: roomType.propertyId, roomTypeId, update: plan, currency }]);
           return readDays(tx, roomType, calendarRange(plan.startDate, plan.endDate));
         });
       } catch (err) {

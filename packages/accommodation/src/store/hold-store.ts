@@ -2,6 +2,7 @@ import { invalid, notFound } from "@triphub/platform/domain-error";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { calendarDay, calendarDays, checkBookable, nightlyPrices, stayPrice, unbookableError } from "../domain/calendar.js";
 import { daysBetween, localDate } from "../domain/dates.js";
+import { holdChanged } from "../domain/events.js";
 import { MAX_HOLD_UNITS, confirmHold, expireHold, holdExpiry, notBookable, occupancyExceeded, releaseHold, releasedBeforeHold, replayHold } from "../domain/hold.js";
 import type { Hold, HoldChange, HoldReleaseReason, HoldRequest } from "../domain/hold.js";
 import { fitsParty } from "../domain/room-type.js";
@@ -10,6 +11,7 @@ import { isUuid } from "./db.js";
 import type { AccommodationDb, AccommodationTx } from "./db.js";
 import { holdColumns, toHold } from "./hold-rows.js";
 import { addHeld, lockNights, materializeNights, moveUnits, toInventoryNight } from "./inventory-sql.js";
+import { appendEvents, writeTransaction } from "./outbox.js";
 import { toProperty } from "./property-rows.js";
 import { toRoomType } from "./room-type-rows.js";
 import { holdTombstones, holds, inventory, properties, roomTypes } from "./schema.js";
@@ -20,7 +22,7 @@ export interface HoldInventoryInput extends HoldRequest {
   ttlSeconds?: number;
 }
 
-/** Inventory holds of the booking saga. Each call is one transaction. */
+/** Inventory holds of the booking saga. Each call is one transaction, with its event (outbox.ts). */
 export interface HoldStore {
   /**
    * Sets `units` aside on every night of the stay, all or nothing: "precondition" naming the
@@ -66,7 +68,10 @@ async function apply(tx: AccommodationTx, before: Hold, change: HoldChange): Pro
     await moveUnits(tx, h.roomTypeId, h.checkIn, h.checkOut, nights.length, change.move, h.units);
   }
   const [saved] = await tx.update(holds).set(holdColumns(h)).where(eq(holds.reservationId, h.reservationId)).returning();
-  return toHold(saved);
+  const after = toHold(saved);
+  const event = holdChanged(before, after);
+  if (event) await appendEvents(tx, [event]);
+  return after;
 }
 
 async function createHold(tx: AccommodationTx, input: HoldInventoryInput, now: Date): Promise<Hold> {
@@ -129,7 +134,9 @@ async function createHold(tx: AccommodationTx, input: HoldInventoryInput, now: D
       }),
     )
     .returning();
-  return toHold(row);
+  const created = toHold(row);
+  await appendEvents(tx, [{ type: "InventoryHeld", hold: created }]);
+  return created;
 }
 
 /** The hold store over `db`. */
@@ -139,12 +146,12 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
       if (!isUuid(input.reservationId)) throw invalid("reservation_id", "must be a UUID");
       if (!isUuid(input.roomTypeId)) throw notFound("room type", input.roomTypeId);
       if (!isUuid(input.propertyId)) throw notFound("property", input.propertyId);
-      return db.transaction((tx) => createHold(tx, input, now));
+      return writeTransaction(db, (tx) => createHold(tx, input, now));
     },
 
     async confirm(reservationId, now) {
       if (!isUuid(reservationId)) throw notFound("hold", reservationId);
-      return db.transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         await lockReservation(tx, reservationId);
         const hold = await findHold(tx, reservationId);
         if (!hold) throw notFound("hold", reservationId);
@@ -154,7 +161,7 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
 
     async release(reservationId, reason, now) {
       if (!isUuid(reservationId)) throw invalid("reservation_id", "must be a UUID");
-      return db.transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         await lockReservation(tx, reservationId);
         const hold = await findHold(tx, reservationId);
         if (hold) return apply(tx, hold, releaseHold(hold, reason, now));
@@ -170,7 +177,7 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
     },
 
     expire(now, batchSize = 100) {
-      return db.transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const rows = await tx
           .select()
           .from(holds)
@@ -197,6 +204,8 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
           const [saved] = await tx.update(holds).set(holdColumns(change.hold)).where(eq(holds.reservationId, h.reservationId)).returning();
           expired.push(toHold(saved));
         }
+        // Events last, after every row lock (see appendEvents), one HoldExpired per hold.
+        await appendEvents(tx, expired.map((hold) => ({ type: "HoldExpired" as const, hold })));
         return expired;
       });
     },

@@ -1,13 +1,18 @@
+import { randomUUID } from "node:crypto";
 import { DomainError, notFound } from "@triphub/platform/domain-error";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { localDate } from "../domain/dates.js";
+import { propertyChanged } from "../domain/events.js";
 import type { NewProperty, Property, PropertyStatus, RatingSummary } from "../domain/property.js";
+import type { RequestKey } from "../domain/request-id.js";
 import { checkEtag } from "../domain/version.js";
 import { isUuid, timestamptz } from "./db.js";
 import type { AccommodationDb, Executor } from "./db.js";
 import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { propertyColumns, toProperty } from "./property-rows.js";
+import { appendEvents, writeTransaction } from "./outbox.js";
+import { claimRequestId } from "./request-ids.js";
 import { holds, properties, roomTypes } from "./schema.js";
 
 /** ListMyProperties page size when the caller asks for 0. */
@@ -28,9 +33,14 @@ export interface PropertyPage {
   nextPageToken: string;
 }
 
-/** Properties. Every method takes and returns domain types. */
+/** Properties. Every method takes and returns domain types; every change records its event (outbox.ts). */
 export interface PropertyStore {
-  create(property: NewProperty): Promise<Property>;
+  /**
+   * Stores a new property. With a `request` key (AIP-155), a repeat of an earlier request
+   * returns the property it created, in its current state (the "stale success" AIP-155
+   * allows), and creates nothing; "not_found" if that property has since been deleted.
+   */
+  create(property: NewProperty, request?: RequestKey): Promise<Property>;
   /** The property, or undefined for an unknown (or malformed) id. */
   get(id: string): Promise<Property | undefined>;
   /**
@@ -69,9 +79,20 @@ export async function hasLiveHolds(db: Executor, where: { propertyId?: string; r
 /** The property store over `db`. */
 export function createPropertyStore(db: AccommodationDb): PropertyStore {
   return {
-    async create(property) {
-      const [row] = await db.insert(properties).values(propertyColumns(property)).returning();
-      return toProperty(row);
+    create(property, request) {
+      return writeTransaction(db, async (tx) => {
+        const id = randomUUID();
+        const earlier = request && (await claimRequestId(tx, request, id, property.createdAt));
+        if (earlier) {
+          const [row] = await tx.select().from(properties).where(eq(properties.id, earlier));
+          if (!row) throw new DomainError("not_found", `property ${earlier}, created by this request_id, has since been deleted`);
+          return toProperty(row);
+        }
+        const [row] = await tx.insert(properties).values({ id, ...propertyColumns(property) }).returning();
+        const created = toProperty(row);
+        await appendEvents(tx, [{ type: "PropertyCreated", property: created }]);
+        return created;
+      });
     },
 
     async get(id) {
@@ -82,7 +103,7 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
 
     async updateProperty(id, expectedEtag, change) {
       if (!isUuid(id)) throw notFound("property", id);
-      return db.transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const [row] = await tx.select().from(properties).where(eq(properties.id, id)).for("update");
         if (!row) throw notFound("property", id);
         const current = toProperty(row);
@@ -90,13 +111,15 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
         const next = change(current);
         if (next === current) return current;
         const [saved] = await tx.update(properties).set(propertyColumns(next)).where(eq(properties.id, id)).returning();
-        return toProperty(saved);
+        const after = toProperty(saved);
+        await appendEvents(tx, [propertyChanged(current, after)]);
+        return after;
       });
     },
 
     async delete(id, expectedEtag, now) {
       if (!isUuid(id)) throw notFound("property", id);
-      await db.transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const [row] = await tx.select().from(properties).where(eq(properties.id, id)).for("update");
         if (!row) throw notFound("property", id);
         const current = toProperty(row);
@@ -110,6 +133,8 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
           });
         }
         await tx.delete(properties).where(eq(properties.id, id));
+        // One event: the room types and calendars that went with the property are implied.
+        await appendEvents(tx, [{ type: "PropertyDeleted", propertyId: id, ownerId: current.ownerId }]);
       });
     },
 
@@ -137,12 +162,15 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
 
     async setRatingSummary(id, summary) {
       if (!isUuid(id)) throw notFound("property", id);
-      const rows = await db
-        .update(properties)
-        .set({ ratingAverage: summary.average, ratingCount: summary.count })
-        .where(eq(properties.id, id))
-        .returning({ id: properties.id });
-      if (rows.length === 0) throw notFound("property", id);
+      await writeTransaction(db, async (tx) => {
+        const rows = await tx
+          .update(properties)
+          .set({ ratingAverage: summary.average, ratingCount: summary.count })
+          .where(eq(properties.id, id))
+          .returning({ id: properties.id });
+        if (rows.length === 0) throw notFound("property", id);
+        await appendEvents(tx, [{ type: "RatingSummaryUpdated", propertyId: id, ratingSummary: summary }]);
+      });
     },
   };
 }

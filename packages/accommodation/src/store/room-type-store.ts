@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { DomainError, notFound } from "@triphub/platform/domain-error";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { roomTypeChanged } from "../domain/events.js";
 import type { RoomTypeReadiness } from "../domain/property-status.js";
+import type { RequestKey } from "../domain/request-id.js";
 import { checkUnitCount } from "../domain/room-type.js";
 import type { NewRoomType, RoomType } from "../domain/room-type.js";
 import { checkEtag } from "../domain/version.js";
@@ -9,6 +12,8 @@ import type { AccommodationDb } from "./db.js";
 import { lockNights } from "./inventory-sql.js";
 import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { hasLiveHolds } from "./property-store.js";
+import { appendEvents, writeTransaction } from "./outbox.js";
+import { claimRequestId } from "./request-ids.js";
 import { roomTypeColumns, toRoomType } from "./room-type-rows.js";
 import { inventory, roomTypes } from "./schema.js";
 
@@ -18,9 +23,14 @@ export interface RoomTypePage {
   nextPageToken: string;
 }
 
-/** Room types. Every method takes and returns domain types. */
+/** Room types. Every method takes and returns domain types; every change records its event (outbox.ts). */
 export interface RoomTypeStore {
-  create(roomType: NewRoomType): Promise<RoomType>;
+  /**
+   * Stores a new room type. With a `request` key (AIP-155), a repeat of an earlier request
+   * returns the room type it created (current state) and creates nothing; "not_found" if that
+   * room type has since been deleted.
+   */
+  create(roomType: NewRoomType, request?: RequestKey): Promise<RoomType>;
   /** The room type, or undefined for an unknown id. */
   get(id: string): Promise<RoomType | undefined>;
   /** A property's room types in creation order (keyset on (created_at, id)). */
@@ -41,9 +51,20 @@ export interface RoomTypeStore {
 /** The room type store over `db`. */
 export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
   return {
-    async create(roomType) {
-      const [row] = await db.insert(roomTypes).values(roomTypeColumns(roomType)).returning();
-      return toRoomType(row);
+    create(roomType, request) {
+      return writeTransaction(db, async (tx) => {
+        const id = randomUUID();
+        const earlier = request && (await claimRequestId(tx, request, id, roomType.createdAt));
+        if (earlier) {
+          const [row] = await tx.select().from(roomTypes).where(eq(roomTypes.id, earlier));
+          if (!row) throw new DomainError("not_found", `room type ${earlier}, created by this request_id, has since been deleted`);
+          return toRoomType(row);
+        }
+        const [row] = await tx.insert(roomTypes).values({ id, ...roomTypeColumns(roomType) }).returning();
+        const created = toRoomType(row);
+        await appendEvents(tx, [{ type: "RoomTypeCreated", roomType: created }]);
+        return created;
+      });
     },
 
     async get(id) {
@@ -74,7 +95,7 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
 
     async updateRoomType(id, expectedEtag, change, today) {
       if (!isUuid(id)) throw notFound("room type", id);
-      return db.transaction(async (tx) => {
+      return writeTransaction(db, async (tx) => {
         const [row] = await tx.select().from(roomTypes).where(eq(roomTypes.id, id)).for("update");
         if (!row) throw notFound("room type", id);
         const current = toRoomType(row);
@@ -95,13 +116,15 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
             .where(and(eq(inventory.roomTypeId, id), sql`${inventory.night} >= ${today}::date`));
         }
         const [saved] = await tx.update(roomTypes).set(roomTypeColumns(next)).where(eq(roomTypes.id, id)).returning();
-        return toRoomType(saved);
+        const after = toRoomType(saved);
+        await appendEvents(tx, [roomTypeChanged(current, after)]);
+        return after;
       });
     },
 
     async delete(id, expectedEtag, today) {
       if (!isUuid(id)) throw notFound("room type", id);
-      await db.transaction(async (tx) => {
+      await writeTransaction(db, async (tx) => {
         const [row] = await tx.select().from(roomTypes).where(eq(roomTypes.id, id)).for("update");
         if (!row) throw notFound("room type", id);
         checkEtag(expectedEtag, toRoomType(row), "the room type");
@@ -109,6 +132,7 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
           throw new DomainError("precondition", "the room type has holds or stays that have not ended", { reason: "ROOM_TYPE_IN_USE" });
         }
         await tx.delete(roomTypes).where(eq(roomTypes.id, id));
+        await appendEvents(tx, [{ type: "RoomTypeDeleted", propertyId: row.propertyId, roomTypeId: id }]);
       });
     },
 

@@ -1,0 +1,57 @@
+import type { Logger } from "@triphub/platform";
+import { purgeRequestIds } from "./store/request-ids.js";
+import type { Executor } from "./store/db.js";
+
+const BATCH = 1000;
+
+/** Forgets expired AIP-155 request ids in the background; see {@link createRequestIdPurger}. */
+export interface RequestIdPurger {
+  /** Deletes every request id expired at `now()`, batch by batch; resolves to how many. */
+  purge(): Promise<number>;
+  /** Purges every `intervalMs` until stopped. The timer never keeps the process alive. */
+  start(): void;
+  /** Stops the timer and waits for a purge in progress, so the pool can close after. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the request-id table bounded. An expired key is already ignored by the creates (they
+ * claim it afresh), so this is housekeeping only: a late or failed purge changes no answer.
+ */
+export function createRequestIdPurger(opts: { db: Executor; now: () => Date; log: Logger; intervalMs: number }): RequestIdPurger {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function purge(): Promise<number> {
+    let total = 0;
+    // Small batches: each delete is its own short statement, never one long lock-holder.
+    for (;;) {
+      const n = await purgeRequestIds(opts.db, opts.now(), BATCH);
+      total += n;
+      if (n < BATCH) break;
+    }
+    if (total > 0) opts.log.info({ purged: total }, "purged expired request ids");
+    return total;
+  }
+
+  const tick = () => {
+    if (running) return;
+    running = purge()
+      .catch((err: unknown) => opts.log.error({ err }, "request id purge failed"))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    purge,
+    start() {
+      timer ??= setInterval(tick, opts.intervalMs).unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import type { EventFeed } from "../event-feed.js";
+import { toProtoEvent } from "../proto-mapping/events.js";
+import type { EventStore } from "../store/event-store.js";
+
+type EventRpcs = Pick<ServiceImpl<typeof AccommodationService>, "streamEvents">;
+
+/** Events per response when the caller asks for 0 (events.proto). */
+export const DEFAULT_EVENT_BATCH = 100;
+/** The largest batch; the request rules refuse more. */
+export const MAX_EVENT_BATCH = 1000;
+
+/** What StreamEvents needs; the timings are options so tests need not wait for production's. */
+export interface EventRpcDeps {
+  events: EventStore;
+  feed: EventFeed;
+  /** Longest silence while idle before an empty heartbeat; the contract asks for <= 15 s. */
+  heartbeatMs?: number;
+  /** How often an idle follower looks again without a notification. */
+  pollMs?: number;
+}
+
+// Committed events behind a still-running older transaction: look again soon.
+const PENDING_RETRY_MS = 25;
+
+/**
+ * StreamEvents: the outbox, in position order, to the services that react to accommodation
+ * changes (reservation, review, search indexers).
+ *
+ * Who may call it: the same as the hold RPCs (see hold-rpcs.ts). It has no google.api.http
+ * rule, so the gateway never exposes it; it is reachable only on this service's port inside
+ * the cluster (loopback in the devstack, mTLS in Kubernetes). Its callers are services keeping
+ * a cursor, not users, and no user role fits: the stream carries every host's drafts and every
+ * guest's holds, so even ADMIN would be the wrong test. The network boundary is the check, and
+ * this is where a service identity would be required once services have one.
+ */
+export function eventRpcs(d: EventRpcDeps): EventRpcs {
+  const heartbeatMs = d.heartbeatMs ?? 10_000;
+  const pollMs = d.pollMs ?? 1_000;
+  return {
+    async *streamEvents(req, ctx) {
+      const limit = req.batchSize === 0 ? DEFAULT_EVENT_BATCH : Math.min(req.batchSize, MAX_EVENT_BATCH);
+      const types = [...req.types];
+      // Ends on the client's cancel (or deadline) and on server shutdown, between two reads.
+      const stop = AbortSignal.any([ctx.signal, d.feed.closed]);
+      let after = req.afterPosition;
+      let lastSent = Date.now();
+      while (!stop.aborted) {
+        const page = await d.events.read(after, types, limit);
+        if (page.events.length > 0) {
+          after = page.events[page.events.length - 1].position;
+          yield { events: page.events.map(toProtoEvent), headPosition: page.head };
+          lastSent = Date.now();
+          if (page.events.length === limit) continue;
+        }
+        // A short page saw every deliverable event up to the head: with a types filter, the
+        // rest up to it were of other types and need not be scanned again.
+        if (page.head > after) after = page.head;
+        if (req.stopAtHead) return;
+        const quiet = Date.now() - lastSent;
+        if (quiet >= heartbeatMs) {
+          yield { events: [], headPosition: page.head };
+          lastSent = Date.now();
+          continue;
+        }
+        await d.feed.wait(page.pending ? PENDING_RETRY_MS : Math.min(pollMs, heartbeatMs - quiet), stop);
+      }
+    },
+  };
+}
