@@ -49,6 +49,10 @@ export const properties = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
     publishedAt: ts("published_at"),
     // 'simple' rather than a language: names and descriptions are Korean, English, Japanese...
+    // The property's own part of search relevance, ordered by the *_relevance_idx indexes (0003).
+    quality: doublePrecision("quality").generatedAlwaysAs(
+      sql`("rating_average" / 5.0) * (1 - 1 / (1 + ln(1 + "rating_count"::double precision))) + 0.02 * "star_rating"`,
+    ),
     search: tsvector("search").generatedAlwaysAs(
       sql`setweight(to_tsvector('simple', coalesce(name, '')), 'A') || setweight(to_tsvector('simple', coalesce(description, '')), 'B')`,
     ),
