@@ -3,6 +3,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   "chassis-overhead": () => import("./chassis-overhead.js"),
   "gateway-overhead": () => import("./gateway-overhead.js"),
   "devstack-footprint": () => import("./devstack-footprint.js"),
+  "accommodation-search": () => import("./accommodation-search.js"),
 };
 
 const name = process.argv[2] ?? "chassis-overhead";

@@ -41,7 +41,22 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
   const channel = `${prefix}invalidate`;
   let redis: Redis | undefined;
   let sub: Redis | undefined;
-  const dropLocal = (key: string) => (key.endsWith("*") ? local.deletePrefix(key.slice(0, -1)) : local.delete(key));
+  // Loads under way, by key: concurrent misses of one key share a load (no stampede on a hot
+  // key that just expired). `epoch` moves on every invalidation, so a load that an invalidation
+  // overtook is returned to its callers but not stored: it may predate the write.
+  const inflight = new Map<string, Promise<string>>();
+  let epoch = 0;
+  const dropLocal = (key: string) => {
+    epoch++;
+    if (key.endsWith("*")) {
+      const start = key.slice(0, -1);
+      local.deletePrefix(start);
+      for (const k of inflight.keys()) if (k.startsWith(start)) inflight.delete(k);
+    } else {
+      local.delete(key);
+      inflight.delete(key);
+    }
+  };
 
   if (opts.redisUrl) {
     redis = createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 100, 2_000) } });
@@ -66,16 +81,27 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
 
   return {
     async wrap<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
-      const hit = local.get(key) ?? (await fromRedis(key));
-      if (hit !== undefined) {
-        local.set(key, hit, Math.min(ttlMs, localTtl));
-        return JSON.parse(hit) as T;
+      const hit = local.get(key);
+      if (hit !== undefined) return JSON.parse(hit) as T;
+      let pending = inflight.get(key);
+      if (pending === undefined) {
+        const started = epoch;
+        pending = (async () => {
+          const shared = await fromRedis(key);
+          const json = shared ?? JSON.stringify(await load());
+          if (epoch === started) {
+            local.set(key, json, Math.min(ttlMs, localTtl));
+            if (shared === undefined && redis?.isReady) {
+              await redis.set(prefix + key, json, { PX: ttlMs }).catch((err: unknown) => opts.log.warn({ err }, "redis cache write failed"));
+            }
+          }
+          return json;
+        })();
+        const mine = pending;
+        inflight.set(key, mine);
+        void mine.finally(() => inflight.get(key) === mine && inflight.delete(key)).catch(() => {});
       }
-      const value = await load();
-      const json = JSON.stringify(value);
-      local.set(key, json, Math.min(ttlMs, localTtl));
-      if (redis?.isReady) await redis.set(prefix + key, json, { PX: ttlMs }).catch((err: unknown) => opts.log.warn({ err }, "redis cache write failed"));
-      return value;
+      return JSON.parse(await pending) as T;
     },
     async invalidate(...keys) {
       for (const key of keys) dropLocal(key);

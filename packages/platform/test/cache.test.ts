@@ -42,6 +42,37 @@ describe("cache", () => {
     expect(await cache.wrap("k", 60_000, c.load)).toEqual({ n: 2 });
   });
 
+  it("shares one load among concurrent misses of a key", async () => {
+    const cache = await open(false);
+    let calls = 0;
+    const slow = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 20));
+      return { n: calls };
+    };
+    const got = await Promise.all(Array.from({ length: 10 }, () => cache.wrap("hot", 60_000, slow)));
+    expect(got).toEqual(Array.from({ length: 10 }, () => ({ n: 1 })));
+    expect(calls).toBe(1);
+  });
+
+  it("does not keep a value whose load an invalidation overtook", async () => {
+    const cache = await open(true);
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const c = counter();
+    const early = cache.wrap("search:seoul", 60_000, async () => {
+      await gate;
+      return c.load();
+    });
+    await cache.invalidate("search:*");
+    release();
+    expect(await early).toEqual({ n: 1 });
+    // The write came after that load began, so the next read loads again.
+    expect(await cache.wrap("search:seoul", 60_000, c.load)).toEqual({ n: 2 });
+  });
+
   it("shares values between instances through Redis and invalidates everywhere", async () => {
     const name = `shared${Date.now()}`;
     const [a, b] = [await open(true, name), await open(true, name)];
