@@ -1,4 +1,4 @@
-import { create, fromJsonString, toJsonString } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
@@ -15,6 +15,11 @@ type Impl = Partial<ServiceImpl<typeof AccommodationService>>;
 const SEARCH_TTL_MS = 30_000;
 const DETAILS_TTL_MS = 60_000;
 const READS = new Set(["searchAccommodations", "getAccommodation", "getProperty", "listMyProperties", "getRoomType", "listRoomTypes", "getCalendar", "getHold"]);
+
+// Cached as binary protobuf (base64, the cache holds JSON values): decoding a page of results
+// from binary costs a fraction of parsing it from proto3 JSON, and a hit should cost little.
+const encode = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+const decode = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 
 const isNotFound = (e: unknown) =>
   (e instanceof DomainError && e.kind === "not_found") || (e instanceof ConnectError && e.code === Code.NotFound);
@@ -35,18 +40,18 @@ export function withReadCache(impl: Impl, cache: Cache): Impl {
   const cached: Impl = {
     async searchAccommodations(req, ctx) {
       const key = `search:${toJsonString(SearchAccommodationsRequestSchema, create(SearchAccommodationsRequestSchema, req))}`;
-      const json = await cache.wrap(key, SEARCH_TTL_MS, async () =>
-        toJsonString(SearchAccommodationsResponseSchema, create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx))),
+      const bytes = await cache.wrap(key, SEARCH_TTL_MS, async () =>
+        encode(toBinary(SearchAccommodationsResponseSchema, create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)))),
       );
-      return fromJsonString(SearchAccommodationsResponseSchema, json);
+      return fromBinary(SearchAccommodationsResponseSchema, decode(bytes));
     },
     async getAccommodation(req, ctx) {
       const key = `property:${req.propertyId}:${toJsonString(GetAccommodationRequestSchema, create(GetAccommodationRequestSchema, req))}`;
       try {
-        const json = await cache.wrap(key, DETAILS_TTL_MS, async () =>
-          toJsonString(GetAccommodationResponseSchema, create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx)))),
+        const bytes = await cache.wrap(key, DETAILS_TTL_MS, async () =>
+          encode(toBinary(GetAccommodationResponseSchema, create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx))))),
         );
-        return fromJsonString(GetAccommodationResponseSchema, json);
+        return fromBinary(GetAccommodationResponseSchema, decode(bytes));
       } catch (e) {
         // Not public: its owner or an admin may still see it, uncached.
         if (isNotFound(e) && ctx.values.get(identityKey)) return impl.getAccommodation!(req, ctx);
