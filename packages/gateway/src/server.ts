@@ -5,7 +5,7 @@ import { registerAccessLog, notesOf } from "./access-log.js";
 import type { GatewayConfig } from "./config.js";
 import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, isPublic, responseHeadersOf } from "./edge-auth.js";
-import { buildOpenApi, registerDocs } from "./openapi/index.js";
+import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { parseUpstreams, upstreamTransport } from "./upstreams.js";
 
@@ -27,6 +27,8 @@ export interface GatewayDeps {
   tls?: TlsOptions;
   /** Overrides the JWKS-backed verifier (tests). */
   verifyToken?: TokenVerifier;
+  /** The proto comments for /openapi.json's descriptions; without them it has none from the protos. */
+  docComments?: DocComments;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     description: "Travel booking: accounts, accommodations, reservations, payments and reviews.",
     servers: config.PUBLIC_URL ? [{ url: config.PUBLIC_URL }] : undefined,
     isPublic,
+    comments: deps.docComments,
   });
 
   return createService({

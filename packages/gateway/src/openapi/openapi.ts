@@ -1,10 +1,11 @@
 // The OpenAPI document of the REST API, derived from the same RouteInfo list the transcoder
 // routes with, so docs and behaviour cannot drift.
 //
-// Proto comments are not available here: protoc-gen-es embeds descriptors without
-// source_code_info, and getComments() exists only in @bufbuild/protoplugin at generation time.
-// Summaries are therefore derived from method names, and descriptions name the RPC.
+// The descriptors protoc-gen-es embeds carry no proto comments, so they are optional input
+// (`comments`, see doc-comments.ts). Without them, summaries are derived from method names and
+// descriptions name the RPC; with them, the comments lead and those texts follow.
 import type { RouteInfo } from "../transcoder/route-info.js";
+import { type DocComments, paragraphs, summaryOf } from "./doc-comments.js";
 import { pathParameters, queryParameters, resolveField } from "./parameters.js";
 import { toOpenApiPath } from "./path-template.js";
 import { createSchemaBuilder, type SchemaBuilder } from "./schemas.js";
@@ -20,6 +21,12 @@ export interface BuildOpenApiOptions {
   servers?: { url: string }[];
   /** True for routes callable without an access token; they get `security: []`. */
   isPublic(route: RouteInfo): boolean;
+  /**
+   * The proto comments, for summaries and descriptions of operations, tags, schemas, fields and
+   * enum values, e.g. from `docCommentsFromDescriptorSet()`. Without them the document says only
+   * what the descriptors say.
+   */
+  comments?: DocComments;
 }
 
 /** Name of the shared error schema in `components.schemas`. */
@@ -111,11 +118,13 @@ function operation(route: RouteInfo, b: SchemaBuilder, isPublic: boolean): { pat
   const { path, variables } = toOpenApiPath(route.template);
   const parameters = [...pathParameters(route, variables, b), ...queryParameters(route, b)];
   const body = requestBody(route, b);
+  const comment = b.comment(method);
+  const calls = `Calls the RPC \`${service.typeName}.${method.name}\`.${isPublic ? " No access token needed." : ""}`;
   const op: OperationObject = {
     operationId: `${service.name}_${method.name}${route.bindingIndex > 0 ? `_${route.bindingIndex}` : ""}`,
     tags: [service.name],
-    summary: humanize(method.name),
-    description: `Calls the RPC \`${service.typeName}.${method.name}\`.${isPublic ? " No access token needed." : ""}`,
+    summary: comment ? summaryOf(comment) : humanize(method.name),
+    description: paragraphs(comment, calls),
     ...(method.deprecated ? { deprecated: true } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
@@ -133,7 +142,7 @@ function operation(route: RouteInfo, b: SchemaBuilder, isPublic: boolean): { pat
  */
 export function buildOpenApi(opts: BuildOpenApiOptions): OpenApiDocument {
   const schemas: Record<string, SchemaObject> = { [STATUS_SCHEMA]: structuredClone(STATUS) };
-  const b = createSchemaBuilder(schemas);
+  const b = createSchemaBuilder(schemas, opts.comments);
   const doc: OpenApiDocument = {
     openapi: "3.1.0",
     info: { title: opts.title, version: opts.version, ...(opts.description ? { description: opts.description } : {}) },
@@ -160,7 +169,8 @@ export function buildOpenApi(opts: BuildOpenApiOptions): OpenApiDocument {
     if (item[verb]) continue;
     item[verb] = op;
     if (!doc.tags.some((t) => t.name === route.service.name)) {
-      doc.tags.push({ name: route.service.name, description: `gRPC service \`${route.service.typeName}\`.` });
+      const grpc = `gRPC service \`${route.service.typeName}\`.`;
+      doc.tags.push({ name: route.service.name, description: paragraphs(b.comment(route.service), grpc) });
     }
   }
   return doc;

@@ -3,6 +3,7 @@
 // dotted name (`near.latitude`), repeated ones by repeating the key (`tag=a&tag=b`).
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import type { RouteInfo } from "../transcoder/route-info.js";
+import { paragraphs } from "./doc-comments.js";
 import type { PathVariable } from "./path-template.js";
 import { isScalarLike, isWellKnown, type SchemaBuilder } from "./schemas.js";
 import type { ParameterObject, SchemaObject } from "./types.js";
@@ -24,12 +25,14 @@ export function resolveField(message: DescMessage, path: string): DescField | un
 export function pathParameters(route: RouteInfo, variables: readonly PathVariable[], b: SchemaBuilder): ParameterObject[] {
   return variables.map((v) => {
     const field = v.field ? resolveField(route.method.input, v.field) : undefined;
-    const base: SchemaObject = field ? b.fieldSchema(field) : { type: "string" };
+    const base: SchemaObject = field ? b.fieldSchema(field, false) : { type: "string" };
     // The template's pattern is what routing matches, so it replaces any from the field.
     const schema = v.pattern ? { ...base, pattern: v.pattern } : base;
     const p: ParameterObject = { name: v.name, in: "path", required: true, schema };
     if (v.segments) p.description = `Matches \`${v.segments}\`; the value may span several path segments.`;
     if (!v.field) p.description = "Any value; not bound to a request field.";
+    const description = paragraphs(field && b.comment(field), p.description);
+    if (description) p.description = description;
     return p;
   });
 }
@@ -58,7 +61,9 @@ function collectQuery(
     // Maps and repeated messages have no query-string form in the transcoders we follow.
     if (f.fieldKind === "map") continue;
     if (f.fieldKind === "list" && f.listKind === "message" && !isScalarLike(f.message)) continue;
-    const p: ParameterObject = { name, in: "query", schema: b.fieldSchema(f) };
+    const p: ParameterObject = { name, in: "query", schema: b.fieldSchema(f, false) };
+    const comment = b.comment(f);
+    if (comment) p.description = comment;
     if (f.fieldKind === "list") {
       p.style = "form";
       p.explode = true;

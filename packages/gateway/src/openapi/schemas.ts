@@ -1,6 +1,7 @@
 // Proto messages -> JSON Schemas following the proto3 JSON mapping
 // (https://protobuf.dev/programming-guides/json/), which is what the transcoder reads and writes.
 import { type DescEnum, type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
+import { type DocComments, type Documented, docOf, paragraphs } from "./doc-comments.js";
 import type { SchemaObject } from "./types.js";
 import { validateFacts } from "./validate-rules.js";
 
@@ -87,15 +88,29 @@ export function isScalarLike(message: DescMessage): boolean {
 
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 
+// An enum's documented values, as a list under its description and as `x-enum-descriptions`
+// (read by openapi-generator and others), which lines up with `enum`.
+function describeEnum(e: DescEnum, s: SchemaObject, comments: DocComments | undefined): void {
+  const comment = docOf(comments, e);
+  if (comment) s.description = comment;
+  const values = e.values.map((v) => docOf(comments, v));
+  if (!values.some(Boolean)) return;
+  const list = e.values.flatMap((v, i) => (values[i] ? [`- \`${v.name}\`: ${values[i].replace(/\s*\n\s*/g, " ")}`] : []));
+  s.description = paragraphs(s.description, list.join("\n"));
+  s["x-enum-descriptions"] = values.map((d) => d ?? "");
+}
+
 /**
  * Builds schemas on demand and collects the named ones (messages and enums, by full proto
- * name) for `components.schemas`.
+ * name) for `components.schemas`. With `comments`, the proto comments become descriptions.
  */
-export function createSchemaBuilder(schemas: Record<string, SchemaObject>) {
+export function createSchemaBuilder(schemas: Record<string, SchemaObject>, comments?: DocComments) {
   function enumRef(e: DescEnum): SchemaObject {
     if (e.typeName === "google.protobuf.NullValue") return { type: "null" };
     if (!schemas[e.typeName]) {
-      schemas[e.typeName] = { type: "string", enum: e.values.map((v) => v.name), description: `Enum \`${e.typeName}\`.` };
+      const s: SchemaObject = { type: "string", enum: e.values.map((v) => v.name), description: `Enum \`${e.typeName}\`.` };
+      describeEnum(e, s, comments);
+      schemas[e.typeName] = s;
     }
     return ref(e.typeName);
   }
@@ -138,11 +153,16 @@ export function createSchemaBuilder(schemas: Record<string, SchemaObject>) {
     }
   }
 
-  /** A field's full schema: its value plus buf.validate facts and deprecation. */
-  function fieldSchema(f: DescField): SchemaObject {
+  /**
+   * A field's full schema: its value plus buf.validate facts and deprecation, and its comment
+   * first in the description unless `withComment` is false (parameters carry it themselves).
+   */
+  function fieldSchema(f: DescField, withComment = true): SchemaObject {
     const s: SchemaObject = { ...valueSchema(f), ...validateFacts(f).facts };
     if (f.deprecated) s.deprecated = true;
     if (f.oneof) s.description = [s.description, `Member of oneof \`${f.oneof.name}\`.`].filter(Boolean).join(" ");
+    const description = withComment ? paragraphs(docOf(comments, f), s.description) : s.description;
+    if (description) s.description = description;
     return s;
   }
 
@@ -162,12 +182,17 @@ export function createSchemaBuilder(schemas: Record<string, SchemaObject>) {
     if (required.length > 0) s.required = required;
     // Oneof members are ordinary JSON properties; only the "at most one" rule needs saying.
     const oneofs = m.oneofs.map((o) => `at most one of ${o.fields.map((f) => `\`${f.jsonName}\``).join(", ")} (oneof \`${o.name}\`)`);
-    s.description = [`Message \`${m.typeName}\`.`, oneofs.length ? `Set ${oneofs.join("; ")}.` : ""].filter(Boolean).join(" ");
+    const oneofNote = oneofs.length ? `Set ${oneofs.join("; ")}.` : "";
+    const comment = docOf(comments, m);
+    s.description = comment ? paragraphs(comment, oneofNote) : [`Message \`${m.typeName}\`.`, oneofNote].filter(Boolean).join(" ");
     if (m.deprecated) s.deprecated = true;
     return s;
   }
 
-  return { messageRef, fieldSchema, messageObject };
+  /** The comment of an element, when comments were given. */
+  const comment = (d: Documented): string | undefined => docOf(comments, d);
+
+  return { messageRef, fieldSchema, messageObject, comment };
 }
 
 export type SchemaBuilder = ReturnType<typeof createSchemaBuilder>;
