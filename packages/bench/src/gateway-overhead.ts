@@ -61,5 +61,10 @@ process.stdout.write(`${table(targets.map(([name]) => ({ protocol: "HTTP/1.1", s
 for (const [name, samples] of gatewayCpuUs) {
   const own = samples.reduce((a, b) => a + b, 0) / samples.length;
   process.stdout.write(`\nOf "${name}"'s server CPU, the gateway process itself: ${own.toFixed(0)} µs/req.`);
+  // Per round, against the direct row of the same round: on a shared machine the load drifts
+  // between rounds, and a ratio within a round is steadier than one of means.
+  const direct = runs.get(targets[0]![0])!;
+  const ratios = runs.get(name)!.map((r, i) => (r.rps / direct[i]!.rps).toFixed(2));
+  process.stdout.write(`\n  req/s vs. direct, round by round: ${ratios.join(", ")}`);
 }
 process.stdout.write("\n");

@@ -4,21 +4,35 @@ import { edge } from "@triphub/contracts";
 import { type Identity, type TokenVerifier, tokenError } from "@triphub/platform";
 import type { RouteInfo } from "./transcoder/route-info.js";
 
+// Reading a custom option decodes it from the method's options each time; the gateway asks on
+// every request (public? cache policy?), so each method's answer is kept.
+type EdgePolicy = { public: boolean; responseHeaders: readonly string[]; cacheControl: string };
+const policies = new WeakMap<RouteInfo["method"], EdgePolicy>();
+
+function policyOf(route: RouteInfo): EdgePolicy {
+  let p = policies.get(route.method);
+  if (!p) {
+    const o = hasOption(route.method, edge) ? getOption(route.method, edge) : undefined;
+    const cacheControl = !o || o.cacheMaxAgeSeconds === 0 ? "no-store" : `${o.cacheShared ? "public" : "private"}, max-age=${o.cacheMaxAgeSeconds}`;
+    p = { public: o?.public ?? false, responseHeaders: o?.responseHeaders ?? [], cacheControl };
+    policies.set(route.method, p);
+  }
+  return p;
+}
+
 /** Whether an RPC is marked callable without a token (`option (triphub.options.v1.edge).public`). */
 export function isPublic(route: RouteInfo): boolean {
-  return hasOption(route.method, edge) && getOption(route.method, edge).public;
+  return policyOf(route).public;
 }
 
 /** Response metadata `route` lets through to the HTTP response, from its edge policy. */
 export function responseHeadersOf(route: RouteInfo): readonly string[] {
-  return hasOption(route.method, edge) ? getOption(route.method, edge).responseHeaders : [];
+  return policyOf(route).responseHeaders;
 }
 
 /** `Cache-Control` for a successful GET of `route`, from its edge policy. */
 export function cacheControlOf(route: RouteInfo): string {
-  const policy = hasOption(route.method, edge) ? getOption(route.method, edge) : undefined;
-  if (!policy || policy.cacheMaxAgeSeconds === 0) return "no-store";
-  return `${policy.cacheShared ? "public" : "private"}, max-age=${policy.cacheMaxAgeSeconds}`;
+  return policyOf(route).cacheControl;
 }
 
 /**

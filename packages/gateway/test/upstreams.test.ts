@@ -4,17 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upstreamTransport } from "../src/upstreams.js";
 import { call, type Stack, startStack } from "./transcoder/fixture.js";
 
-// The gateway calls backends with the Connect protocol (upstreamTransport); the transcoder's
-// own tests use gRPC. A REST client must not be able to tell which one was used.
+// The gateway calls backends with its own unary client (upstreamTransport, gRPC or Connect);
+// the transcoder's own tests use connect-node's gRPC transport. A REST client must not be able
+// to tell which one was used.
 
 let connect: Stack;
+let slimGrpc: Stack;
 let grpc: Stack;
 beforeAll(async () => {
-  connect = await startStack({ timeoutMs: 300, upstream: upstreamTransport });
+  connect = await startStack({ timeoutMs: 300, upstream: (url) => upstreamTransport(url, "connect") });
+  slimGrpc = await startStack({ timeoutMs: 300, upstream: (url) => upstreamTransport(url, "grpc") });
   grpc = await startStack({ timeoutMs: 300 });
 });
 afterAll(async () => {
   await connect?.close();
+  await slimGrpc?.close();
   await grpc?.close();
 });
 
@@ -35,7 +39,7 @@ const seen = (r: Awaited<ReturnType<typeof call>>) => ({
   etag: r.headers.get("etag"),
 });
 
-describe("upstreamTransport (Connect) answers REST clients exactly as gRPC does", () => {
+describe("upstreamTransport (gRPC and Connect) answers REST clients exactly as connect-node's gRPC transport does", () => {
   it.each<{ what: string; path: string; init?: { method?: string; body?: string; headers?: Record<string, string> } }>([
     { what: "a GET with path and query values", path: "/v1/items/a1?tags=x&tags=y" },
     { what: "a POST with a body", path: "/v1/shelves/s1/items", init: { method: "POST", body: '{"name":"n","quantity":2}' } },
@@ -52,12 +56,13 @@ describe("upstreamTransport (Connect) answers REST clients exactly as gRPC does"
     const path = c.path.replace("KEY", "1");
     // A fixed request id: otherwise each backend makes up its own and sends it back.
     const init = { ...c.init, headers: { "x-request-id": "same-req-0001", ...c.init?.headers } };
-    const [a, b] = await Promise.all([call(connect.base + path, init), call(grpc.base + path, init)]);
-    expect(seen(a)).toEqual(seen(b));
+    const [a, b, c2] = await Promise.all([call(connect.base + path, init), call(slimGrpc.base + path, init), call(grpc.base + path, init)]);
+    expect(seen(a)).toEqual(seen(c2));
+    expect(seen(b)).toEqual(seen(c2));
   });
 
   it("answers 503 without internals when the backend is down", async () => {
-    const down = await startStack({ transport: upstreamTransport(`http://127.0.0.1:${await closedPort()}`) });
+    const down = await startStack({ transport: upstreamTransport(`http://127.0.0.1:${await closedPort()}`, "grpc") });
     const downGrpc = await startStack({ transport: createGrpcTransport({ baseUrl: `http://127.0.0.1:${await closedPort()}` }) });
     try {
       const [a, b] = await Promise.all([call(`${down.base}/v1/items/x`), call(`${downGrpc.base}/v1/items/x`)]);

@@ -15,3 +15,4 @@ export {
   type Transcoder,
   type TranscoderOptions,
 } from "./transcoder.js";
+export { createUpstreamTransport, type UpstreamTransportOptions } from "./upstream-transport.js";

@@ -15,7 +15,10 @@ import { createTypeRegistry } from "./type-registry.js";
 export interface TranscoderOptions {
   /** The annotated services to expose; methods without a google.api.http rule are not exposed. */
   services: DescService[];
-  /** The upstream Connect transport of a service (gRPC over HTTP/2 in production). Called once per service, at start. */
+  /**
+   * The upstream transport of a service. Called once per service, at start. Any Connect
+   * Transport works; `createUpstreamTransport` is the fast one for gRPC or Connect over HTTP/2.
+   */
   transportFor(service: DescService): Transport;
   /** Deadline of each unary call in ms (default 10 000); a call that outlives it is DEADLINE_EXCEEDED, HTTP 504. */
   timeoutMs?: number;
