@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
@@ -56,6 +57,9 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   const drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
   const health = createHealthState(opts.serviceNames);
   const drainDeadline = new AbortController();
+  // connect-node listens on it once per call in flight (and lets go when the call ends): past
+  // ten concurrent calls Node would warn of a leak that is not one.
+  setMaxListeners(0, drainDeadline.signal);
   const app = fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
