@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { SearchQuery, SearchSort } from "../domain/search.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
+import type { Keys } from "./search-page-sql.js";
+import { afterCursor, orderBy, pageSelect } from "./search-page-sql.js";
+import { pricedPageSql } from "./search-price-sql.js";
 import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, textRankExpr } from "./search-filters-sql.js";
 
 /*
@@ -20,12 +23,6 @@ import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, text
 
 /** Does `sort` order by the stay's price (and so need every candidate's offer)? */
 export const sortsByPrice = (sort: SearchSort) => sort === "price_asc" || sort === "price_desc";
-
-/** Ascending sort keys over a row: k2 undefined when it is constant (so an index can serve the order). */
-interface Keys {
-  k1: SQL;
-  k2: SQL | undefined;
-}
 
 /**
  * How well a property fits, without its price: text match, its stored `quality` (rating
@@ -64,45 +61,6 @@ function rankKeys(q: SearchQuery, match: DestinationMatch): Keys {
 function walksAnIndex(q: SearchQuery, match: DestinationMatch): boolean {
   const place = q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy");
   return place && (q.sort === "relevance" || q.sort === "rating_desc");
-}
-
-/** Keys of the price sorts, over the offer's `unit_total` of row `row`. */
-function priceKeys(sort: SearchSort, row: string): Keys {
-  const total = sql`${sql.raw(row)}.unit_total::float8`;
-  return { k1: sort === "price_desc" ? sql`-${total}` : total, k2: undefined };
-}
-
-const orderBy = (k: Keys, id: SQL) => (k.k2 === undefined ? sql`${k.k1}, ${id}` : sql`${k.k1}, ${k.k2}, ${id}`);
-
-/** Rows strictly after the cursor in the order of `k`. */
-function afterCursor(q: SearchQuery, k: Keys, id: SQL): SQL {
-  const a = q.after;
-  if (a === undefined) return sql`true`;
-  return k.k2 === undefined
-    ? sql`(${k.k1}, ${id}) > (${a.k1}::float8, ${a.id}::uuid)`
-    : sql`(${k.k1}, ${k.k2}, ${id}) > (${a.k1}::float8, ${a.k2}::float8, ${a.id}::uuid)`;
-}
-
-/** The columns a result card needs, over `m` (id, k1, k2, room_type_id, unit_total, remaining, distance_km). */
-function pageSelect(q: SearchQuery, extra: SQL): SQL {
-  const breakdown = q.dates === undefined
-    ? sql`null::float8[]`
-    : sql`(select array_agg(coalesce(i.price_override_minor, rt.base_price_minor)::float8 order by g.d)
-        from generate_series(${q.dates.checkIn}::date, ${q.dates.checkOut}::date - 1, interval '1 day') as g(d)
-        left join inventory i on i.room_type_id = rt.id and i.night = g.d::date)`;
-  return sql`select m.id as "propertyId", m.k1 as "k1", m.k2 as "k2", ${extra},
-      m.distance_km as "distanceKm", m.unit_total::float8 as "unitTotal", m.remaining::int as "remaining",
-      p.name, p.property_type as "propertyType", p.star_rating as "starRating", p.city, p.region,
-      p.country_code as "countryCode", p.latitude, p.longitude, p.photos -> 0 as "coverPhoto",
-      p.rating_average as "ratingAverage", p.rating_count as "ratingCount",
-      p.cancellation_policy as "cancellationPolicy", p.amenities, p.currency, p.time_zone as "timeZone",
-      p.check_in_time as "checkInTime",
-      (select min(r2.base_price_minor)::float8 from room_types r2 where r2.property_id = p.id) as "lowestNightly",
-      rt.id as "roomTypeId", rt.name as "roomTypeName", ${breakdown} as "nightly"
-    from m
-    join properties p on p.id = m.id
-    join room_types rt on rt.id = m.room_type_id
-    order by m.k1, m.k2, m.id`;
 }
 
 /**
@@ -163,27 +121,6 @@ function sortedWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): 
       limit ${q.pageSize + 1}::int
     )
     ${pageSelect(q, sql`m.ord::int as "ord", m.n::int as "candidates"`)}`;
-}
-
-/** Price sorts: every candidate's best offer, ordered by its total; counts exactly. */
-function pricedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  const id = sql`c.id`;
-  return sql`with cand as (
-      select p.id, p.amenities, ${distanceExpr(q)} as distance_km
-      from properties p
-      where ${allOf([...placeFilters(q, match), ...attributeFilters(q, now)])}
-    ),
-    keyed as (
-      select c.*, b.room_type_id, b.unit_total, b.remaining, ${priceKeys(q.sort, "b").k1} as k1, 0::float8 as k2,
-        count(*) over () as total_size
-      from cand c cross join lateral (${bestOfferSql(q, "c")}) b
-    ),
-    m as (
-      select c.* from keyed c where ${afterCursor(q, priceKeys(q.sort, "c"), id)}
-      order by ${orderBy(priceKeys(q.sort, "c"), id)}
-      limit ${q.pageSize + 1}::int
-    )
-    ${pageSelect(q, sql`m.total_size::int as "totalSize"`)}`;
 }
 
 /** The statement for one page of `q` (page_size + 1 rows: the extra one says a next page exists). */

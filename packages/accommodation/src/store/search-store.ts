@@ -16,7 +16,7 @@ import { inventory } from "./schema.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { destinationKey } from "./search-filters-sql.js";
 import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
-import { searchPageSql, sortsByPrice } from "./search-sql.js";
+import { searchPageSql } from "./search-sql.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -164,7 +164,7 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
       return {
         hits: page.map((r) => toHit(r, q)),
         nextPageToken: more ? encodeSearchCursor({ sort: q.sort, k1: last.k1, k2: last.k2, id: last.propertyId }) : "",
-        totalSize: sortsByPrice(q.sort) ? (rows[0]?.totalSize ?? 0) : estimatedTotal(rows, more, q.after === undefined),
+        totalSize: rows[0]?.totalSize ?? estimatedTotal(rows, more, q.after === undefined),
       };
     },
     stayInventory: (ids, from, to) => inventoryByRoomType(db, ids, from, to),
