@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { create, type DescMessage, fromBinary, type MessageShape, toBinary, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
@@ -7,7 +7,7 @@ import {
   SearchAccommodationsRequestSchema,
   SearchAccommodationsResponseSchema,
 } from "@triphub/contracts/triphub/accommodation/v1/search_pb";
-import { type Cache, DomainError, identityKey } from "@triphub/platform";
+import { type Cache, type CacheCodec, DomainError, identityKey } from "@triphub/platform";
 
 type Impl = Partial<ServiceImpl<typeof AccommodationService>>;
 
@@ -16,10 +16,19 @@ const SEARCH_TTL_MS = 30_000;
 const DETAILS_TTL_MS = 60_000;
 const READS = new Set(["searchAccommodations", "getAccommodation", "getProperty", "listMyProperties", "getRoomType", "listRoomTypes", "getCalendar", "getHold"]);
 
-// Cached as binary protobuf (base64, the cache holds JSON values): decoding a page of results
-// from binary costs a fraction of parsing it from proto3 JSON, and a hit should cost little.
-const encode = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
-const decode = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
+// Responses are kept as messages in this instance (a hit costs nothing to decode; handlers
+// never change a response after returning it) and as binary protobuf in Redis.
+function protoCodec<Desc extends DescMessage>(schema: Desc): CacheCodec<MessageShape<Desc>> {
+  return {
+    encode: (m) => {
+      const b = toBinary(schema, m);
+      return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+    },
+    decode: (t) => fromBinary(schema, new Uint8Array(Buffer.from(t, "base64"))),
+  };
+}
+const SEARCH_CODEC = protoCodec(SearchAccommodationsResponseSchema);
+const DETAILS_CODEC = protoCodec(GetAccommodationResponseSchema);
 
 const isNotFound = (e: unknown) =>
   (e instanceof DomainError && e.kind === "not_found") || (e instanceof ConnectError && e.code === Code.NotFound);
@@ -40,18 +49,22 @@ export function withReadCache(impl: Impl, cache: Cache): Impl {
   const cached: Impl = {
     async searchAccommodations(req, ctx) {
       const key = `search:${toJsonString(SearchAccommodationsRequestSchema, create(SearchAccommodationsRequestSchema, req))}`;
-      const bytes = await cache.wrap(key, SEARCH_TTL_MS, async () =>
-        encode(toBinary(SearchAccommodationsResponseSchema, create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)))),
+      return cache.wrap(
+        key,
+        SEARCH_TTL_MS,
+        async () => create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)),
+        SEARCH_CODEC,
       );
-      return fromBinary(SearchAccommodationsResponseSchema, decode(bytes));
     },
     async getAccommodation(req, ctx) {
       const key = `property:${req.propertyId}:${toJsonString(GetAccommodationRequestSchema, create(GetAccommodationRequestSchema, req))}`;
       try {
-        const bytes = await cache.wrap(key, DETAILS_TTL_MS, async () =>
-          encode(toBinary(GetAccommodationResponseSchema, create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx))))),
+        return await cache.wrap(
+          key,
+          DETAILS_TTL_MS,
+          async () => create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx))),
+          DETAILS_CODEC,
         );
-        return fromBinary(GetAccommodationResponseSchema, decode(bytes));
       } catch (e) {
         // Not public: its owner or an admin may still see it, uncached.
         if (isNotFound(e) && ctx.values.get(identityKey)) return impl.getAccommodation!(req, ctx);

@@ -118,6 +118,11 @@ async function main(): Promise<string> {
   const mixPaths = mix.map((s) => `${SEARCH_PATH}?${queryString(s)}`);
   const popular = zipfSampler(mixPaths.length, ZIPF, 7);
   const nextMix = () => mixPaths[popular()]!;
+  // The same mix without the price-sorted searches, which price every property at the place
+  // (see search-price-sql.ts) and so dominate the database's time.
+  const unpricedPaths = mix.filter((s) => !s.sort?.startsWith("PRICE")).map((s) => `${SEARCH_PATH}?${queryString(s)}`);
+  const popularUnpriced = zipfSampler(unpricedPaths.length, ZIPF, 7);
+  const nextUnpriced = () => unpricedPaths[popularUnpriced()]!;
   // Enough never-seen searches for every cold request (first pages only: a second page needs
   // the first one fetched, which would not be cold any more).
   const coldNeeded = Math.ceil(RATES.reduce((n, rate) => n + rate * (WARMUP + SECONDS), 0) * 1.1) + 1000;
@@ -137,6 +142,7 @@ async function main(): Promise<string> {
   const rows: Row[] = [];
   const scenarios = [
     { queries: `mix of ${mix.length} (Zipf ${ZIPF})`, next: nextMix },
+    { queries: `the mix without price sorts (${unpricedPaths.length})`, next: nextUnpriced },
     { queries: COLD, next: nextCold },
   ];
   for (const { queries, next } of scenarios) {
@@ -175,7 +181,7 @@ async function main(): Promise<string> {
     `\n## Accommodation search: ${PROPERTIES.toLocaleString("en")} properties, fixed rates, ${WARMUP} s warm-up + ${SECONDS} s per row\n`,
     `${machine()}; PostgreSQL from ${pg.source}\n`,
     `Catalogue: database ${catalogue.name}, ${size ? `~${Number(size.properties).toLocaleString("en")} properties, ~${Number(size.room_types).toLocaleString("en")} room types, ~${Number(size.inventory).toLocaleString("en")} inventory rows` : "size unknown"} (${catalogue.status}).`,
-    `Path: autocannon (keep-alive HTTP/1.1, overallRate) -> gateway main.ts (REST -> gRPC upstream) -> accommodation main.ts (local read cache: 5 s per entry, renewed on each hit; no Redis) -> PostgreSQL. Log level warn.`,
+    `Path: autocannon (keep-alive HTTP/1.1, overallRate) -> gateway main.ts (REST -> gRPC upstream) -> accommodation main.ts (local read cache: 5 s per entry; no Redis) -> PostgreSQL. Log level warn.`,
     `Mix: ${mix.length} distinct searches (${f(withDates * 100)}% with dates, ${mix.filter((s) => s.near).length} radius, ${mix.filter((s) => s.secondPage).length} second pages, median ${f(median)} matches per search), each request drawn with Zipf popularity (weight 1/rank^${ZIPF}). Cold: every request a first page not requested before.`,
     `"DB statements/req": the database's transactions over the requests answered (an uncached search runs one or two statements, a cached one none). "Cache hits" compares that with the cold row at the same rate: 1 - mix/cold. CPU: milliseconds of CPU time per request answered, by process (from /proc; PostgreSQL only when the testkit started it), and all of them together in cores busy (the machine has ${cpus().length}).\n`,
     "| queries | target req/s | achieved req/s | connections | p50 ms | p90 ms | p99 ms | max ms | errors + non-2xx | DB statements/req | cache hits | CPU ms/req accommodation | gateway | PostgreSQL | load generator | cores busy |",

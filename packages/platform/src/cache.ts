@@ -3,13 +3,24 @@ import { createClient } from "redis";
 import { createLru } from "./lru.js";
 
 /**
+ * How a value is written to Redis. The local LRU keeps values as they are, so a local hit
+ * returns the very object cached (treat it as read-only) with no decoding at all.
+ */
+export interface CacheCodec<T> {
+  encode(value: T): string;
+  decode(text: string): T;
+}
+
+const JSON_CODEC: CacheCodec<unknown> = { encode: (v) => JSON.stringify(v), decode: (t) => JSON.parse(t) as unknown };
+
+/**
  * A read-through cache for hot reads: a local LRU in front of an optional shared Redis. Redis is
  * never the source of truth: any Redis failure is logged and the value is loaded again. Values
- * must be JSON-serialisable.
+ * go to Redis as JSON unless `wrap` is given a codec.
  */
 export interface Cache {
-  /** The cached value of `key`, else `load()`'s (stored for `ttlMs`). */
-  wrap<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T>;
+  /** The cached value of `key`, else `load()`'s (stored for `ttlMs`). Values returned are shared: do not mutate them. */
+  wrap<T>(key: string, ttlMs: number, load: () => Promise<T>, codec?: CacheCodec<T>): Promise<T>;
   /** Forgets keys (exactly) and key prefixes (ending in `*`), here and in every other instance. */
   invalidate(...keys: string[]): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +46,7 @@ type Redis = ReturnType<typeof createClient>;
  * subscribes to, so each drops its local copies too.
  */
 export async function createCache(opts: CacheOptions): Promise<Cache> {
-  const local = createLru<string>(opts.localMax ?? 10_000);
+  const local = createLru<unknown>(opts.localMax ?? 10_000);
   const localTtl = opts.localTtlMs ?? 5_000;
   const prefix = `triphub:${opts.name}:`;
   const channel = `${prefix}invalidate`;
@@ -44,7 +55,7 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
   // Loads under way, by key: concurrent misses of one key share a load (no stampede on a hot
   // key that just expired). `epoch` moves on every invalidation, so a load that an invalidation
   // overtook is returned to its callers but not stored: it may predate the write.
-  const inflight = new Map<string, Promise<string>>();
+  const inflight = new Map<string, Promise<unknown>>();
   let epoch = 0;
   const dropLocal = (key: string) => {
     epoch++;
@@ -80,28 +91,28 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
   };
 
   return {
-    async wrap<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    async wrap<T>(key: string, ttlMs: number, load: () => Promise<T>, codec = JSON_CODEC as CacheCodec<T>): Promise<T> {
       const hit = local.get(key);
-      if (hit !== undefined) return JSON.parse(hit) as T;
-      let pending = inflight.get(key);
+      if (hit !== undefined) return hit as T;
+      let pending = inflight.get(key) as Promise<T> | undefined;
       if (pending === undefined) {
         const started = epoch;
         pending = (async () => {
           const shared = await fromRedis(key);
-          const json = shared ?? JSON.stringify(await load());
+          const value = shared === undefined ? await load() : codec.decode(shared);
           if (epoch === started) {
-            local.set(key, json, Math.min(ttlMs, localTtl));
+            local.set(key, value, Math.min(ttlMs, localTtl));
             if (shared === undefined && redis?.isReady) {
-              await redis.set(prefix + key, json, { PX: ttlMs }).catch((err: unknown) => opts.log.warn({ err }, "redis cache write failed"));
+              await redis.set(prefix + key, codec.encode(value), { PX: ttlMs }).catch((err: unknown) => opts.log.warn({ err }, "redis cache write failed"));
             }
           }
-          return json;
+          return value;
         })();
         const mine = pending;
         inflight.set(key, mine);
         void mine.finally(() => inflight.get(key) === mine && inflight.delete(key)).catch(() => {});
       }
-      return JSON.parse(await pending) as T;
+      return pending;
     },
     async invalidate(...keys) {
       for (const key of keys) dropLocal(key);

@@ -16,7 +16,7 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from "./auth.js";
-export { type Cache, type CacheOptions, createCache } from "./cache.js";
+export { type Cache, type CacheCodec, type CacheOptions, createCache } from "./cache.js";
 export { createServiceClient, type ServiceClientOptions } from "./clients.js";
 export { type ConfigOf, ConfigError, type EnvVar, env, loadConfig } from "./config.js";
 export { type Database, type DatabaseOptions, migrateExclusively, openDatabase } from "./database.js";

@@ -85,6 +85,17 @@ describe("cache", () => {
     await expect.poll(async () => (await b.wrap("property:1", 60_000, c.load)).n).toBe(2);
   });
 
+  it("keeps values as they are locally and encodes them with the given codec for Redis", async () => {
+    const name = `codec${Date.now()}`;
+    const [a, b] = [await open(true, name), await open(true, name)];
+    const codec = { encode: (v: Set<string>) => [...v].join(","), decode: (t: string) => new Set(t.split(",")) };
+    const value = new Set(["seoul", "busan"]);
+    expect(await a.wrap("set", 60_000, async () => value, codec)).toBe(value);
+    expect(await a.wrap("set", 60_000, async () => new Set<string>(), codec)).toBe(value);
+    // The other instance has no local copy: it reads Redis and decodes.
+    expect(await b.wrap("set", 60_000, async () => new Set<string>(), codec)).toEqual(value);
+  });
+
   it("invalidates by prefix", async () => {
     const cache = await open(true);
     const c = counter();
