@@ -68,8 +68,10 @@ function walksAnIndex(q: SearchQuery, match: DestinationMatch): boolean {
  * offer looked up for each in turn until page_size + 1 have one (the other filters are checked
  * on the way, only for the rows walked).
  * - Where an index serves the order (`walksAnIndex`) the walk sits directly under the LIMIT,
- *   so the planner stops reading the index there; counts for the estimated total are index
- *   range counts: every property at the place, and those up to the page's last row.
+ *   so the planner stops reading the index there; the estimated total takes an index range
+ *   count of those up to the page's last row, and how many properties the place has
+ *   (`placeCountSql`, which the store keeps a minute: 20,000 index entries for Seoul cost
+ *   more than the page).
  * - Other orders rank every property at the place first, in a fenced subquery reading only
  *   the place's index (no table, no inventory), which also numbers and counts them.
  */
@@ -93,9 +95,16 @@ function indexWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): S
       order by ${orderBy(k, id)}
       limit ${q.pageSize + 1}::int
     )
-    ${pageSelect(q, sql`(select count(*) from properties p where ${place} and ${afterCursor(q, k, id)} and ${lastKeys} <= ${lastOfPage})::int as "ord",
-      (select count(*) from properties p where ${place})::int as "candidates"`)}`;
+    ${pageSelect(q, sql`(select count(*) from properties p where ${place} and ${afterCursor(q, k, id)} and ${lastKeys} <= ${lastOfPage})::int as "ord"`)}`;
 }
+
+/** How many listed properties are at `q`'s place, when `placeCounted(q, match)`: the other statements count as they go. */
+export function placeCountSql(q: SearchQuery, match: DestinationMatch): SQL {
+  return sql`select count(*)::int as "n" from properties p where ${allOf(placeFilters(q, match))}`;
+}
+
+/** Whether a page of `q` needs `placeCountSql` for its estimated total. */
+export const placeCounted = (q: SearchQuery, match: DestinationMatch) => !sortsByPrice(q.sort) && walksAnIndex(q, match);
 
 function sortedWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
   const k = rankKeys(q, match);

@@ -10,13 +10,14 @@ import type { SearchQuery } from "../domain/search.js";
 import type { Amenity, PropertyType } from "../domain/vocabulary.js";
 import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
 import type { Money } from "../domain/money.js";
+import { createLru } from "@triphub/platform";
 import type { AccommodationDb } from "./db.js";
 import { toInventoryNight } from "./inventory-sql.js";
 import { inventory } from "./schema.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { destinationKey } from "./search-filters-sql.js";
 import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
-import { searchPageSql } from "./search-sql.js";
+import { placeCounted, placeCountSql, searchPageSql } from "./search-sql.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -154,10 +155,26 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
     return { q: { ...q, location: { kind: "text", text: close.key } }, match: close.kind };
   }
 
+  // Properties per place, for estimated totals: an estimate may be a minute old.
+  const placeCounts = createLru<number>(1_000);
+  async function placeCount(q: SearchQuery, match: DestinationMatch): Promise<number> {
+    const key = `${match}:${JSON.stringify(q.location)}`;
+    const known = placeCounts.get(key);
+    if (known !== undefined) return known;
+    const [row] = (await db.execute(placeCountSql(q, match))) as unknown as { n: number }[];
+    placeCounts.set(key, row?.n ?? 0, 60_000);
+    return row?.n ?? 0;
+  }
+
   return {
     async search(q, now) {
       const place = await resolveDestination(q);
       const rows = (await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[];
+      const first = rows[0];
+      // Only an estimate needs it: a first page holding every match counts itself.
+      if (first !== undefined && (rows.length > q.pageSize || q.after !== undefined) && placeCounted(place.q, place.match)) {
+        first.candidates = await placeCount(place.q, place.match);
+      }
       const page = rows.slice(0, q.pageSize);
       const last = page.at(-1);
       const more = rows.length > q.pageSize && last !== undefined;
