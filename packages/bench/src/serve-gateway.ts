@@ -13,6 +13,7 @@ const host = await buildGateway({
     CORS_ORIGINS: "",
     UPSTREAM_TIMEOUT_MS: 10_000,
     UPSTREAM_PROTOCOL: protocol === "connect" ? "connect" : "grpc",
+    EDGE_CACHE_TTL_MS: 0,
     PUBLIC_URL: undefined,
     TRUST_PROXY: false,
   },

@@ -14,6 +14,9 @@ export const gatewayConfigSpec = {
   UPSTREAM_TIMEOUT_MS: env.int({ default: 10_000, min: 100, max: 120_000 }),
   /** `grpc` (default) or `connect` (binary Connect over HTTP/2: less CPU per call). */
   UPSTREAM_PROTOCOL: env.oneOf(["grpc", "connect"] as const, "grpc"),
+  // Longest an anonymous GET that shared caches may keep is answered from the gateway's own
+  // response cache (at most the route's max-age); 0 turns that cache off.
+  EDGE_CACHE_TTL_MS: env.int({ default: 2_000, min: 0, max: 60_000 }),
   /** The URL clients use to reach the gateway, for the OpenAPI `servers` entry. */
   PUBLIC_URL: env.optionalUrl(["http", "https"]),
 };

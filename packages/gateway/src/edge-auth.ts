@@ -6,7 +6,7 @@ import type { RouteInfo } from "./transcoder/route-info.js";
 
 // Reading a custom option decodes it from the method's options each time; the gateway asks on
 // every request (public? cache policy?), so each method's answer is kept.
-type EdgePolicy = { public: boolean; responseHeaders: readonly string[]; cacheControl: string };
+type EdgePolicy = { public: boolean; responseHeaders: readonly string[]; cacheControl: string; sharedMaxAgeMs: number };
 const policies = new WeakMap<RouteInfo["method"], EdgePolicy>();
 
 function policyOf(route: RouteInfo): EdgePolicy {
@@ -14,7 +14,8 @@ function policyOf(route: RouteInfo): EdgePolicy {
   if (!p) {
     const o = hasOption(route.method, edge) ? getOption(route.method, edge) : undefined;
     const cacheControl = !o || o.cacheMaxAgeSeconds === 0 ? "no-store" : `${o.cacheShared ? "public" : "private"}, max-age=${o.cacheMaxAgeSeconds}`;
-    p = { public: o?.public ?? false, responseHeaders: o?.responseHeaders ?? [], cacheControl };
+    const sharedMaxAgeMs = o?.cacheShared ? o.cacheMaxAgeSeconds * 1000 : 0;
+    p = { public: o?.public ?? false, responseHeaders: o?.responseHeaders ?? [], cacheControl, sharedMaxAgeMs };
     policies.set(route.method, p);
   }
   return p;
@@ -28,6 +29,11 @@ export function isPublic(route: RouteInfo): boolean {
 /** Response metadata `route` lets through to the HTTP response, from its edge policy. */
 export function responseHeadersOf(route: RouteInfo): readonly string[] {
   return policyOf(route).responseHeaders;
+}
+
+/** How long shared caches may keep a successful GET of `route` (0: not at all), from its edge policy. */
+export function sharedMaxAgeMs(route: RouteInfo): number {
+  return policyOf(route).sharedMaxAgeMs;
 }
 
 /** `Cache-Control` for a successful GET of `route`, from its edge policy. */

@@ -4,7 +4,7 @@ import { createService, createTokenVerifier, type Logger, type ServiceHost, type
 import { registerAccessLog, notesOf } from "./access-log.js";
 import type { GatewayConfig } from "./config.js";
 import { registerCors } from "./cors.js";
-import { authenticate, cacheControlOf, isPublic, responseHeadersOf } from "./edge-auth.js";
+import { authenticate, cacheControlOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { parseUpstreams, upstreamTransport } from "./upstreams.js";
@@ -20,6 +20,7 @@ export interface GatewayDeps {
     | "CORS_ORIGINS"
     | "UPSTREAM_TIMEOUT_MS"
     | "UPSTREAM_PROTOCOL"
+    | "EDGE_CACHE_TTL_MS"
     | "PUBLIC_URL"
     | "TRUST_PROXY"
   >;
@@ -50,6 +51,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     transportFor: (service) => transports.get(service)!,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     cacheControl: cacheControlOf,
+    sharedCacheTtlMs: (route) => Math.min(sharedMaxAgeMs(route), config.EDGE_CACHE_TTL_MS),
     responseHeaders: responseHeadersOf,
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);

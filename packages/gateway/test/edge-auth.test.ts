@@ -27,6 +27,7 @@ beforeAll(async () => {
         CORS_ORIGINS: "",
         UPSTREAM_TIMEOUT_MS: 2_000,
         UPSTREAM_PROTOCOL: "grpc",
+        EDGE_CACHE_TTL_MS: 0,
         PUBLIC_URL: undefined,
         TRUST_PROXY: false,
       },

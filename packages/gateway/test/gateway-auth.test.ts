@@ -24,6 +24,7 @@ beforeAll(async () => {
         CORS_ORIGINS: "https://app.triphub.test",
         UPSTREAM_TIMEOUT_MS: 5_000,
         UPSTREAM_PROTOCOL: "grpc",
+        EDGE_CACHE_TTL_MS: 0,
         PUBLIC_URL: undefined,
         TRUST_PROXY: false,
       },

@@ -4,6 +4,7 @@ import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches } from "./http-cache.js";
 import { bindRequest } from "./request-binding.js";
+import { createResponseCache } from "./response-cache.js";
 import { encodeJson, JSON_CONTENT_TYPE, responseJson } from "./response.js";
 import type { RouteInfo } from "./route-info.js";
 import { createRouter } from "./router.js";
@@ -36,6 +37,14 @@ export interface TranscoderOptions {
   beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
   /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
   cacheControl?(route: RouteInfo): string | undefined;
+  /**
+   * How long (ms) an anonymous GET of `route` may be answered from the transcoder's own cache
+   * of whole responses (response-cache.ts); 0 or undefined: never. Only for routes whose answer
+   * is the same for every anonymous caller and may be kept by shared caches.
+   */
+  sharedCacheTtlMs?(route: RouteInfo): number;
+  /** Most responses that cache keeps (default 1000). */
+  sharedCacheEntries?: number;
   /**
    * Response metadata of a route to copy to the HTTP response as headers (lower-case names,
    * e.g. `location`, `retry-after`), beyond the request id. Nothing else crosses, so backend
@@ -110,6 +119,8 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   const retries = opts.retries ?? 1;
   const passHeaders = new Map(compiled.map((r) => [r, (opts.responseHeaders?.(r.info) ?? []).map((h) => h.toLowerCase())]));
   const passOf = (route: CompiledRoute | undefined) => (route ? (passHeaders.get(route) ?? []) : []);
+  const responses = createResponseCache(opts.sharedCacheEntries ?? 1000);
+  const sharedTtl = new Map(compiled.map((r) => [r, r.kind === "unary" && r.info.httpMethod === "GET" ? (opts.sharedCacheTtlMs?.(r.info) ?? 0) : 0]));
 
   const errorResponse = (e: unknown, extra?: Headers, route?: CompiledRoute): TranscodeResponse => {
     const err = toPublicError(e);
@@ -133,6 +144,10 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     try {
       await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
       if (route.kind === "unsupported") throw new ConnectError("client and bidi streaming are not transcoded", Code.Unimplemented);
+      const ttl = sharedTtl.get(route) ?? 0;
+      const key = ttl > 0 ? responses.keyOf(route.info.template, req) : undefined;
+      const hit = key === undefined ? undefined : responses.get(key, req);
+      if (hit !== undefined) return revalidated(hit, req, head);
       const message = bindRequest(route, { pathValues, query: req.query, body: req.body }, registry);
       // Name-value pairs rather than Headers: the transport copies them into its own Headers.
       const metadata: [string, string][] = [];
@@ -141,6 +156,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
         if (v !== null) metadata.push([h, v]);
       }
       const res = route.kind === "server-streaming" ? await callStream(route, message, metadata, req) : await callUnary(route, message, metadata, req);
+      if (key !== undefined) responses.set(key, res, ttl);
       if (head) res.body = new Uint8Array(0);
       return res;
     } catch (e) {
@@ -179,14 +195,19 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   }
 
   function cacheable(route: CompiledRoute, req: TranscodeRequest, headers: Headers, body: Uint8Array): TranscodeResponse {
-    const etag = etagOf(body);
-    headers.set("etag", etag);
+    headers.set("etag", etagOf(body));
     headers.set("cache-control", opts.cacheControl?.(route.info) ?? DEFAULT_CACHE_CONTROL);
-    if (ifNoneMatchMatches(req.headers.get("if-none-match"), etag)) {
-      headers.delete("content-type");
-      return { status: 304, headers, body: new Uint8Array(0) };
+    return revalidated({ status: 200, headers, body }, req, false);
+  }
+
+  // A 200 becomes 304 when the client's copy is current; HEAD gets no body.
+  function revalidated(res: TranscodeResponse, req: TranscodeRequest, head: boolean): TranscodeResponse {
+    const etag = res.headers.get("etag");
+    if (etag !== null && ifNoneMatchMatches(req.headers.get("if-none-match"), etag)) {
+      res.headers.delete("content-type");
+      return { status: 304, headers: res.headers, body: new Uint8Array(0) };
     }
-    return { status: 200, headers, body };
+    return head ? { ...res, body: new Uint8Array(0) } : res;
   }
 
   async function callStream(route: CompiledRoute, message: Message, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {

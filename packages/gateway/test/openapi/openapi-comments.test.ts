@@ -140,6 +140,7 @@ describe("the gateway's /openapi.json", () => {
           CORS_ORIGINS: "",
           UPSTREAM_TIMEOUT_MS: 5_000,
           UPSTREAM_PROTOCOL: "grpc",
+          EDGE_CACHE_TTL_MS: 0,
           PUBLIC_URL: undefined,
           TRUST_PROXY: false,
         },
