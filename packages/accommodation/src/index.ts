@@ -6,3 +6,7 @@ export { createHoldSweeper, type HoldSweeper, type HoldSweeperOptions } from "./
 export { type AccommodationServerDeps, buildServer, MIGRATIONS_FOLDER } from "./server.js";
 /** The AccommodationService implementation without the chassis (for in-process router tests). */
 export { type AccommodationServiceDeps, createAccommodationService } from "./service.js";
+/** Guest search as the service runs it, for tools that explain its statements (the search benchmark). */
+export { createSearchStore, type SearchStore } from "./store/search-store.js";
+export { parseSearch, type SearchQuery } from "./domain/search.js";
+export { searchInputFromProto } from "./proto-mapping/search.js";

@@ -2,24 +2,18 @@
 // service's own code builds them: request proto -> searchInputFromProto -> parseSearch ->
 // the search store's search(), run on a recording executor (each statement is rendered by the
 // service's drizzle dialect and run on our connection, then explained).
-//
-// @triphub/bench does not depend on @triphub/accommodation, and the package does not export
-// these functions, so they are loaded from its source by path (this process runs under tsx).
-// Once `createSearchStore`, `parseSearch` and `searchInputFromProto` are exported from
-// packages/accommodation/src/index.ts and the bench depends on the package, replace
-// `loadSearchSql` with a plain import.
-import { createRequire } from "node:module";
 import { create } from "@bufbuild/protobuf";
+import { createSearchStore, parseSearch, searchInputFromProto } from "@triphub/accommodation";
 import { Amenity, PropertyType } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
 import {
   type SearchAccommodationsRequest,
   SearchAccommodationsRequestSchema,
   SearchSort,
 } from "@triphub/contracts/triphub/accommodation/v1/search_pb";
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { SearchSpec } from "./search-queries.js";
-
-const source = new URL("../../accommodation/src/", import.meta.url);
 
 interface Statement {
   sql: string;
@@ -31,36 +25,20 @@ interface SearchSql {
   statements(db: postgres.Sql, req: SearchAccommodationsRequest, now: Date): Promise<Statement[]>;
 }
 
-type Fn = (...args: unknown[]) => unknown;
-const fn = (m: Record<string, unknown>, name: string): Fn => {
-  const f = m[name];
-  if (typeof f !== "function") throw new Error(`accommodation source no longer has ${name}(); update search-plans.ts`);
-  return f as Fn;
-};
-
-async function loadSearchSql(): Promise<SearchSql> {
-  const load = async (path: string): Promise<Record<string, unknown>> => (await import(new URL(path, source).href)) as Record<string, unknown>;
-  const [mapping, domain, store] = await Promise.all(["proto-mapping/search.ts", "domain/search.ts", "store/search-store.ts"].map(load));
-  // The drizzle-orm copy the service uses, for its PostgreSQL dialect (SQL object -> text).
-  const pgCore = createRequire(new URL("../package.json", source)).resolve("drizzle-orm/pg-core").replace(/\.cjs$/, ".js");
-  const { PgDialect } = (await import(pgCore)) as { PgDialect: new () => { sqlToQuery(s: unknown): Statement } };
+function loadSearchSql(): SearchSql {
   const dialect = new PgDialect();
-  const fromProto = fn(mapping!, "searchInputFromProto");
-  const parse = fn(domain!, "parseSearch");
-  const createStore = fn(store!, "createSearchStore");
   return {
     async statements(db, req, now) {
       const ran: Statement[] = [];
       // The store only calls execute() for a search; rows come back as postgres.js gives them.
       const recorder = {
-        execute: async (query: unknown) => {
+        execute: async (query: SQL) => {
           const statement = dialect.sqlToQuery(query);
           ran.push(statement);
           return db.unsafe(statement.sql, statement.params as never[]);
         },
       };
-      const searchStore = createStore(recorder) as { search(q: unknown, now: Date): Promise<unknown> };
-      await searchStore.search(parse(fromProto(req), now), now);
+      await createSearchStore(recorder as unknown as Parameters<typeof createSearchStore>[0]).search(parseSearch(searchInputFromProto(req), now), now);
       return ran;
     },
   };
