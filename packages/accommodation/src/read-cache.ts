@@ -34,12 +34,26 @@ const isNotFound = (e: unknown) =>
   (e instanceof DomainError && e.kind === "not_found") || (e instanceof ConnectError && e.code === Code.NotFound);
 
 /**
+ * The property a write request or its response is about: a `propertyId`, or the one inside its
+ * property, room type or hold. Every write RPC of the service names it in one of these places.
+ */
+function propertyOf(message: unknown): string | undefined {
+  if (typeof message !== "object" || message === null) return undefined;
+  const m = message as Record<string, unknown>;
+  for (const holder of [m, m.property, m.roomType, m.hold]) {
+    const id = typeof holder === "object" && holder !== null ? (holder as Record<string, unknown>).propertyId : undefined;
+    if (typeof id === "string" && id !== "") return id;
+  }
+  return undefined;
+}
+
+/**
  * Caches the two public reads (search pages and accommodation details) and forgets them on
- * every successful write. The invalidation is deliberately coarse (any property or inventory
- * change drops every cached page, here and on every other instance): a change, including a
- * hold that takes the last room, is visible on the next read, and nothing has to know which
- * pages a property appeared on. Only what an anonymous caller may see is ever cached, so a
- * draft never leaks from the cache to another user.
+ * every successful write: the details of the property written (all of them when a write names
+ * none), and every search page, since nothing knows which pages a property appeared on. So a
+ * change, including a hold that takes the last room, is visible on the next read, here and on
+ * every other instance, while other properties' details stay cached. Only what an anonymous
+ * caller may see is ever cached, so a draft never leaks from the cache to another user.
  */
 export function withReadCache(impl: Impl, cache: Cache): Impl {
   const anonymous = (ctx: HandlerContext): HandlerContext => {
@@ -80,7 +94,8 @@ export function withReadCache(impl: Impl, cache: Cache): Impl {
       const write = handler as (...args: unknown[]) => Promise<unknown>;
       out[name] = async (...args: unknown[]) => {
         const res = await write(...args);
-        await cache.invalidate("property:*", "search:*");
+        const id = propertyOf(args[0]) ?? propertyOf(res);
+        await cache.invalidate(id === undefined ? "property:*" : `property:${id}:*`, "search:*");
         return res;
       };
     }

@@ -25,6 +25,17 @@ describe("read cache", () => {
     expect((await p.internal.getAccommodation({ propertyId: id })).property?.name).toBe("Renamed Hanok");
   });
 
+  it("keeps other properties' details cached when one property changes", async () => {
+    const a = (await listedProperty(owner)).property;
+    const b = (await listedProperty(owner)).property;
+    expect((await p.internal.getAccommodation({ propertyId: b.propertyId })).property?.name).toBe(b.name);
+    // Changed behind the service's back: only a cache miss would show it.
+    await p.database.sql`update properties set name = 'Renamed Behind' where id = ${b.propertyId}`;
+    await owner.api.updateProperty({ property: { propertyId: a.propertyId, etag: a.etag, name: "A Renamed" }, updateMask: { paths: ["name"] } });
+    expect((await p.internal.getAccommodation({ propertyId: a.propertyId })).property?.name).toBe("A Renamed");
+    expect((await p.internal.getAccommodation({ propertyId: b.propertyId })).property?.name).toBe(b.name);
+  });
+
   it("shows a hold that takes the last room on the next search", async () => {
     const { property, roomType } = await listedProperty(owner, 1);
     const query = { destination: property.address!.city, ...stay, adults: 2, pageSize: 50 };
