@@ -1,4 +1,4 @@
-import type { Logger } from "@triphub/platform";
+import { createPeriodicJob, type Logger } from "@triphub/platform";
 import type { HoldStore } from "./store/hold-store.js";
 
 /** Options for {@link createHoldSweeper}. */
@@ -30,8 +30,6 @@ export interface HoldSweeper {
  */
 export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
   const batchSize = opts.batchSize ?? 100;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
 
   async function sweep(): Promise<number> {
     let total = 0;
@@ -47,25 +45,5 @@ export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
     return total;
   }
 
-  const tick = () => {
-    // A slow sweep is never overlapped by the next tick.
-    if (running) return;
-    running = sweep()
-      .catch((err: unknown) => opts.log.error({ err }, "hold sweep failed"))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  return {
-    sweep,
-    start() {
-      timer ??= setInterval(tick, opts.intervalMs).unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return { sweep, ...createPeriodicJob({ name: "hold sweep", intervalMs: opts.intervalMs, log: opts.log, run: sweep }) };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "@triphub/platform";
+import { createPeriodicJob, type Logger } from "@triphub/platform";
 import { purgeRequestIds } from "./store/request-ids.js";
 import type { Executor } from "./store/db.js";
 
@@ -19,9 +19,6 @@ export interface RequestIdPurger {
  * claim it afresh), so this is housekeeping only: a late or failed purge changes no answer.
  */
 export function createRequestIdPurger(opts: { db: Executor; now: () => Date; log: Logger; intervalMs: number }): RequestIdPurger {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-
   async function purge(): Promise<number> {
     let total = 0;
     // Small batches: each delete is its own short statement, never one long lock-holder.
@@ -34,24 +31,5 @@ export function createRequestIdPurger(opts: { db: Executor; now: () => Date; log
     return total;
   }
 
-  const tick = () => {
-    if (running) return;
-    running = purge()
-      .catch((err: unknown) => opts.log.error({ err }, "request id purge failed"))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  return {
-    purge,
-    start() {
-      timer ??= setInterval(tick, opts.intervalMs).unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return { purge, ...createPeriodicJob({ name: "request id purge", intervalMs: opts.intervalMs, log: opts.log, run: purge }) };
 }

@@ -19,6 +19,8 @@ export {
 export { type Cache, type CacheCodec, type CacheOptions, createCache } from "./cache.js";
 /** A bounded in-process map with per-entry time to live that forgets the least recently used first. */
 export { createLru, type Lru } from "./lru.js";
+/** A background job on a timer that never overlaps itself (sweepers, purgers). */
+export { createPeriodicJob, type PeriodicJob } from "./periodic-job.js";
 export { createServiceClient, type ServiceClientOptions } from "./clients.js";
 export { type ConfigOf, ConfigError, type EnvVar, env, loadConfig } from "./config.js";
 export { type Database, type DatabaseOptions, migrateExclusively, openDatabase } from "./database.js";
