@@ -10,3 +10,5 @@ export { type AccommodationServiceDeps, createAccommodationService } from "./ser
 export { createSearchStore, type SearchStore } from "./store/search-store.js";
 export { parseSearch, type SearchQuery } from "./domain/search.js";
 export { searchInputFromProto } from "./proto-mapping/search.js";
+/** The seed catalogue's random numbers (mulberry32): the same sequence on every platform, for tools that need one. */
+export { rng } from "./seed/generate.js";

@@ -1,6 +1,8 @@
 // The query mix of the accommodation-search benchmark: deterministic guest searches over the
-// seed catalogue's cities (packages/accommodation/src/seed/cities.ts; the bench does not depend
-// on that package, so the few fields needed are repeated here).
+// seed catalogue's cities (packages/accommodation/src/seed/cities.ts; the few fields a search
+// needs, with what a guest would look for there, are listed here), drawn with the seed's own
+// random numbers.
+import { rng } from "@triphub/accommodation";
 
 /** A city of the seed catalogue, as far as searching it needs. */
 interface City {
@@ -59,18 +61,6 @@ export interface SearchSpec {
   /** Ask for the second page (the token comes from fetching the first). */
   secondPage: boolean;
   pageToken?: string;
-}
-
-// mulberry32, as the seed uses: the same sequence on every platform.
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 type Rand = () => number;

@@ -67,8 +67,8 @@ export interface SeedOptions {
   hosts: number;
 }
 
-// mulberry32: small, fast and the same on every platform, so a seed always gives one catalogue.
-function rng(seed: number): () => number {
+/** mulberry32: small, fast and the same on every platform, so a seed always gives one catalogue. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
