@@ -3,7 +3,7 @@ import { createLogger } from "@triphub/platform";
 import { generateKeyPair, SignJWT } from "jose";
 import { type RunningService, serve } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildGateway } from "../src/index.js";
+import { buildGateway, loadGatewayConfig } from "../src/index.js";
 
 /** A loopback port nothing listens on. */
 async function deadPort(): Promise<number> {
@@ -19,18 +19,12 @@ beforeAll(async () => {
   const dead = `http://127.0.0.1:${await deadPort()}`;
   gateway = await serve(
     await buildGateway({
-      config: {
+      config: loadGatewayConfig({
         UPSTREAMS: `auth=${dead}`,
         AUTH_JWKS_URL: `${dead}/.well-known/jwks.json`,
-        AUTH_ISSUER: "triphub-auth",
-        AUTH_AUDIENCE: "triphub",
-        CORS_ORIGINS: "",
-        UPSTREAM_TIMEOUT_MS: 2_000,
-        UPSTREAM_PROTOCOL: "grpc",
-        EDGE_CACHE_TTL_MS: 0,
-        PUBLIC_URL: undefined,
-        TRUST_PROXY: false,
-      },
+        UPSTREAM_TIMEOUT_MS: "2000",
+        EDGE_CACHE_TTL_MS: "0",
+      }),
       log: createLogger({ service: "gateway-test", level: "silent" }),
     }),
   );

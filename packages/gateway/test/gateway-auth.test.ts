@@ -3,7 +3,7 @@ import { buildServer as buildAuth, loadAuthConfig, MIGRATIONS_FOLDER } from "@tr
 import { createLogger, openDatabase } from "@triphub/platform";
 import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildGateway } from "../src/index.js";
+import { buildGateway, loadGatewayConfig } from "../src/index.js";
 
 const log = createLogger({ service: "gateway-test", level: "silent" });
 let auth: RunningService;
@@ -16,18 +16,13 @@ beforeAll(async () => {
   auth = await serve(await buildAuth({ config: authConfig, database, log, passwordParams: { N: 1024, r: 8, p: 1 } }));
   gateway = await serve(
     await buildGateway({
-      config: {
+      config: loadGatewayConfig({
         UPSTREAMS: `auth=${auth.url}`,
         AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
-        AUTH_ISSUER: "triphub-auth",
-        AUTH_AUDIENCE: "triphub",
         CORS_ORIGINS: "https://app.triphub.test",
-        UPSTREAM_TIMEOUT_MS: 5_000,
-        UPSTREAM_PROTOCOL: "grpc",
-        EDGE_CACHE_TTL_MS: 0,
-        PUBLIC_URL: undefined,
-        TRUST_PROXY: false,
-      },
+        UPSTREAM_TIMEOUT_MS: "5000",
+        EDGE_CACHE_TTL_MS: "0",
+      }),
       log,
     }),
   );

@@ -8,7 +8,7 @@ import { createLogger } from "@triphub/platform";
 import { type RunningService, serve } from "@triphub/testkit";
 import fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildGateway } from "../../src/index.js";
+import { buildGateway, loadGatewayConfig } from "../../src/index.js";
 import { buildOpenApi, type DocComments, docCommentsFromDescriptorSet, type OpenApiDocument } from "../../src/openapi/index.js";
 import { createTranscoder } from "../../src/transcoder/index.js";
 import { TranscodingService } from "../gen/transcoding/v1/service_pb.js";
@@ -132,18 +132,12 @@ describe("the gateway's /openapi.json", () => {
   const gatewayWith = async (docComments?: DocComments) =>
     serve(
       await buildGateway({
-        config: {
+        config: loadGatewayConfig({
           UPSTREAMS: "auth=http://127.0.0.1:9,reservation=http://127.0.0.1:9",
           AUTH_JWKS_URL: "http://127.0.0.1:9/.well-known/jwks.json",
-          AUTH_ISSUER: "triphub-auth",
-          AUTH_AUDIENCE: "triphub",
-          CORS_ORIGINS: "",
-          UPSTREAM_TIMEOUT_MS: 5_000,
-          UPSTREAM_PROTOCOL: "grpc",
-          EDGE_CACHE_TTL_MS: 0,
-          PUBLIC_URL: undefined,
-          TRUST_PROXY: false,
-        },
+          UPSTREAM_TIMEOUT_MS: "5000",
+          EDGE_CACHE_TTL_MS: "0",
+        }),
         log,
         verifyToken: () => Promise.reject(new Error("no tokens in this test")),
         docComments,
