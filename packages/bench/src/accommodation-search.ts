@@ -8,9 +8,11 @@
 // Settings: BENCH_PROPERTIES (100000), BENCH_RATES (req/s, "200,500"), BENCH_SECONDS (20),
 // BENCH_WARMUP (5), BENCH_QUERIES (distinct searches in the mix, 1000), BENCH_ZIPF (popularity
 // exponent, 1), BENCH_CONNECTIONS (default rate/5, at least 20). The catalogue is kept between
-// runs only on a server that outlives them: TEST_DATABASE_URL=postgres://... (the testkit's
-// embedded server lives in a temp dir deleted at exit, so it is loaded again each run).
+// runs: the embedded server's data stays in .data/bench-postgres (or use a server of your own,
+// TEST_DATABASE_URL=postgres://...).
 import { cpus } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startPostgres } from "@triphub/testkit";
 import postgres from "postgres";
 import { fixedRate, type RateResult } from "./fixed-rate.js";
@@ -94,7 +96,7 @@ async function prepareMix(gatewayUrl: string, mix: SearchSpec[]): Promise<number
 }
 
 async function main(): Promise<string> {
-  const pg = await startPostgres();
+  const pg = await startPostgres({ keepIn: join(fileURLToPath(new URL("../../..", import.meta.url)), ".data", "bench-postgres") });
   cleanups.push(() => pg.stop());
   const catalogue = await ensureSearchCatalogue(pg.url, PROPERTIES, log);
   const stats = postgres(pg.url, { max: 1, onnotice: () => {} });

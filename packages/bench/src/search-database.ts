@@ -37,7 +37,8 @@ export interface SearchCatalogue {
 /**
  * Makes sure database `bench_search_<properties>` on the PostgreSQL server at `serverUrl` holds
  * a fully loaded seed catalogue of that size. The load is slow (about 6 minutes for 100k
- * properties), so a catalogue is kept on a server that outlives the run (`TEST_DATABASE_URL`);
+ * properties), so a catalogue is kept on a server that outlives the run (the embedded one in
+ * .data/bench-postgres, or `TEST_DATABASE_URL`);
  * completion is recorded in `bench.seed_marker` after the load and VACUUM ANALYZE, so an
  * interrupted load is redone, and so is one made by other migrations or another seed, or
  * more than 30 days ago (the seed's calendar starts on the day of the load).

@@ -1,6 +1,6 @@
 export type { ServerSource, StartedServer } from "./started-server.js";
 /** Starts the PostgreSQL server of a test run (environment, container or embedded). */
-export { startPostgres } from "./postgres.js";
+export { startPostgres, type StartPostgresOptions } from "./postgres.js";
 /** Starts the Redis server of a test run; `ensureRedisServer` installs `redis-server` if needed. */
 export { ensureRedisServer, startRedis } from "./redis.js";
 /** Per-test-file databases cloned from a migrated template, and the run's server URLs. */

