@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
+  createPeriodicJob,
   createService,
   createTokenVerifier,
   type Database,
@@ -57,14 +58,37 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
     now,
     bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
   });
-  return { impl: createAuthService({ accounts, users, keys, log, now }), keys };
+  return { impl: createAuthService({ accounts, users, keys, log, now }), keys, housekeeping: housekeeping(db, log, now) };
+}
+
+// Keeps the session and throttle tables bounded: expired refresh tokens and finished throttle
+// windows are deleted every ten minutes, in batches, by whichever instance gets there.
+function housekeeping(db: Database["db"], log: Logger, now: () => Date) {
+  const sessions = createSessionStore(db);
+  const throttle = createThrottleStore(db);
+  const BATCH = 1000;
+  return createPeriodicJob({
+    name: "auth housekeeping",
+    intervalMs: 10 * 60_000,
+    log,
+    run: async () => {
+      let tokens = 0;
+      for (;;) {
+        const n = await sessions.purgeExpired(now(), BATCH);
+        tokens += n;
+        if (n < BATCH) break;
+      }
+      const windows = await throttle.purgeExpired(now());
+      if (tokens + windows > 0) log.info({ tokens, windows }, "purged expired refresh tokens and throttle windows");
+    },
+  });
 }
 
 /** Builds the auth service process (never listens by itself). */
 export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
-  const { impl, keys } = await buildAuthImpl(deps);
-  return createService({
+  const { impl, keys, housekeeping: chores } = await buildAuthImpl(deps);
+  const host = await createService({
     name: "auth",
     serviceNames: [AuthService.typeName],
     log,
@@ -83,6 +107,11 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
       await database.sql`select 1`;
       return true;
     },
-    onClose: () => database.close(),
+    onClose: async () => {
+      await chores.stop();
+      await database.close();
+    },
   });
+  chores.start();
+  return host;
 }

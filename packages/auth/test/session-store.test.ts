@@ -147,3 +147,21 @@ describe("revokeAllForUser", () => {
     await expectNoLongerValid(sessions.rotate(a.secret, at(2), TTL));
   });
 });
+
+describe("purgeExpired", () => {
+  it("deletes tokens a day past expiry, in batches of at most the limit, and keeps the rest", async () => {
+    const userId = await newUserId();
+    for (let i = 0; i < 3; i++) await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const live = await sessions.create({ userId, ttlSeconds: TTL, now: at(2 * 86_400) });
+    const families = async () => (await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.userId, userId))).map((r) => r.familyId);
+    await sessions.purgeExpired(at(TTL + 86_399), 1000); // a second short of a day past expiry
+    expect(await families()).toHaveLength(4);
+    const later = at(TTL + 86_401);
+    for (;;) {
+      const n = await sessions.purgeExpired(later, 2);
+      expect(n).toBeLessThanOrEqual(2);
+      if (n < 2) break;
+    }
+    expect(await families()).toEqual([live.familyId]);
+  });
+});

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DomainError } from "@triphub/platform/domain-error";
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, ne } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { hashRefreshSecret, judgeRefresh, newRefreshSecret } from "../domain/refresh-token.js";
 import type { StoredRefreshToken } from "../domain/refresh-token.js";
@@ -48,6 +48,13 @@ export interface SessionStore {
   revokeFamilyOf(secret: string, now: Date): Promise<void>;
   /** Revokes every live session of a user, except `exceptFamilyId`; returns the tokens revoked. */
   revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
+  /**
+   * Deletes up to `limit` tokens that expired more than a day before `now`; returns how many.
+   * Spent tokens are kept to catch their reuse, but an expired one is refused whatever its
+   * history, so past expiry (and a day's grace, so the answer to a just-expired token does not
+   * change) there is nothing left to detect.
+   */
+  purgeExpired(now: Date, limit: number): Promise<number>;
 }
 
 const noLongerValid = () => new DomainError("unauthenticated", "refresh token is no longer valid");
@@ -142,6 +149,13 @@ export function createSessionStore(db: AuthDb): SessionStore {
         .from(refreshTokens)
         .where(eq(refreshTokens.tokenHash, hashRefreshSecret(secret)));
       await revokeWhere(db, inArray(refreshTokens.familyId, family), now);
+    },
+
+    async purgeExpired(now, limit) {
+      const cutoff = new Date(now.getTime() - 86_400_000);
+      const doomed = db.select({ id: refreshTokens.id }).from(refreshTokens).where(lt(refreshTokens.expiresAt, cutoff)).limit(limit);
+      const rows = await db.delete(refreshTokens).where(inArray(refreshTokens.id, doomed)).returning({ id: refreshTokens.id });
+      return rows.length;
     },
 
     async revokeAllForUser(userId, now, exceptFamilyId) {
