@@ -33,6 +33,13 @@ describe("property CRUD", () => {
     expect(etagOf(updated)).not.toBe(etagOf(p));
   });
 
+  it("moves the etag on for every saved change, even one that leaves the counter alone", async () => {
+    const p = await store.create(newProperty(propertyInput(), randomUUID(), t0));
+    const updated = await store.updateProperty(p.id, etagOf(p), (cur) => ({ ...cur, name: "Same counter" }));
+    expect(updated).toMatchObject({ name: "Same counter", version: p.version + 1 });
+    expect(etagOf(updated)).not.toBe(etagOf(p));
+  });
+
   it("refuses a stale etag as a conflict and writes nothing", async () => {
     const p = await store.create(newProperty(propertyInput(), randomUUID(), t0));
     await store.updateProperty(p.id, etagOf(p), (cur) => applyPropertyPatch(cur, { name: "First editor" }, ["name"], at(1)));

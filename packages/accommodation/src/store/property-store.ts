@@ -108,8 +108,10 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
         if (!row) throw notFound("property", id);
         const current = toProperty(row);
         checkEtag(expectedEtag, current, "the property");
-        const next = change(current);
-        if (next === current) return current;
+        const changed = change(current);
+        if (changed === current) return current;
+        // Every saved change moves the etag on, whatever `change` did with the counter.
+        const next = { ...changed, version: current.version + 1 };
         const [saved] = await tx.update(properties).set(propertyColumns(next)).where(eq(properties.id, id)).returning();
         const after = toProperty(saved);
         await appendEvents(tx, [propertyChanged(current, after)]);

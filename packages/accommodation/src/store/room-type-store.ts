@@ -100,8 +100,10 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
         if (!row) throw notFound("room type", id);
         const current = toRoomType(row);
         checkEtag(expectedEtag, current, "the room type");
-        const next = change(current);
-        if (next === current) return current;
+        const changed = change(current);
+        if (changed === current) return current;
+        // Every saved change moves the etag on, whatever `change` did with the counter.
+        const next = { ...changed, version: current.version + 1 };
         if (next.unitCount !== current.unitCount) {
           // Holds are shut out by the room-type lock; locking the nights shuts out confirms
           // and releases, so the committed figures cannot move under the check.
