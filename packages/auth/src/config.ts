@@ -10,6 +10,12 @@ export const authConfigSpec = {
   REFRESH_TOKEN_TTL_DAYS: env.int({ default: 30, min: 1, max: 365 }),
   /** Signing up with this email makes the account ADMIN: how a fresh install gets its first admin. */
   BOOTSTRAP_ADMIN_EMAIL: env.optionalString(),
+  /**
+   * Seals the signing keys' private halves in the database (AES-256-GCM under a key derived
+   * from it). Unset: they are stored as they are, which only a development database should
+   * accept. `npm start` generates one on first start.
+   */
+  AUTH_KEY_ENCRYPTION_KEY: env.optionalSecret(32),
 };
 
 /** The auth service's configuration. */

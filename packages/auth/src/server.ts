@@ -14,6 +14,7 @@ import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
 import { createKeyRing } from "./key-ring.js";
 import { createAuthService } from "./service.js";
+import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
 import { createSessionStore } from "./store/session-store.js";
 import { createThrottleStore } from "./store/throttle-store.js";
@@ -26,7 +27,13 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta
 export interface AuthServerDeps {
   config: Pick<
     AuthConfig,
-    "AUTH_ISSUER" | "AUTH_AUDIENCE" | "ACCESS_TOKEN_TTL_SECONDS" | "REFRESH_TOKEN_TTL_DAYS" | "BOOTSTRAP_ADMIN_EMAIL" | "TRUST_PROXY"
+    | "AUTH_ISSUER"
+    | "AUTH_AUDIENCE"
+    | "ACCESS_TOKEN_TTL_SECONDS"
+    | "REFRESH_TOKEN_TTL_DAYS"
+    | "BOOTSTRAP_ADMIN_EMAIL"
+    | "TRUST_PROXY"
+    | "AUTH_KEY_ENCRYPTION_KEY"
   >;
   database: Database;
   log: Logger;
@@ -42,7 +49,9 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   const now = deps.now ?? (() => new Date());
   const db = database.db;
   const users = createUserStore(db);
-  const keys = await createKeyRing(createKeyStore(db), { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now });
+  const kek = config.AUTH_KEY_ENCRYPTION_KEY === undefined ? undefined : keyEncryptionKey(config.AUTH_KEY_ENCRYPTION_KEY);
+  if (kek === undefined) log.warn("AUTH_KEY_ENCRYPTION_KEY is not set: signing keys are stored unsealed (development only)");
+  const keys = await createKeyRing(createKeyStore(db, { kek }), { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now });
   const accounts = createAccounts({
     users,
     sessions: createSessionStore(db),

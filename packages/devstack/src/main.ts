@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LocalPostgres, startLocalPostgres } from "./embedded-postgres.js";
+import { devSecret, type LocalPostgres, startLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { seedCatalogue } from "./seed.js";
 import { type Child, startChild, stopChild, tailOfLog, waitReady } from "./supervisor.js";
@@ -68,6 +68,10 @@ async function main() {
   const services = [];
   for (const svc of SERVICES) {
     const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl };
+    // Auth seals its signing keys with a secret made on first start (never in the repository).
+    if (svc.name === "auth") {
+      env.AUTH_KEY_ENCRYPTION_KEY = process.env.AUTH_KEY_ENCRYPTION_KEY ?? (await devSecret(dataDir, "auth-key-encryption-key"));
+    }
     if (svc.database) {
       const db = `triphub_${svc.name}`;
       if (!external(svc.name)) await pg!.ensureDatabase(db);

@@ -31,6 +31,12 @@ const given = <T>(value: T | undefined) => (value === undefined ? undefined : ()
 export const env = {
   string: (fallback?: string) => variable("a string", (s) => s, given(fallback)),
   optionalString: () => variable<string | undefined>("a string", (s) => s, () => undefined),
+  /** A secret of at least `minLength` characters, or unset. Never echoed in errors (name it *KEY*, *SECRET*...). */
+  optionalSecret: (minLength: number) =>
+    variable<string | undefined>(`a secret of at least ${minLength} characters`, (s) => {
+      if (s.length < minLength) throw new Invalid(`must be at least ${minLength} characters`);
+      return s;
+    }, () => undefined),
   int(opts: { default?: number; min?: number; max?: number } = {}) {
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
     return variable(`an integer from ${min} to ${max}`, (s) => {

@@ -30,6 +30,13 @@ describe("loadConfig", () => {
     expect(message).not.toContain("pw@h");
   });
 
+  it("takes a long enough secret, refuses a short one without showing it, and leaves it unset by default", () => {
+    const secrets = { SIGNING_KEY: env.optionalSecret(32) };
+    expect(loadConfig(secrets, {})).toEqual({ SIGNING_KEY: undefined });
+    expect(loadConfig(secrets, { SIGNING_KEY: "x".repeat(32) })).toEqual({ SIGNING_KEY: "x".repeat(32) });
+    expect(() => loadConfig(secrets, { SIGNING_KEY: "short-secret-value" })).toThrow(/SIGNING_KEY must be at least 32 characters .*\(hidden\)/);
+  });
+
   it("reports a required variable that is missing", () => {
     expect(() => loadConfig(spec, {})).toThrow(/DATABASE_URL is required/);
   });

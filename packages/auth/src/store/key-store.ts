@@ -1,7 +1,8 @@
-import { desc, isNull, sql } from "drizzle-orm";
+import { desc, eq, isNull, sql } from "drizzle-orm";
 import { activeKey, generateSigningKey } from "../domain/signing-keys.js";
 import type { SigningKey } from "../domain/signing-keys.js";
 import type { AuthDb, AuthTx } from "./db.js";
+import { isSealed, openJwk, sealJwk } from "./key-sealing.js";
 import { signingKeys } from "./schema.js";
 
 /** Access-token signing keys. */
@@ -22,13 +23,13 @@ const SIGNING_KEYS_LOCK = 0x7472_6970_6b65_79n; // "tripkey"
 
 type KeyRow = typeof signingKeys.$inferSelect;
 
-function toKey(row: KeyRow): SigningKey {
+function toKey(row: KeyRow, kek: Buffer | undefined): SigningKey {
   if (row.alg !== "ES256") throw new Error(`signing key ${row.kid} has unsupported alg ${row.alg}`);
   return {
     kid: row.kid,
     alg: row.alg,
     publicJwk: row.publicJwk,
-    privateJwk: row.privateJwk,
+    privateJwk: openJwk(row.privateJwk, row.kid, kek),
     createdAt: row.createdAt,
     retiredAt: row.retiredAt ?? undefined,
   };
@@ -38,22 +39,39 @@ async function lockKeys(tx: AuthTx): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${SIGNING_KEYS_LOCK.toString()}::bigint)`);
 }
 
-async function insertKey(tx: AuthTx, key: SigningKey): Promise<void> {
+async function insertKey(tx: AuthTx, key: SigningKey, kek: Buffer | undefined): Promise<void> {
   await tx.insert(signingKeys).values({
     kid: key.kid,
     alg: key.alg,
     publicJwk: key.publicJwk,
-    privateJwk: key.privateJwk,
+    privateJwk: kek === undefined ? key.privateJwk : sealJwk(key.privateJwk, key.kid, kek),
     createdAt: key.createdAt,
     retiredAt: key.retiredAt ?? null,
   });
 }
 
+/** Seals keys stored before a key-encryption key was configured (under the keys' lock). */
+async function sealPlainKeys(tx: AuthTx, kek: Buffer): Promise<void> {
+  const rows = await tx.select({ kid: signingKeys.kid, privateJwk: signingKeys.privateJwk }).from(signingKeys);
+  for (const r of rows) {
+    if (!isSealed(r.privateJwk)) {
+      await tx.update(signingKeys).set({ privateJwk: sealJwk(r.privateJwk, r.kid, kek) }).where(eq(signingKeys.kid, r.kid));
+    }
+  }
+}
+
+/** Options of {@link createKeyStore}. */
+export interface KeyStoreOptions {
+  /** Seals private keys at rest (see key-sealing.ts); from AUTH_KEY_ENCRYPTION_KEY. */
+  kek?: Buffer;
+}
+
 /** The key store over `db`. */
-export function createKeyStore(db: AuthDb): KeyStore {
+export function createKeyStore(db: AuthDb, options: KeyStoreOptions = {}): KeyStore {
+  const { kek } = options;
   async function all(executor: AuthDb | AuthTx = db): Promise<SigningKey[]> {
     const rows = await executor.select().from(signingKeys).orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid));
-    return rows.map(toKey);
+    return rows.map((r) => toKey(r, kek));
   }
 
   return {
@@ -61,10 +79,11 @@ export function createKeyStore(db: AuthDb): KeyStore {
       return db.transaction(async (tx) => {
         // The lock makes check-then-insert atomic across instances; it is released at commit.
         await lockKeys(tx);
+        if (kek !== undefined) await sealPlainKeys(tx, kek);
         const current = activeKey(await all(tx), now);
         if (current) return current;
         const key = await generateSigningKey(now);
-        await insertKey(tx, key);
+        await insertKey(tx, key, kek);
         return key;
       });
     },
@@ -75,7 +94,7 @@ export function createKeyStore(db: AuthDb): KeyStore {
       await db.transaction(async (tx) => {
         await lockKeys(tx);
         await tx.update(signingKeys).set({ retiredAt: now }).where(isNull(signingKeys.retiredAt));
-        await insertKey(tx, key);
+        await insertKey(tx, key, kek);
       });
       return key;
     },

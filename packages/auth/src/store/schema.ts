@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { JWK } from "jose";
+import type { StoredPrivateJwk } from "./key-sealing.js";
 
 // Millisecond precision matches JavaScript's Date, so a timestamp read back compares equal to
 // the one written, and keyset page tokens built from a Date are exact.
@@ -57,7 +58,8 @@ export const signingKeys = pgTable("signing_keys", {
   kid: text("kid").primaryKey(),
   alg: text("alg").notNull(),
   publicJwk: jsonb("public_jwk").$type<JWK>().notNull(),
-  privateJwk: jsonb("private_jwk").$type<JWK>().notNull(),
+  // Sealed when AUTH_KEY_ENCRYPTION_KEY is set (key-sealing.ts).
+  privateJwk: jsonb("private_jwk").$type<StoredPrivateJwk>().notNull(),
   createdAt: ts("created_at").notNull().defaultNow(),
   retiredAt: ts("retired_at"),
 });
