@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DomainError } from "@triphub/platform/domain-error";
+import { rejectionOf } from "@triphub/testkit";
 import { newProperty } from "../src/domain/property.js";
 import type { Property, PropertyInput } from "../src/domain/property.js";
 import { newRoomType } from "../src/domain/room-type.js";
@@ -65,14 +66,7 @@ export async function listedRoomType(db: AccommodationDb, units = 7): Promise<{ 
 }
 
 /** The DomainError a promise rejects with (fails the test if it resolves or throws something else). */
-export async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(err)}`);
-  return err;
-}
+export const rejection = (p: Promise<unknown>): Promise<DomainError> => rejectionOf(p, DomainError);
 
 /** The DomainError a function throws. */
 export function thrown(fn: () => unknown): DomainError {

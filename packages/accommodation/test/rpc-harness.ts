@@ -10,7 +10,7 @@ import { BedType, type RoomTypeSchema } from "@triphub/contracts/triphub/accommo
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { createLogger, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
+import { freshDatabase, rejectionOf, type RunningService, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 const ISSUER = "triphub-auth";
@@ -130,14 +130,7 @@ export async function startPlatform(name: string): Promise<Platform> {
 export const host = (p: Platform) => p.user([Role.HOST]);
 
 /** The ConnectError a call fails with (fails the test if it succeeds). */
-export async function rpcError(call: Promise<unknown>): Promise<ConnectError> {
-  const outcome = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (outcome === undefined) throw new Error("expected the call to fail");
-  return ConnectError.from(outcome);
-}
+export const rpcError = (call: Promise<unknown>): Promise<ConnectError> => rejectionOf(call, ConnectError);
 
 /** The ErrorInfo reason and the BadRequest field names of an error. */
 export function detailsOf(err: ConnectError): { code: Code; reason: string | undefined; fields: string[] } {

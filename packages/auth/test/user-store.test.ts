@@ -1,4 +1,5 @@
 import { DomainError } from "@triphub/platform/domain-error";
+import { rejectionOf } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyProfilePatch, newUser } from "../src/domain/user.js";
 import type { User } from "../src/domain/user.js";
@@ -25,14 +26,7 @@ function insert(email: string, now = t0, hash: string | undefined = "scrypt$hash
   return store.insert(newUser({ email, displayName: "Someone" }, now), hash);
 }
 
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(err)}`);
-  return err;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, DomainError);
 
 describe("insert and find", () => {
   it("stores a user and finds it by id and by email in any case", async () => {

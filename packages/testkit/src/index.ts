@@ -11,3 +11,5 @@ export { redisCommand } from "./redis-command.js";
 export type { RespValue } from "./redis-command.js";
 /** Serves a built service on loopback and hands out typed gRPC clients. */
 export { type RunningService, serve } from "./service-harness.js";
+/** What a promise rejects with, of an expected error class (test assertions). */
+export { rejectionOf } from "./rejection.js";

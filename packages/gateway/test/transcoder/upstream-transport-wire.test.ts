@@ -6,6 +6,7 @@ import { Code, ConnectError, createClient, encodeBinaryHeader } from "@connectrp
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 import { StatusSchema } from "@triphub/contracts/google/rpc/status_pb";
+import { rejectionOf } from "@triphub/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createUpstreamTransport } from "../../src/transcoder/index.js";
 import { ItemSchema } from "../gen/transcoding/v1/messages_pb.js";
@@ -48,15 +49,7 @@ async function serve(handler: (stream: ServerHttp2Stream, headers: IncomingHttpH
   return { url: await started(server) };
 }
 
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ConnectError) return e;
-    throw e;
-  }
-  throw new Error("the call succeeded");
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, ConnectError);
 
 const envelope = (bytes: Uint8Array, flags = 0) => {
   const out = Buffer.alloc(5 + bytes.length);

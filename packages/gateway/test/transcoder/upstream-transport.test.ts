@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { BadRequestSchema, ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
+import { rejectionOf } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUpstreamTransport } from "../../src/transcoder/index.js";
 import { TranscodingService } from "../gen/transcoding/v1/service_pb.js";
@@ -25,15 +26,7 @@ const closedPort = () =>
     });
   });
 
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ConnectError) return e;
-    throw e;
-  }
-  throw new Error("the call succeeded");
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, ConnectError);
 
 describe.each(["grpc", "connect"] as const)("createUpstreamTransport (%s)", (protocol) => {
   let client: Client<typeof TranscodingService>;
