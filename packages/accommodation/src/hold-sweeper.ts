@@ -1,4 +1,5 @@
 import { createPeriodicJob, type Logger } from "@triphub/platform";
+import type { Hold } from "./domain/hold.js";
 import type { HoldStore } from "./store/hold-store.js";
 
 /** Options for {@link createHoldSweeper}. */
@@ -9,8 +10,8 @@ export interface HoldSweeperOptions {
   intervalMs: number;
   /** Holds expired per transaction. */
   batchSize?: number;
-  /** Called after a sweep that gave units back (e.g. to drop cached availability). */
-  onExpired?: () => Promise<void>;
+  /** Called after a sweep that gave units back, with the holds expired (e.g. to drop cached availability). */
+  onExpired?: (expired: readonly Hold[]) => Promise<void>;
 }
 
 /** Releases lapsed holds in the background; see {@link createHoldSweeper}. */
@@ -32,17 +33,17 @@ export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
   const batchSize = opts.batchSize ?? 100;
 
   async function sweep(): Promise<number> {
-    let total = 0;
+    const all: Hold[] = [];
     for (;;) {
       const expired = await opts.holds.expire(opts.now(), batchSize);
-      total += expired.length;
+      all.push(...expired);
       if (expired.length < batchSize) break;
     }
-    if (total > 0) {
-      opts.log.info({ expired: total }, "expired lapsed holds");
-      await opts.onExpired?.();
+    if (all.length > 0) {
+      opts.log.info({ expired: all.length }, "expired lapsed holds");
+      await opts.onExpired?.(all);
     }
-    return total;
+    return all.length;
   }
 
   return { sweep, ...createPeriodicJob({ name: "hold sweep", intervalMs: opts.intervalMs, log: opts.log, run: sweep }) };

@@ -1,6 +1,6 @@
 import { create, type DescMessage, fromBinary, type MessageShape, toBinary, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
-import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
   GetAccommodationRequestSchema,
   GetAccommodationResponseSchema,
@@ -15,6 +15,8 @@ type Impl = Partial<ServiceImpl<typeof AccommodationService>>;
 const SEARCH_TTL_MS = 30_000;
 const DETAILS_TTL_MS = 60_000;
 const READS = new Set(["searchAccommodations", "getAccommodation", "getProperty", "listMyProperties", "getRoomType", "listRoomTypes", "getCalendar", "getHold"]);
+// Streams (StreamEvents) read and change nothing the cache holds.
+const isUnary = (name: string) => AccommodationService.methods.find((m) => m.localName === name)?.methodKind === "unary";
 
 // Responses are kept as messages in this instance (a hit costs nothing to decode; handlers
 // never change a response after returning it) and as binary protobuf in Redis.
@@ -32,6 +34,15 @@ const DETAILS_CODEC = protoCodec(GetAccommodationResponseSchema);
 
 const isNotFound = (e: unknown) =>
   (e instanceof DomainError && e.kind === "not_found") || (e instanceof ConnectError && e.code === Code.NotFound);
+
+/**
+ * Drops what the read cache holds that changes with these properties: their details, and every
+ * search page (nothing knows which pages a property appeared on). Undefined: every property.
+ */
+export function forgetProperties(cache: Cache, propertyIds: readonly string[] | undefined): Promise<void> {
+  const details = propertyIds === undefined ? ["property:*"] : [...new Set(propertyIds)].map((id) => `property:${id}:*`);
+  return cache.invalidate(...details, "search:*");
+}
 
 /**
  * The property a write request or its response is about: a `propertyId`, or the one inside its
@@ -89,13 +100,13 @@ export function withReadCache(impl: Impl, cache: Cache): Impl {
   const out: Record<string, unknown> = {};
   for (const [name, handler] of Object.entries(impl)) {
     if (name in cached) out[name] = cached[name as keyof Impl];
-    else if (READS.has(name) || typeof handler !== "function") out[name] = handler;
+    else if (READS.has(name) || !isUnary(name) || typeof handler !== "function") out[name] = handler;
     else {
       const write = handler as (...args: unknown[]) => Promise<unknown>;
       out[name] = async (...args: unknown[]) => {
         const res = await write(...args);
         const id = propertyOf(args[0]) ?? propertyOf(res);
-        await cache.invalidate(id === undefined ? "property:*" : `property:${id}:*`, "search:*");
+        await forgetProperties(cache, id === undefined ? undefined : [id]);
         return res;
       };
     }

@@ -14,7 +14,7 @@ import type { AccommodationConfig } from "./config.js";
 import { createEventFeed } from "./event-feed.js";
 import { eventMetadataInterceptor } from "./event-metadata.js";
 import { createHoldSweeper } from "./hold-sweeper.js";
-import { withReadCache } from "./read-cache.js";
+import { forgetProperties, withReadCache } from "./read-cache.js";
 import { createRequestIdPurger } from "./request-id-purger.js";
 import { createAccommodationService } from "./service.js";
 import { createCalendarStore } from "./store/calendar-store.js";
@@ -48,7 +48,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const holds = createHoldStore(db);
   const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log });
   const feed = createEventFeed({ sql: database.sql, log });
-  const { streamEvents, ...service } = createAccommodationService({
+  const service = createAccommodationService({
     properties: createPropertyStore(db),
     roomTypes: createRoomTypeStore(db),
     calendars: createCalendarStore(db),
@@ -58,11 +58,9 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     feed,
     now,
   });
-  // StreamEvents stays outside the read cache, which treats every RPC it does not know as a
-  // write (dropping the cache after it) and expects a promise, not a stream.
-  const impl = { ...withReadCache(service, cache), streamEvents };
+  const impl = withReadCache(service, cache);
   const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000,
-    onExpired: () => cache.invalidate("property:*", "search:*"),
+    onExpired: (expired) => forgetProperties(cache, expired.map((h) => h.propertyId)),
   });
   const purger = createRequestIdPurger({ db, now, log, intervalMs: 10 * 60_000 });
   const host = await createService({
