@@ -12,3 +12,5 @@ export { parseSearch, type SearchQuery } from "./domain/search.js";
 export { searchInputFromProto } from "./proto-mapping/search.js";
 /** The seed catalogue's random numbers (mulberry32): the same sequence on every platform, for tools that need one. */
 export { rng } from "./seed/generate.js";
+/** The cities the seed catalogue puts properties in, with their share of it. */
+export { type SeedCity, SEED_CITIES } from "./seed/cities.js";

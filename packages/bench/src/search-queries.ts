@@ -1,8 +1,6 @@
 // The query mix of the accommodation-search benchmark: deterministic guest searches over the
-// seed catalogue's cities (packages/accommodation/src/seed/cities.ts; the few fields a search
-// needs, with what a guest would look for there, are listed here), drawn with the seed's own
-// random numbers.
-import { rng } from "@triphub/accommodation";
+// seed catalogue's cities, drawn with the seed's own random numbers.
+import { rng, SEED_CITIES } from "@triphub/accommodation";
 
 /** A city of the seed catalogue, as far as searching it needs. */
 interface City {
@@ -12,32 +10,26 @@ interface City {
   currency: string;
   /** A typical double room per night in minor units (the seed's `typicalNightlyMinor`). */
   typical: number;
-  /** Share of searches, roughly the seed's share of the catalogue. */
+  /** Share of searches: the seed's share of the catalogue. */
   weight: number;
+  /** Property types guests look for there. */
   types: readonly string[];
 }
 
 const KR = ["HOTEL", "GUESTHOUSE", "HANOK", "PENSION", "MOTEL", "RESORT", "APARTMENT", "HOSTEL", "GLAMPING"];
 const JP = ["HOTEL", "RYOKAN", "HOSTEL", "APARTMENT", "GUESTHOUSE"];
 const WORLD = ["HOTEL", "APARTMENT", "HOSTEL", "BED_AND_BREAKFAST", "VILLA", "HOUSE", "RESORT"];
-const c = (name: string, latitude: number, longitude: number, currency: string, typical: number, weight: number, types: readonly string[]): City => ({
-  name, latitude, longitude, currency, typical, weight, types,
-});
-/** Seed cities: Korean first (most of the catalogue and of the searches), then world cities. */
-export const CITIES: readonly City[] = [
-  c("Seoul", 37.5665, 126.978, "KRW", 130_000, 20, KR), c("Busan", 35.1796, 129.0756, "KRW", 110_000, 10, KR),
-  c("Jeju", 33.4996, 126.5312, "KRW", 140_000, 9, KR), c("Seogwipo", 33.2541, 126.56, "KRW", 150_000, 5, KR),
-  c("Gyeongju", 35.8562, 129.2247, "KRW", 90_000, 4, KR), c("Jeonju", 35.8242, 127.148, "KRW", 80_000, 3, KR),
-  c("Gangneung", 37.7519, 128.8761, "KRW", 100_000, 3, KR), c("Sokcho", 38.207, 128.5918, "KRW", 95_000, 2, KR),
-  c("Incheon", 37.4563, 126.7052, "KRW", 100_000, 3, KR), c("Yeosu", 34.7604, 127.6622, "KRW", 105_000, 2, KR),
-  c("Andong", 36.5684, 128.7294, "KRW", 75_000, 1, KR), c("Tokyo", 35.6762, 139.6503, "JPY", 18_000, 6, JP),
-  c("Osaka", 34.6937, 135.5023, "JPY", 14_000, 3, JP), c("Kyoto", 35.0116, 135.7681, "JPY", 22_000, 3, JP),
-  c("Taipei", 25.033, 121.5654, "TWD", 320_000, 2, WORLD), c("Bangkok", 13.7563, 100.5018, "THB", 250_000, 2, WORLD),
-  c("Singapore", 1.3521, 103.8198, "SGD", 22_000, 2, WORLD), c("New York", 40.7128, -74.006, "USD", 24_000, 3, WORLD),
-  c("San Francisco", 37.7749, -122.4194, "USD", 21_000, 2, WORLD), c("Paris", 48.8566, 2.3522, "EUR", 19_000, 3, WORLD),
-  c("Barcelona", 41.3874, 2.1686, "EUR", 15_000, 2, WORLD), c("Rome", 41.9028, 12.4964, "EUR", 16_000, 2, WORLD),
-  c("London", 51.5072, -0.1276, "GBP", 17_000, 3, WORLD), c("Sydney", -33.8688, 151.2093, "AUD", 26_000, 2, WORLD),
-];
+
+/** The seed's cities: Korean first (most of the catalogue and of the searches), then world cities. */
+export const CITIES: readonly City[] = SEED_CITIES.map((c) => ({
+  name: c.city,
+  latitude: c.latitude,
+  longitude: c.longitude,
+  currency: c.currency,
+  typical: c.typicalNightlyMinor,
+  weight: c.weight,
+  types: c.countryCode === "KR" ? KR : c.countryCode === "JP" ? JP : WORLD,
+}));
 
 /** Amenities the seed gives some properties (the "extra" ones) that guests filter on. */
 const AMENITIES = ["POOL", "FREE_PARKING", "BREAKFAST_INCLUDED", "PET_FRIENDLY", "FITNESS_CENTER", "SPA", "OCEAN_VIEW", "WIFI"];
