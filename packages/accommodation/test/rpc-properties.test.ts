@@ -88,6 +88,18 @@ describe("reading and listing", () => {
     expect(second.nextPageToken).toBe("");
     expect((await rpcError((await p.user()).api.listMyProperties({}))).code).toBe(Code.PermissionDenied);
   });
+
+  it.each([
+    ["another status", { status: PropertyStatus.DRAFT }, false],
+    ["another host", {}, true],
+  ])("refuses a ListMyProperties page token for %s as INVALID_ARGUMENT on page_token", async (_case, filter, otherHost) => {
+    const owner = await host(p);
+    for (const name of ["One", "Two", "Three"]) await owner.api.createProperty({ property: guesthouse({ name }) });
+    const first = await owner.api.listMyProperties({ pageSize: 2 });
+    const caller = otherHost ? await host(p) : owner;
+    const err = await rpcError(caller.api.listMyProperties({ ...filter, pageToken: first.nextPageToken }));
+    expect(detailsOf(err)).toMatchObject({ code: Code.InvalidArgument, fields: ["page_token"] });
+  });
 });
 
 describe("updating", () => {

@@ -59,6 +59,25 @@ describe("room types", () => {
     expect((await p.admin.api.listRoomTypes({ propertyId })).roomTypes).toHaveLength(1);
   });
 
+  it("binds a page token to its property: another property's listing refuses it as INVALID_ARGUMENT on page_token", async () => {
+    const owner = await host(p);
+    const a = await draftWithRoom(owner);
+    const b = await draftWithRoom(owner);
+    for (const name of ["Twin", "Suite"]) await owner.api.createRoomType({ propertyId: a.propertyId, roomType: doubleRoom(1, { name }) });
+    const first = await owner.api.listRoomTypes({ propertyId: a.propertyId, pageSize: 2 });
+    expect(first.nextPageToken).not.toBe("");
+
+    const err = await rpcError(owner.api.listRoomTypes({ propertyId: b.propertyId, pageToken: first.nextPageToken }));
+    expect(detailsOf(err)).toMatchObject({ code: Code.InvalidArgument, fields: ["page_token"] });
+    expect(err.rawMessage).toContain("different ListRoomTypes query");
+    expect(err.rawMessage).not.toContain(a.propertyId);
+    // The same property pages on, even with another page size (AIP-158 lets it change).
+    const rest = await owner.api.listRoomTypes({ propertyId: a.propertyId, pageSize: 5, pageToken: first.nextPageToken });
+    expect([...first.roomTypes, ...rest.roomTypes].map((r) => r.name).sort()).toEqual(["Ondol Double", "Suite", "Twin"]);
+    expect(rest.roomTypes).toHaveLength(1);
+    expect(rest.nextPageToken).toBe("");
+  });
+
   it.each([
     ["a negative price", doubleRoom(2, { baseNightlyPrice: { amountMinor: -1n, currencyCode: "KRW" } })],
     ["a price in another currency", doubleRoom(2, { baseNightlyPrice: { amountMinor: 100n, currencyCode: "USD" } })],

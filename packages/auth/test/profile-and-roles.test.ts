@@ -1,6 +1,7 @@
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { BadRequestSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import type { RunningService } from "@triphub/testkit";
+import { type RunningService, rejectionOf } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_EMAIL, signUp } from "./harness.js";
 import { startAuth } from "./harness.js";
@@ -80,6 +81,17 @@ describe("roles", () => {
     const page = await svc.client(AuthService, adminToken).listUsers({ pageSize: 2 });
     expect(page.users).toHaveLength(2);
     expect(page.nextPageToken).not.toBe("");
+  });
+
+  it("refuses a ListUsers page token under another filter as INVALID_ARGUMENT on page_token", async () => {
+    await signUp(svc);
+    const admin = svc.client(AuthService, adminToken);
+    const { nextPageToken } = await admin.listUsers({ pageSize: 1 });
+    const err = await rejectionOf(admin.listUsers({ role: Role.ADMIN, pageToken: nextPageToken }), ConnectError);
+    expect(err.code).toBe(Code.InvalidArgument);
+    const fields = err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations.map((v) => v.field));
+    expect(fields).toEqual(["page_token"]);
+    expect((await admin.listUsers({ pageSize: 1, pageToken: nextPageToken })).users).toHaveLength(1);
   });
 
   it("shows a user to themself and to admins only", async () => {

@@ -69,6 +69,26 @@ describe("list", () => {
     expect((await store.list({ emailPrefix: "eve_" })).users).toHaveLength(0);
   });
 
+  it.each([
+    ["another role filter", { role: "HOST" as const }, {}],
+    ["another email prefix", { emailPrefix: "even_" }, { emailPrefix: "odd" }],
+    ["a dropped filter", { emailPrefix: "even_" }, {}],
+  ])("refuses a page token used with %s as invalid page_token", async (_case, issuedFor, usedWith) => {
+    const { nextPageToken } = await store.list({ pageSize: 1, ...issuedFor });
+    const err = await store.list({ pageToken: nextPageToken, ...usedWith }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).details.violations).toEqual([
+      { field: "page_token", description: expect.stringContaining("different ListUsers query") },
+    ]);
+    expect((err as DomainError).message).not.toContain("even_");
+  });
+
+  it("pages on with the same filters, the prefix in any case", async () => {
+    const first = await store.list({ pageSize: 2, emailPrefix: "even_" });
+    const rest = await store.list({ pageSize: 5, emailPrefix: "EVEN_", pageToken: first.nextPageToken });
+    expect([...first.users, ...rest.users].map((u) => u.displayName)).toEqual(["User 6", "User 4", "User 2", "User 0"]);
+  });
+
   it.each(["garbage", Buffer.from('["2026-01-01", "x"]').toString("base64url"), "W10"])(
     "rejects the forged page token %j as invalid",
     async (pageToken) => {

@@ -23,6 +23,7 @@ export const MAX_PROPERTY_PAGE_SIZE = 100;
 /** Paging and filters of `PropertyStore.listByOwner`. */
 export interface ListPropertiesQuery {
   pageSize?: number;
+  /** `nextPageToken` of a previous page for the same owner and status (else "invalid"). */
   pageToken?: string;
   status?: PropertyStatus;
 }
@@ -145,8 +146,10 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
       const size = pageSize(query.pageSize, DEFAULT_PROPERTY_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE);
       const filters: SQL[] = [eq(properties.ownerId, ownerId)];
       if (query.status) filters.push(eq(properties.status, query.status));
+      // The owner is a parameter too: one host's token must not page another's list.
+      const scope = JSON.stringify([ownerId, query.status ?? null]);
       if (query.pageToken) {
-        const after = decodePageToken(query.pageToken, "ListMyProperties");
+        const after = decodePageToken(query.pageToken, "ListMyProperties", scope);
         filters.push(sql`(${properties.updatedAt}, ${properties.id}) < (${timestamptz(after.at)}, ${after.id}::uuid)`);
       }
       // One row more than the page tells whether another page follows.
@@ -158,7 +161,7 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
         .limit(size + 1);
       const page = rows.slice(0, size).map(toProperty);
       const last = page[page.length - 1];
-      const nextPageToken = rows.length > size ? encodePageToken({ at: last.updatedAt, id: last.id }) : "";
+      const nextPageToken = rows.length > size ? encodePageToken({ at: last.updatedAt, id: last.id }, scope) : "";
       return { properties: page, nextPageToken };
     },
 

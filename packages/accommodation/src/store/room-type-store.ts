@@ -33,7 +33,7 @@ export interface RoomTypeStore {
   create(roomType: NewRoomType, request?: RequestKey): Promise<RoomType>;
   /** The room type, or undefined for an unknown id. */
   get(id: string): Promise<RoomType | undefined>;
-  /** A property's room types in creation order (keyset on (created_at, id)). */
+  /** A property's room types in creation order (keyset on (created_at, id)); a token from another property is "invalid". */
   listByProperty(propertyId: string, query?: { pageSize?: number; pageToken?: string }): Promise<RoomTypePage>;
   /**
    * Loads the room type FOR UPDATE, checks the etag ("conflict" when stale), applies `change`
@@ -76,7 +76,8 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
     async listByProperty(propertyId, query = {}) {
       if (!isUuid(propertyId)) return { roomTypes: [], nextPageToken: "" };
       const size = pageSize(query.pageSize, 50, 100);
-      const after = query.pageToken ? decodePageToken(query.pageToken, "ListRoomTypes") : undefined;
+      const scope = JSON.stringify([propertyId]);
+      const after = query.pageToken ? decodePageToken(query.pageToken, "ListRoomTypes", scope) : undefined;
       const rows = await db
         .select()
         .from(roomTypes)
@@ -90,7 +91,7 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
         .limit(size + 1);
       const page = rows.slice(0, size).map(toRoomType);
       const last = page[page.length - 1];
-      return { roomTypes: page, nextPageToken: rows.length > size ? encodePageToken({ at: last.createdAt, id: last.id }) : "" };
+      return { roomTypes: page, nextPageToken: rows.length > size ? encodePageToken({ at: last.createdAt, id: last.id }, scope) : "" };
     },
 
     async updateRoomType(id, expectedEtag, change, today) {

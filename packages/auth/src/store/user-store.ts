@@ -17,7 +17,7 @@ export const MAX_PAGE_SIZE = 200;
 export interface ListUsersQuery {
   /** 0 or absent: `DEFAULT_PAGE_SIZE`; capped at `MAX_PAGE_SIZE`. */
   pageSize?: number;
-  /** `nextPageToken` of the previous page; "" or absent for the first page. */
+  /** `nextPageToken` of the previous page with the same filters (else "invalid"); "" or absent for the first page. */
   pageToken?: string;
   /** Only users that have this role. */
   role?: Role;
@@ -169,8 +169,10 @@ export function createUserStore(db: AuthDb): UserStore {
       const filters: SQL[] = [];
       if (query.role) filters.push(arrayContains(users.roles, [query.role]));
       if (query.emailPrefix) filters.push(like(users.emailNormalized, likePrefix(query.emailPrefix)));
+      // The prefix as matched: "Ann" and "ann" are one query, so their tokens are interchangeable.
+      const scope = JSON.stringify([query.role ?? null, query.emailPrefix ? normalizeEmail(query.emailPrefix) : null]);
       if (query.pageToken) {
-        const after = decodePageToken(query.pageToken, "ListUsers");
+        const after = decodePageToken(query.pageToken, "ListUsers", scope);
         filters.push(sql`(${users.createdAt}, ${users.id}) < (${timestamptz(after.at)}, ${after.id}::uuid)`);
       }
       // One row more than the page tells whether another page follows.
@@ -182,7 +184,7 @@ export function createUserStore(db: AuthDb): UserStore {
         .limit(size + 1);
       const page = rows.slice(0, size).map(toUser);
       const last = page[page.length - 1];
-      const nextPageToken = rows.length > size && last ? encodePageToken({ at: last.createdAt, id: last.id }) : "";
+      const nextPageToken = rows.length > size && last ? encodePageToken({ at: last.createdAt, id: last.id }, scope) : "";
       return { users: page, nextPageToken };
     },
   };
