@@ -46,7 +46,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const now = deps.now ?? (() => new Date());
   const db = database.db as AccommodationDb;
   const holds = createHoldStore(db);
-  const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log });
+  const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log, groups: ["search:"] });
   const feed = createEventFeed({ sql: database.sql, log });
   const service = createAccommodationService({
     properties: createPropertyStore(db),
