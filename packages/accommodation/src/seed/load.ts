@@ -82,6 +82,8 @@ export async function loadSeed(sql: Sql, count: number, o: SeedOptions, now: Dat
       if (buffers.properties.length >= 1000 || nights.length >= MAX_INVENTORY_ROWS) await flushAll();
     }
     await flushAll();
+    // The nights went in by COPY, past the code that keeps room types' price bounds.
+    await tx`select refresh_room_type_price_bounds(null, ${now.toISOString().slice(0, 10)}::date)`;
   });
   return result;
 }

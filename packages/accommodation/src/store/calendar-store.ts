@@ -8,7 +8,7 @@ import type { CalendarUpdate, CalendarUpdateRequest } from "../domain/calendar-u
 import type { RoomType } from "../domain/room-type.js";
 import { isCheckViolation, isUuid } from "./db.js";
 import type { AccommodationDb, AccommodationTx, Executor } from "./db.js";
-import { lockNights, toInventoryNight } from "./inventory-sql.js";
+import { lockNights, refreshPriceBounds, toInventoryNight } from "./inventory-sql.js";
 import { appendEvents, writeTransaction } from "./outbox.js";
 import { toRoomType } from "./room-type-rows.js";
 import { inventory, roomTypes } from "./schema.js";
@@ -62,8 +62,8 @@ function upsert(roomType: RoomType, u: CalendarUpdate): SQL {
     on conflict (room_type_id, night) do update set ${sql.join(sets, sql`, `)}`;
 }
 
-async function lockRoomType(tx: AccommodationTx, id: string): Promise<{ roomType: RoomType; currency: string }> {
-  const [row] = await tx.select().from(roomTypes).where(eq(roomTypes.id, id)).for("share");
+async function lockRoomType(tx: AccommodationTx, id: string, strength: "share" | "no key update"): Promise<{ roomType: RoomType; currency: string }> {
+  const [row] = await tx.select().from(roomTypes).where(eq(roomTypes.id, id)).for(strength);
   if (!row) throw notFound("room type", id);
   return { roomType: toRoomType(row), currency: row.currency };
 }
@@ -83,13 +83,17 @@ export function createCalendarStore(db: AccommodationDb): CalendarStore {
       if (!isUuid(roomTypeId)) throw notFound("room type", roomTypeId);
       try {
         return await writeTransaction(db, async (tx) => {
-          // FOR SHARE: the unit count cannot change under the update (room-type edits lock it FOR UPDATE).
-          const { roomType, currency } = await lockRoomType(tx, roomTypeId);
+          // The unit count cannot change under the update (room-type edits lock it FOR UPDATE).
+          // Setting prices also rewrites the room type's price bounds, so that takes the row
+          // for update rather than FOR SHARE.
+          const setsPrices = request.mask.includes("price_override");
+          const { roomType, currency } = await lockRoomType(tx, roomTypeId, setsPrices ? "no key update" : "share");
           const plan = planCalendarUpdate(request, { unitCount: roomType.unitCount, currency }, today);
           if (plan.set.availableUnits !== undefined) {
             checkCommittedUnits(plan, await lockNights(tx, roomTypeId, plan.startDate, plan.endDate));
           }
           await tx.execute(upsert(roomType, plan));
+          if (plan.set.priceOverrideMinor !== undefined) await refreshPriceBounds(tx, roomTypeId, today);
           await appendEvents(tx, [{ type: "CalendarUpdated", propertyId: roomType.propertyId, roomTypeId, update: plan, currency }]);
           return readDays(tx, roomType, calendarRange(plan.startDate, plan.endDate));
         });

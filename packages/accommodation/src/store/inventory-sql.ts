@@ -95,3 +95,13 @@ export async function addHeld(tx: AccommodationTx, roomTypeId: string, from: str
     .returning({ night: inventory.night });
   return rows.length;
 }
+
+/**
+ * Recomputes the price bounds that price sorts walk by (migration 0005) for a room type whose
+ * base price or nightly prices a transaction changed, as of `today` (in any time zone). It updates the room type's row, so the
+ * transaction must hold that row FOR UPDATE or FOR NO KEY UPDATE (two holding it FOR SHARE
+ * would deadlock on the upgrade).
+ */
+export async function refreshPriceBounds(tx: AccommodationTx, roomTypeId: string, today: string): Promise<void> {
+  await tx.execute(sql`select refresh_room_type_price_bounds(array[${roomTypeId}::uuid], ${today}::date)`);
+}

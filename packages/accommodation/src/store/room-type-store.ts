@@ -9,7 +9,7 @@ import type { NewRoomType, RoomType } from "../domain/room-type.js";
 import { checkEtag } from "../domain/version.js";
 import { isUuid, timestamptz } from "./db.js";
 import type { AccommodationDb } from "./db.js";
-import { lockNights } from "./inventory-sql.js";
+import { lockNights, refreshPriceBounds } from "./inventory-sql.js";
 import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { hasLiveHolds } from "./property-store.js";
 import { appendEvents, writeTransaction } from "./outbox.js";
@@ -119,6 +119,7 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
             .where(and(eq(inventory.roomTypeId, id), sql`${inventory.night} >= ${today}::date`));
         }
         const [saved] = await tx.update(roomTypes).set(roomTypeColumns(next)).where(eq(roomTypes.id, id)).returning();
+        if (next.basePrice.amountMinor !== current.basePrice.amountMinor) await refreshPriceBounds(tx, id, today);
         const after = toRoomType(saved);
         await appendEvents(tx, [roomTypeChanged(current, after)]);
         return after;

@@ -94,6 +94,15 @@ export const roomTypes = pgTable(
     version: integer("version").notNull().default(1),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
+    // Kept by the database, not written by the code (migration 0005): the property's place,
+    // copied by triggers so that price sorts can walk room types by place and price bound...
+    placeRegion: text("place_region").notNull().default(""),
+    placeCity: text("place_city").notNull().default(""),
+    placeListed: boolean("place_listed").notNull().default(false),
+    // ...and the lowest and highest nightly price the room type can still charge (base price
+    // and every override not yet past), refreshed by refresh_room_type_price_bounds().
+    priceFloorMinor: minor("price_floor_minor").notNull().default(0),
+    priceCeilingMinor: minor("price_ceiling_minor").notNull().default(0),
   },
   (t) => [
     index("room_types_property_idx").on(t.propertyId, t.createdAt, t.id),

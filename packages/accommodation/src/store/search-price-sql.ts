@@ -6,11 +6,10 @@ import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } fro
 import { afterCursor, orderBy, pageSelect, priceKeys } from "./search-page-sql.js";
 
 /*
- * Price sorts order by the stay's price, which only pricing a property night by night tells,
- * so every candidate is priced: a calendar read per room type, about half a second for the
- * 20,000 properties of Seoul at 100k (BENCHMARKS.md). Pruning by stored price bounds was tried
- * and dropped: a bound must count base prices on any night, so it cannot see weekend or peak
- * premiums, and weekend stays gained nothing.
+ * Price sorts at a circle or a fuzzy destination, which have no index of room types by place
+ * and price bound to walk (search-price-walk.ts does the named places and anywhere): every
+ * candidate is priced, a calendar read per room type. A circle holds a few thousand
+ * properties at most (a 5 km circle in Seoul at 100k: ~6,400).
  */
 
 /** Every candidate priced, ordered by price; counts exactly (`totalSize`). */

@@ -15,7 +15,9 @@ import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, text
  *   is full: a city of 20,000 properties costs about page-size offer lookups, not 20,000. The
  *   total is then an estimate (the proto says so): candidates times the share of those looked
  *   at that had an offer.
- * - Price sorts need every candidate's offer to order them, and count exactly.
+ * - Price sorts order by the offer itself: at a named place or anywhere they walk room types
+ *   by price bound and stop once nothing further can enter the page (search-price-walk.ts);
+ *   at a circle or fuzzy destination every candidate is priced, and counted exactly.
  *
  * Both resume after the cursor with one row comparison `(k1, k2, id) > (...)`, and compute the
  * nightly breakdown for the page's rows only.

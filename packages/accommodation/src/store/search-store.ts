@@ -17,7 +17,8 @@ import { inventory } from "./schema.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { destinationKey } from "./search-filters-sql.js";
 import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
-import { placeCounted, placeCountSql, searchPageSql } from "./search-sql.js";
+import { placeCounted, placeCountSql, searchPageSql, sortsByPrice } from "./search-sql.js";
+import { priceWalkPage, walksByPrice } from "./search-price-walk.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -65,7 +66,7 @@ export interface SearchPage {
   totalSize: number;
 }
 
-/** Guest search over listed properties: one SQL statement per page. */
+/** Guest search over listed properties: one SQL statement per page (a few for price sorts). */
 export interface SearchStore {
   search(q: SearchQuery, now: Date): Promise<SearchPage>;
   /**
@@ -169,7 +170,9 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
   return {
     async search(q, now) {
       const place = await resolveDestination(q);
-      const rows = (await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[];
+      const rows = sortsByPrice(q.sort) && walksByPrice(place.q, place.match)
+        ? await priceWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match))
+        : ((await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[]);
       const first = rows[0];
       // Only an estimate needs it: a first page holding every match counts itself.
       if (first !== undefined && (rows.length > q.pageSize || q.after !== undefined) && placeCounted(place.q, place.match)) {

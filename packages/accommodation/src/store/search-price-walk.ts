@@ -1,0 +1,166 @@
+import { sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import type { SearchQuery } from "../domain/search.js";
+import type { AccommodationDb } from "./db.js";
+import type { DestinationMatch } from "./search-filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, destinationKey } from "./search-filters-sql.js";
+import { pageSelect } from "./search-page-sql.js";
+
+/*
+ * Price sorts at a named region or city, or anywhere, without pricing every property there.
+ *
+ * Every room type carries bounds on its nightly price (migration 0005): no stay in it costs a
+ * unit less than nights x price_floor_minor or more than nights x price_ceiling_minor. Cheapest
+ * first walks the place's room types by floor (an index in that order), in batches, and prices
+ * each property the first time it is met (its cheapest fitting offer, every night free, as
+ * bestOfferSql). A property not met yet has no fitting room type below the walk's position, so
+ * its stay costs at least nights x that floor: once the page's last row is cheaper than that,
+ * nothing further on can enter the page, and the walk stops. Dearest first is the mirror image
+ * (ceilings, walked downwards). On weekdays the walk stops about a page in; weekend and peak
+ * premiums (which floors, the lowest price on any night, cannot see) make it walk further.
+ *
+ * Circle and fuzzy destinations have no such index and price every candidate
+ * (search-price-sql.ts).
+ */
+
+/** Whether `q` can walk room types by price bound rather than pricing every candidate. */
+export const walksByPrice = (q: SearchQuery, match: DestinationMatch) => q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy");
+
+// Room types read per statement: about two per result at first (a property has one or two that
+// fit), doubling while the walk goes on.
+const MAX_BATCH = 1024;
+
+interface Position {
+  bound: number;
+  id: string;
+}
+
+interface WalkRow {
+  walkId: string;
+  propertyId: string;
+  bound: number;
+  roomTypeId: string | null;
+  unitTotal: number | null;
+  remaining: number | null;
+}
+
+/** An offer the walk found: the page's sort keys and what `pageSelect` needs. */
+interface Offer {
+  propertyId: string;
+  k1: number;
+  roomTypeId: string;
+  unitTotal: number;
+  remaining: number;
+}
+
+/**
+ * The next `limit` room types of the walk after `from`, and for each property met for the first
+ * time (not in `met`), its best offer, or nulls when it has none or fails the other filters.
+ */
+function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Position | undefined, limit: number, met: readonly string[]): SQL {
+  const desc = q.sort === "price_desc";
+  const bound = sql.raw(desc ? "rt.price_ceiling_minor" : "rt.price_floor_minor");
+  const dir = sql.raw(desc ? "desc" : "asc");
+  const where: SQL[] = [sql`rt.place_listed`];
+  if (q.location.kind === "text") {
+    const key = destinationKey(q.location.text);
+    where.push(match === "region" ? sql`rt.place_region = ${key}` : sql`rt.place_city = ${key}`);
+  }
+  // A room type the party cannot fit never offers, so it must not hold the bound down.
+  where.push(sql`${q.adults}::int <= rt.max_adults * ${q.units}::int
+    and ${q.adults + q.children}::int <= (rt.max_adults + rt.max_children) * ${q.units}::int`);
+  // Nightly price filters: a floor above the maximum (or a ceiling below the minimum) ends the walk.
+  if (!desc && q.price?.maxMinor !== undefined) where.push(sql`rt.price_floor_minor <= ${q.price.maxMinor}::bigint`);
+  if (desc && q.price?.minMinor !== undefined) where.push(sql`rt.price_ceiling_minor >= ${q.price.minMinor}::bigint`);
+  if (from !== undefined) {
+    where.push(desc ? sql`(${bound}, rt.id) < (${from.bound}::bigint, ${from.id}::uuid)` : sql`(${bound}, rt.id) > (${from.bound}::bigint, ${from.id}::uuid)`);
+  }
+  // One text parameter, however many properties the walk has met.
+  const seen = sql`string_to_array(${met.join(",")}, ',')::uuid[]`;
+  return sql`with w as (
+      select rt.id, rt.property_id, ${bound} as bound
+      from room_types rt
+      where ${allOf(where)}
+      order by ${bound} ${dir}, rt.id ${dir}
+      limit ${limit}::int
+    ),
+    f as (
+      select w.*, row_number() over (partition by w.property_id order by w.bound ${dir}, w.id ${dir}) = 1
+        and w.property_id <> all(${seen}) as is_first
+      from w
+    )
+    select f.id as "walkId", f.property_id as "propertyId", f.bound::float8 as "bound",
+      o.room_type_id as "roomTypeId", o.unit_total::float8 as "unitTotal", o.remaining::int as "remaining"
+    from f
+    left join lateral (
+      select b.room_type_id, b.unit_total, b.remaining
+      from properties p cross join lateral (${bestOfferSql(q, "p")}) b
+      where f.is_first and p.id = f.property_id and p.status = 'listed' and ${allOf(attributeFilters(q, now))}
+    ) o on true
+    order by f.bound ${dir}, f.id ${dir}`;
+}
+
+/** The page's rows (at most page_size + 1 offers, in order) with the columns of a result card. */
+function pageSql(q: SearchQuery, offers: readonly Offer[], totalSize: number): SQL {
+  const rows = offers.map(
+    (o) => sql`(${o.propertyId}::uuid, ${o.k1}::float8, 0::float8, ${o.roomTypeId}::uuid, ${o.unitTotal}::float8, ${o.remaining}::int, 0::float8)`,
+  );
+  return sql`with m as (
+      select * from (values ${sql.join(rows, sql`, `)}) as v(id, k1, k2, room_type_id, unit_total, remaining, distance_km)
+    )
+    ${pageSelect(q, sql`${totalSize}::int as "totalSize"`)}`;
+}
+
+const byKeys = (a: Offer, b: Offer) => a.k1 - b.k1 || (a.propertyId < b.propertyId ? -1 : a.propertyId > b.propertyId ? 1 : 0);
+
+/**
+ * One page of a price sort by walking room types in bound order (see above). `candidates`
+ * tells how many properties the place has, for the estimated total; the total is exact when
+ * the walk reached the end of the place.
+ */
+export async function priceWalkPage<Row>(
+  db: AccommodationDb,
+  q: SearchQuery,
+  match: DestinationMatch,
+  now: Date,
+  candidates: () => Promise<number>,
+): Promise<Row[]> {
+  const want = q.pageSize + 1;
+  const nights = q.dates?.nights ?? 1;
+  const sign = q.sort === "price_desc" ? -1 : 1;
+  const after = q.after;
+  const met = new Set<string>();
+  const offers: Offer[] = [];
+  let found = 0;
+  let from: Position | undefined;
+  let limit = 2 * want;
+  let exhausted = false;
+  for (;;) {
+    const rows = (await db.execute(batchSql(q, match, now, from, limit, [...met]))) as unknown as WalkRow[];
+    for (const r of rows) {
+      met.add(r.propertyId);
+      if (r.roomTypeId === null || r.unitTotal === null || r.remaining === null) continue;
+      found++;
+      const offer: Offer = { propertyId: r.propertyId, k1: sign * r.unitTotal, roomTypeId: r.roomTypeId, unitTotal: r.unitTotal, remaining: r.remaining };
+      // Only rows past the cursor belong on this page.
+      if (after === undefined || byKeys(offer, { ...offer, k1: after.k1, propertyId: after.id }) > 0) offers.push(offer);
+    }
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < limit) {
+      exhausted = true;
+      break;
+    }
+    from = { bound: last.bound, id: last.walkId };
+    offers.sort(byKeys);
+    offers.splice(want);
+    // Every property not met yet costs at least (cheapest first) or at most (dearest first) this.
+    const unmetKey = sign * nights * last.bound;
+    if (offers.length === want && offers[want - 1]!.k1 < unmetKey) break;
+    limit = Math.min(limit * 2, MAX_BATCH);
+  }
+  offers.sort(byKeys);
+  offers.splice(want);
+  if (offers.length === 0) return [];
+  const total = exhausted ? found : Math.max(found, Math.round(((await candidates()) * found) / Math.max(1, met.size)));
+  return (await db.execute(pageSql(q, offers, total))) as unknown as Row[];
+}
