@@ -219,11 +219,17 @@ describe("pagination", () => {
     expect(new Set(await allPages({ ...q, sort: SearchSort.RELEVANCE, pageSize: 1 }))).toEqual(free);
   });
 
-  it("refuses a page token made for another sort", async () => {
+  it("refuses a page token made for another sort or another destination (AIP-158)", async () => {
     if (!paged) paged = await seedPaged();
     const first = await search({ location: { case: "destination", value: "Mokpo" }, pageSize: 2, sort: SearchSort.PRICE_ASC });
-    const err = await rpcError(search({ location: { case: "destination", value: "Mokpo" }, pageSize: 2, sort: SearchSort.RATING_DESC, pageToken: first.nextPageToken }));
-    expect(detailsOf(err)).toMatchObject({ code: Code.InvalidArgument, fields: ["page_token"] });
+    expect(first.nextPageToken).not.toBe("");
+    for (const other of [
+      { location: { case: "destination", value: "Mokpo" }, sort: SearchSort.RATING_DESC },
+      { location: { case: "destination", value: "Busan" }, sort: SearchSort.PRICE_ASC },
+    ] as const) {
+      const err = await rpcError(search({ ...other, pageSize: 2, pageToken: first.nextPageToken }));
+      expect(detailsOf(err)).toMatchObject({ code: Code.InvalidArgument, fields: ["page_token"] });
+    }
   });
 });
 

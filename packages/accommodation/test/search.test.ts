@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeSearchCursor, encodeSearchCursor, parseSearch, type SearchInput, sortKeys } from "../src/domain/search.js";
+import { decodeSearchCursor, encodeSearchCursor, parseSearch, type SearchInput, searchScope, sortKeys } from "../src/domain/search.js";
 import { thrown } from "./fixtures.js";
 
 const now = new Date("2026-03-01T12:00:00.000Z");
@@ -41,18 +41,34 @@ describe("parseSearch", () => {
 describe("search cursors", () => {
   const id = "0b8f4a52-6d1e-4d8a-9d49-2c3f3b1f7a10";
 
+  const scope = (over: Partial<SearchInput>) => searchScope(parseSearch(input(over), now));
+
   it("round-trips float keys exactly", () => {
-    const c = { sort: "relevance" as const, k1: -1.2345678901234567, k2: 0, id };
-    expect(decodeSearchCursor(encodeSearchCursor(c), "relevance")).toEqual(c);
+    const c = { k1: -1.2345678901234567, k2: 0, id };
+    expect(decodeSearchCursor(encodeSearchCursor(c, scope({})), scope({}))).toEqual(c);
   });
 
-  it.each(["", "bm9wZQ", Buffer.from('["price_asc",1,0,"x"]').toString("base64url")])("refuses the token %j", (token) => {
-    expect(thrown(() => decodeSearchCursor(token, "price_asc")).kind).toBe("invalid");
+  it.each(["", "bm9wZQ", Buffer.from('["abc",1,0,"x"]').toString("base64url")])("refuses the token %j", (token) => {
+    expect(thrown(() => decodeSearchCursor(token, scope({}))).kind).toBe("invalid");
   });
 
-  it("refuses a token of another sort", () => {
-    const token = encodeSearchCursor({ sort: "price_asc", k1: 1, k2: 0, id });
-    expect(thrown(() => decodeSearchCursor(token, "price_desc")).kind).toBe("invalid");
+  it("refuses a token of another search: another sort, place, stay, party or filter", () => {
+    const token = encodeSearchCursor({ k1: 1, k2: 0, id }, scope({ sort: "price_asc" }));
+    for (const other of [
+      { sort: "price_desc" as const },
+      { sort: "price_asc" as const, location: { kind: "text" as const, text: "Busan" } },
+      { sort: "price_asc" as const, adults: 3 },
+      { sort: "price_asc" as const, amenities: ["pool" as const] },
+    ]) {
+      const e = thrown(() => decodeSearchCursor(token, scope(other)));
+      expect(e.kind).toBe("invalid");
+      expect(e.message).toMatch(/different search/);
+    }
+  });
+
+  it("takes a token for the same search however its filters are ordered or the page size changes", () => {
+    const token = encodeSearchCursor({ k1: 1, k2: 0, id }, scope({ types: ["hotel", "hostel"], pageSize: 10 }));
+    expect(decodeSearchCursor(token, scope({ types: ["hostel", "hotel"], pageSize: 30 })).id).toBe(id);
   });
 
   it.each([

@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * client can forge a token for any scope, which gains nothing, since the cursor only says
  * where to resume and the query's own filters and access checks still apply.
  */
-function scopeHash(scope: string): string {
+export function scopeHash(scope: string): string {
   return createHash("sha256").update(scope, "utf8").digest().subarray(0, 8).toString("base64url");
 }
 

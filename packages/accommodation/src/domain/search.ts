@@ -1,4 +1,5 @@
 import { invalid } from "@triphub/platform/domain-error";
+import { scopeHash } from "@triphub/platform/page-token";
 import { daysBetween, isCalendarDate, localDate } from "./dates.js";
 import type { Money } from "./money.js";
 import { MAX_STAY_NIGHTS } from "./stay.js";
@@ -70,7 +71,7 @@ const LAST_TIME_ZONE = "Etc/GMT+12";
 /**
  * Checks a search: dates together, check-out after check-in, at most 30 nights, check-in not
  * past everywhere, the price bounds in one currency with min <= max, distance sort only with a
- * circle, a page token from the same sort. Throws "invalid" naming every broken field.
+ * circle, a page token from the same search. Throws "invalid" naming every broken field.
  */
 export function parseSearch(input: SearchInput, now: Date): SearchQuery {
   const v = violations();
@@ -101,9 +102,8 @@ export function parseSearch(input: SearchInput, now: Date): SearchQuery {
   }
   const adults = Math.max(1, input.adults);
   const units = Math.max(1, input.rooms);
-  const after = input.pageToken === "" ? undefined : decodeSearchCursor(input.pageToken, input.sort);
   v.throwIfAny();
-  return {
+  const q: SearchQuery = {
     location: input.location,
     countryCode: input.countryCode || undefined,
     dates,
@@ -117,20 +117,32 @@ export function parseSearch(input: SearchInput, now: Date): SearchQuery {
     freeCancellationOnly: input.freeCancellationOnly,
     sort: input.sort,
     pageSize: Math.min(input.pageSize > 0 ? input.pageSize : DEFAULT_SEARCH_PAGE_SIZE, MAX_SEARCH_PAGE_SIZE),
-    after,
+    after: undefined,
   };
+  return input.pageToken === "" ? q : { ...q, after: decodeSearchCursor(input.pageToken, searchScope(q)) };
 }
 
 /**
- * Where a page ended: the sort it belongs to and the last row's keys. Every sort is an
- * ascending order on (k1, k2, property id); descending orders negate their keys, so one row
- * comparison `(k1, k2, id) > (...)` resumes any of them.
+ * Where a page ended: the last row's keys. Every sort is an ascending order on (k1, k2,
+ * property id); descending orders negate their keys, so one row comparison
+ * `(k1, k2, id) > (...)` resumes any of them.
  */
 export interface SearchCursor {
-  sort: SearchSort;
   k1: number;
   k2: number;
   id: string;
+}
+
+/**
+ * What a page token is bound to (AIP-158): every parameter of the search but the page size
+ * and the token, as parsed (so "Seoul" and " seoul" or filters in another order are one search).
+ */
+export function searchScope(q: SearchQuery): string {
+  const location = q.location.kind === "text" ? { kind: "text", text: q.location.text.trim().toLowerCase() } : q.location;
+  return JSON.stringify([
+    location, q.countryCode ?? null, q.dates ?? null, q.adults, q.children, q.units, q.price ?? null,
+    [...q.types].sort(), [...q.amenities].sort(), q.minRating, q.freeCancellationOnly, q.sort,
+  ]);
 }
 
 /** What a result is sorted by. `unitTotal` is the stay price of one unit (the "from" price without dates). */
@@ -162,17 +174,16 @@ export function sortKeys(sort: SearchSort, r: SortInputs): [number, number] {
   }
 }
 
-const SORTS: readonly SearchSort[] = ["relevance", "price_asc", "price_desc", "rating_desc", "distance_asc"];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An opaque page token (base64url JSON). Float keys survive JSON exactly (shortest round trip). */
-export function encodeSearchCursor(c: SearchCursor): string {
-  return Buffer.from(JSON.stringify([c.sort, c.k1, c.k2, c.id])).toString("base64url");
+/** An opaque page token (base64url JSON) for search `scope`. Float keys survive JSON exactly (shortest round trip). */
+export function encodeSearchCursor(c: SearchCursor, scope: string): string {
+  return Buffer.from(JSON.stringify([scopeHash(scope), c.k1, c.k2, c.id])).toString("base64url");
 }
 
-/** Reads a token from `encodeSearchCursor` made for the same sort; anything else is "invalid". */
-export function decodeSearchCursor(token: string, sort: SearchSort): SearchCursor {
-  const bad = () => invalid("page_token", "is not a token from a previous search with the same sort");
+/** Reads a token from `encodeSearchCursor` made for the same search `scope`; anything else is "invalid". */
+export function decodeSearchCursor(token: string, scope: string): SearchCursor {
+  const bad = () => invalid("page_token", "is not a token from a previous search");
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
@@ -180,11 +191,13 @@ export function decodeSearchCursor(token: string, sort: SearchSort): SearchCurso
     throw bad();
   }
   if (!Array.isArray(parsed) || parsed.length !== 4) throw bad();
-  const [s, k1, k2, id]: unknown[] = parsed;
-  const ok = typeof s === "string" && (SORTS as readonly string[]).includes(s) && s === sort;
-  if (!ok || typeof k1 !== "number" || typeof k2 !== "number" || typeof id !== "string" || !UUID_RE.test(id)) throw bad();
+  const [hash, k1, k2, id]: unknown[] = parsed;
+  if (typeof hash !== "string" || typeof k1 !== "number" || typeof k2 !== "number" || typeof id !== "string" || !UUID_RE.test(id)) throw bad();
   if (!Number.isFinite(k1) || !Number.isFinite(k2)) throw bad();
-  return { sort, k1, k2, id };
+  if (hash !== scopeHash(scope)) {
+    throw invalid("page_token", "belongs to a different search: repeat the other parameters of the search that returned it, or start over without a page_token");
+  }
+  return { k1, k2, id };
 }
 
 /** The average nightly price of one unit over a stay of `nights` nights, rounded down (as StayPrice does). */

@@ -5,7 +5,7 @@ import { isCancellationPolicy } from "../domain/cancellation-policy.js";
 import type { InventoryNight, StayPrice } from "../domain/calendar.js";
 import { stayPrice } from "../domain/calendar.js";
 import type { Photo, RatingSummary } from "../domain/property.js";
-import { encodeSearchCursor } from "../domain/search.js";
+import { encodeSearchCursor, searchScope } from "../domain/search.js";
 import type { SearchQuery } from "../domain/search.js";
 import type { Amenity, PropertyType } from "../domain/vocabulary.js";
 import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
@@ -183,7 +183,7 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
       const more = rows.length > q.pageSize && last !== undefined;
       return {
         hits: page.map((r) => toHit(r, q)),
-        nextPageToken: more ? encodeSearchCursor({ sort: q.sort, k1: last.k1, k2: last.k2, id: last.propertyId }) : "",
+        nextPageToken: more ? encodeSearchCursor({ k1: last.k1, k2: last.k2, id: last.propertyId }, searchScope(q)) : "",
         totalSize: rows[0]?.totalSize ?? estimatedTotal(rows, more, q.after === undefined),
       };
     },
