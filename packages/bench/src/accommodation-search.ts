@@ -49,6 +49,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const today = new Date().toISOString().slice(0, 10);
 const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+// Days from today to the first Friday at least `days` away (weekend nights cost more in the seed).
+const fridayAfter = (days: number) => days + ((5 - new Date(Date.now() + days * 86_400_000).getUTCDay() + 7) % 7);
 const stay = (from: number, nights: number) => ({ checkIn: addDays(from), checkOut: addDays(from + nights) });
 const base = { children: 0, types: [], amenities: [], minRating: 0, freeCancellationOnly: false, secondPage: false };
 const EXPLAINED: { label: string; spec: SearchSpec }[] = [
@@ -59,6 +61,8 @@ const EXPLAINED: { label: string; spec: SearchSpec }[] = [
     spec: { ...base, destination: "Jeju", ...stay(60, 3), adults: 2, types: ["HOTEL", "RESORT"], amenities: ["POOL"], price: { currency: "KRW", min: 60_000, max: 250_000 }, minRating: 4, freeCancellationOnly: true },
   },
   { label: "price sort: Tokyo, 2 nights, cheapest first", spec: { ...base, destination: "Tokyo", ...stay(20, 2), adults: 2, sort: "PRICE_ASC" } },
+  { label: "price sort: Seoul, a Friday and Saturday night, cheapest first", spec: { ...base, destination: "Seoul", ...stay(fridayAfter(14), 2), adults: 2, sort: "PRICE_ASC" } },
+  { label: "price sort: Seoul, 3 nights, dearest first", spec: { ...base, destination: "Seoul", ...stay(40, 3), adults: 2, sort: "PRICE_DESC" } },
 ];
 
 interface Row {

@@ -28,6 +28,12 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/** BENCH_CPU_PROFILE=dir: node flags that write a V8 CPU profile of a server process there, for digging. */
+export function profileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -48,7 +54,7 @@ export async function startService(name: string, dir: string, env: Record<string
   const port = await freePort();
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" };
   for (const v of unset) delete childEnv[v];
-  const child: ChildProcess = spawn(process.execPath, ["--conditions=@triphub/source", "--import", "tsx", `packages/${dir}/src/main.ts`], {
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags(), "--conditions=@triphub/source", "--import", "tsx", `packages/${dir}/src/main.ts`], {
     cwd: root,
     env: childEnv,
     // Its log lines go to stderr, so stdout keeps only the figures.
