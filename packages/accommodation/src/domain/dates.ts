@@ -107,10 +107,25 @@ function offsetMs(instant: number, timeZone: string): number {
  * to the instant just after the gap.
  */
 export function localTimeToInstant(date: string, time: string, timeZone: string): Date {
+  // A search page asks this for every result, mostly for the same few dates, times and zones,
+  // and each answer costs four Intl formatToParts calls; the answer never changes.
+  const key = `${date} ${time} ${timeZone}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    ms = instantOf(date, time, timeZone);
+    // Bounded: starting over now and then costs a few conversions, not memory.
+    if (instants.size >= 10_000) instants.clear();
+    instants.set(key, ms);
+  }
+  return new Date(ms);
+}
+
+const instants = new Map<string, number>();
+
+function instantOf(date: string, time: string, timeZone: string): number {
   const [h, m] = time.split(":").map(Number);
   const wall = utcMidnight(date) + (h * 60 + m) * 60_000;
   // Two passes settle on the offset in force at the result, not at the first guess.
   let guess = wall - offsetMs(wall, timeZone);
-  guess = wall - offsetMs(guess, timeZone);
-  return new Date(guess);
+  return wall - offsetMs(guess, timeZone);
 }
