@@ -126,6 +126,6 @@ function instantOf(date: string, time: string, timeZone: string): number {
   const [h, m] = time.split(":").map(Number);
   const wall = utcMidnight(date) + (h * 60 + m) * 60_000;
   // Two passes settle on the offset in force at the result, not at the first guess.
-  let guess = wall - offsetMs(wall, timeZone);
+  const guess = wall - offsetMs(wall, timeZone);
   return wall - offsetMs(guess, timeZone);
 }
