@@ -13,7 +13,8 @@ import { pricedPageSql } from "../src/store/search-price-sql.js";
 import { createSearchStore } from "../src/store/search-store.js";
 import { migrationsFolder } from "./accommodation-db.js";
 
-// Price sorts walk room types by stored price bounds and stop early (search-price-walk.ts).
+// Price sorts walk room types by stored price bounds, stop early and skip properties whose
+// weekday bounds cannot make the page (search-price-walk.ts).
 // The oracle is the statement that prices every candidate (search-price-sql.ts): both must
 // give the same properties, offers and order, over a catalogue whose prices the hosts then
 // change in every way that moves a bound.
@@ -48,8 +49,12 @@ describe("price sorts by walking price bounds", () => {
   async function expectBoundsHold() {
     const [bad] = await client`select
         (select count(*)::int from room_types rt where rt.price_floor_minor > rt.base_price_minor or rt.price_ceiling_minor < rt.base_price_minor
+           or cardinality(rt.price_floor_by_weekday) <> 7 or cardinality(rt.price_ceiling_by_weekday) <> 7
+           or exists (select 1 from unnest(rt.price_floor_by_weekday, rt.price_ceiling_by_weekday) as w(lo, hi)
+                        where w.lo > rt.base_price_minor or w.hi < rt.base_price_minor or w.lo < rt.price_floor_minor or w.hi > rt.price_ceiling_minor)
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
-                        and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor))) as prices,
+                        and (i.price_override_minor < rt.price_floor_by_weekday[extract(isodow from i.night)::int]
+                          or i.price_override_minor > rt.price_ceiling_by_weekday[extract(isodow from i.night)::int]))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
            where (rt.place_region, rt.place_city, rt.place_listed) is distinct from (lower(p.region), lower(p.city), p.status = 'listed')) as places`;
     expect(bad).toEqual({ prices: 0, places: 0 });

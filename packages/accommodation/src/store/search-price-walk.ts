@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
+import { addDays, isoWeekday } from "../domain/dates.js";
 import type { SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
@@ -18,6 +19,9 @@ import { pageSelect } from "./search-page-sql.js";
  * nothing further on can enter the page, and the walk stops. Dearest first is the mirror image
  * (ceilings, walked downwards). On weekdays the walk stops about a page in; weekend and peak
  * premiums (which floors, the lowest price on any night, cannot see) make it walk further.
+ * So that walking further costs little, a property met once the page is full is first bounded
+ * by its room types' bounds for the stay's own weekdays (migration 0006), and its calendar is
+ * read only if that bound could still make the page.
  *
  * Circle and fuzzy destinations have no such index and price every candidate
  * (search-price-sql.ts).
@@ -39,6 +43,8 @@ interface WalkRow {
   walkId: string;
   propertyId: string;
   bound: number;
+  /** Met here first, and passed over by its weekday bounds. */
+  skipped: boolean;
   roomTypeId: string | null;
   unitTotal: number | null;
   remaining: number | null;
@@ -54,10 +60,37 @@ interface Offer {
 }
 
 /**
+ * A bound on what property `f.property_id` can offer this stay (a unit's total): the least (or,
+ * dearest first, the greatest) over its room types that fit the party of the sum, night by
+ * night, of the room type's bound for that night's weekday.
+ */
+function stayBoundSql(q: SearchQuery, desc: boolean): SQL | undefined {
+  const d = q.dates;
+  if (d === undefined) return undefined;
+  const nightsOn = new Map<number, number>();
+  for (let i = 0; i < d.nights; i++) {
+    const w = isoWeekday(addDays(d.checkIn, i));
+    nightsOn.set(w, (nightsOn.get(w) ?? 0) + 1);
+  }
+  const column = sql.raw(desc ? "r.price_ceiling_by_weekday" : "r.price_floor_by_weekday");
+  const sum = sql.join([...nightsOn].map(([w, n]) => sql`${column}[${sql.raw(String(w))}] * ${n}::bigint`), sql` + `);
+  return sql`(select ${sql.raw(desc ? "max" : "min")}(${sum})::float8 from room_types r
+    where r.property_id = f.property_id and ${fitsSql(q, "r")})`;
+}
+
+const fitsSql = (q: SearchQuery, rt: string) => {
+  const r = sql.raw(rt);
+  return sql`${q.adults}::int <= ${r}.max_adults * ${q.units}::int
+    and ${q.adults + q.children}::int <= (${r}.max_adults + ${r}.max_children) * ${q.units}::int`;
+};
+
+/**
  * The next `limit` room types of the walk after `from`, and for each property met for the first
  * time (not in `met`), its best offer, or nulls when it has none or fails the other filters.
+ * With `pageEnd` (a unit's total of the page's last row so far), a property whose stay bound
+ * cannot reach the page is skipped rather than priced.
  */
-function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Position | undefined, limit: number, met: readonly string[]): SQL {
+function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Position | undefined, limit: number, met: readonly string[], pageEnd: number | undefined): SQL {
   const desc = q.sort === "price_desc";
   const bound = sql.raw(desc ? "rt.price_ceiling_minor" : "rt.price_floor_minor");
   const dir = sql.raw(desc ? "desc" : "asc");
@@ -67,8 +100,7 @@ function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Posi
     where.push(match === "region" ? sql`rt.place_region = ${key}` : sql`rt.place_city = ${key}`);
   }
   // A room type the party cannot fit never offers, so it must not hold the bound down.
-  where.push(sql`${q.adults}::int <= rt.max_adults * ${q.units}::int
-    and ${q.adults + q.children}::int <= (rt.max_adults + rt.max_children) * ${q.units}::int`);
+  where.push(fitsSql(q, "rt"));
   // Nightly price filters: a floor above the maximum (or a ceiling below the minimum) ends the walk.
   if (!desc && q.price?.maxMinor !== undefined) where.push(sql`rt.price_floor_minor <= ${q.price.maxMinor}::bigint`);
   if (desc && q.price?.minMinor !== undefined) where.push(sql`rt.price_ceiling_minor >= ${q.price.minMinor}::bigint`);
@@ -77,6 +109,11 @@ function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Posi
   }
   // One text parameter, however many properties the walk has met.
   const seen = sql`string_to_array(${met.join(",")}, ',')::uuid[]`;
+  const stayBound = stayBoundSql(q, desc);
+  // Ties with the page's last row may still enter it (by id), so only a bound beyond it skips.
+  const reaches = stayBound === undefined || pageEnd === undefined
+    ? sql`true`
+    : sql`coalesce(${stayBound} ${sql.raw(desc ? ">=" : "<=")} ${pageEnd}::float8, true)`;
   return sql`with w as (
       select rt.id, rt.property_id, ${bound} as bound
       from room_types rt
@@ -90,12 +127,14 @@ function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Posi
       from w
     )
     select f.id as "walkId", f.property_id as "propertyId", f.bound::float8 as "bound",
+      coalesce(not g.reaches, false) as "skipped",
       o.room_type_id as "roomTypeId", o.unit_total::float8 as "unitTotal", o.remaining::int as "remaining"
     from f
+    left join lateral (select ${reaches} as reaches) g on f.is_first
     left join lateral (
       select b.room_type_id, b.unit_total, b.remaining
       from properties p cross join lateral (${bestOfferSql(q, "p")}) b
-      where f.is_first and p.id = f.property_id and p.status = 'listed' and ${allOf(attributeFilters(q, now))}
+      where f.is_first and g.reaches and p.id = f.property_id and p.status = 'listed' and ${allOf(attributeFilters(q, now))}
     ) o on true
     order by f.bound ${dir}, f.id ${dir}`;
 }
@@ -132,13 +171,16 @@ export async function priceWalkPage<Row>(
   const met = new Set<string>();
   const offers: Offer[] = [];
   let found = 0;
+  let skipped = 0;
   let from: Position | undefined;
   let limit = 2 * want;
   let exhausted = false;
   for (;;) {
-    const rows = (await db.execute(batchSql(q, match, now, from, limit, [...met]))) as unknown as WalkRow[];
+    const pageEnd = offers.length === want ? sign * offers[want - 1]!.k1 : undefined;
+    const rows = (await db.execute(batchSql(q, match, now, from, limit, [...met], pageEnd))) as unknown as WalkRow[];
     for (const r of rows) {
       met.add(r.propertyId);
+      if (r.skipped) skipped++;
       if (r.roomTypeId === null || r.unitTotal === null || r.remaining === null) continue;
       found++;
       const offer: Offer = { propertyId: r.propertyId, k1: sign * r.unitTotal, roomTypeId: r.roomTypeId, unitTotal: r.unitTotal, remaining: r.remaining };
@@ -161,6 +203,9 @@ export async function priceWalkPage<Row>(
   offers.sort(byKeys);
   offers.splice(want);
   if (offers.length === 0) return [];
-  const total = exhausted ? found : Math.max(found, Math.round(((await candidates()) * found) / Math.max(1, met.size)));
+  // Exact when every property at the place was priced; else the share of those priced that had an offer.
+  const priced = met.size - skipped;
+  const place = exhausted ? met.size : await candidates();
+  const total = exhausted && skipped === 0 ? found : Math.max(found, Math.round((place * found) / Math.max(1, priced)));
   return (await db.execute(pageSql(q, offers, total))) as unknown as Row[];
 }
