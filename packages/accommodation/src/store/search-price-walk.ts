@@ -19,9 +19,10 @@ import { pageSelect } from "./search-page-sql.js";
  * nothing further on can enter the page, and the walk stops. Dearest first is the mirror image
  * (ceilings, walked downwards). On weekdays the walk stops about a page in; weekend and peak
  * premiums (which floors, the lowest price on any night, cannot see) make it walk further.
- * So that walking further costs little, a property met once the page is full is first bounded
- * by its room types' bounds for the stay's own weekdays (migration 0006), and its calendar is
- * read only if that bound could still make the page.
+ * So that walking further costs little, a property the walk meets is first bounded by its room
+ * types' bounds for the stay's own weekdays (migration 0006), and its calendar is read only if
+ * it could still make the page: not beyond the page's last row once the page is full, and (on a
+ * later page) not wholly before the cursor.
  *
  * Circle and fuzzy destinations have no such index and price every candidate
  * (search-price-sql.ts).
@@ -60,11 +61,11 @@ interface Offer {
 }
 
 /**
- * A bound on what property `f.property_id` can offer this stay (a unit's total): the least (or,
- * dearest first, the greatest) over its room types that fit the party of the sum, night by
- * night, of the room type's bound for that night's weekday.
+ * Bounds on what property `f.property_id` can offer this stay (a unit's total), from its room
+ * types that fit the party: the least lower bound and the greatest upper bound, each the sum,
+ * night by night, of the room type's bound for that night's weekday. Undefined without dates.
  */
-function stayBoundSql(q: SearchQuery, desc: boolean): SQL | undefined {
+function stayBoundsSql(q: SearchQuery): { lowest: SQL; highest: SQL } | undefined {
   const d = q.dates;
   if (d === undefined) return undefined;
   const nightsOn = new Map<number, number>();
@@ -72,10 +73,30 @@ function stayBoundSql(q: SearchQuery, desc: boolean): SQL | undefined {
     const w = isoWeekday(addDays(d.checkIn, i));
     nightsOn.set(w, (nightsOn.get(w) ?? 0) + 1);
   }
-  const column = sql.raw(desc ? "r.price_ceiling_by_weekday" : "r.price_floor_by_weekday");
-  const sum = sql.join([...nightsOn].map(([w, n]) => sql`${column}[${sql.raw(String(w))}] * ${n}::bigint`), sql` + `);
-  return sql`(select ${sql.raw(desc ? "max" : "min")}(${sum})::float8 from room_types r
-    where r.property_id = f.property_id and ${fitsSql(q, "r")})`;
+  const bound = (agg: "min" | "max", column: string) => {
+    const c = sql.raw(`r.${column}`);
+    const sum = sql.join([...nightsOn].map(([w, n]) => sql`${c}[${sql.raw(String(w))}] * ${n}::bigint`), sql` + `);
+    return sql`(select ${sql.raw(agg)}(${sum})::float8 from room_types r where r.property_id = f.property_id and ${fitsSql(q, "r")})`;
+  };
+  return { lowest: bound("min", "price_floor_by_weekday"), highest: bound("max", "price_ceiling_by_weekday") };
+}
+
+/**
+ * Whether the property can still be on the page, by its stay bounds: not beyond the page's
+ * last row so far (`pageEnd`, a unit's total), nor before the cursor (`cursorTotal`). Ties may
+ * still enter by id, so only a bound strictly beyond skips. True when there are no bounds.
+ */
+function reachesSql(q: SearchQuery, pageEnd: number | undefined, cursorTotal: number | undefined): SQL {
+  const b = stayBoundsSql(q);
+  if (b === undefined) return sql`true`;
+  const desc = q.sort === "price_desc";
+  // Cheapest first: its cheapest offer must be at most the page's end, and its dearest at least the cursor.
+  const [toEnd, toCursor] = desc ? [b.highest, b.lowest] : [b.lowest, b.highest];
+  const [endOp, cursorOp] = desc ? [sql.raw(">="), sql.raw("<=")] : [sql.raw("<="), sql.raw(">=")];
+  const checks: SQL[] = [];
+  if (pageEnd !== undefined) checks.push(sql`coalesce(${toEnd} ${endOp} ${pageEnd}::float8, true)`);
+  if (cursorTotal !== undefined) checks.push(sql`coalesce(${toCursor} ${cursorOp} ${cursorTotal}::float8, true)`);
+  return allOf(checks);
 }
 
 const fitsSql = (q: SearchQuery, rt: string) => {
@@ -87,8 +108,7 @@ const fitsSql = (q: SearchQuery, rt: string) => {
 /**
  * The next `limit` room types of the walk after `from`, and for each property met for the first
  * time (not in `met`), its best offer, or nulls when it has none or fails the other filters.
- * With `pageEnd` (a unit's total of the page's last row so far), a property whose stay bound
- * cannot reach the page is skipped rather than priced.
+ * A property whose stay bounds cannot reach the page (`reachesSql`) is skipped rather than priced.
  */
 function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Position | undefined, limit: number, met: readonly string[], pageEnd: number | undefined): SQL {
   const desc = q.sort === "price_desc";
@@ -109,11 +129,7 @@ function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Posi
   }
   // One text parameter, however many properties the walk has met.
   const seen = sql`string_to_array(${met.join(",")}, ',')::uuid[]`;
-  const stayBound = stayBoundSql(q, desc);
-  // Ties with the page's last row may still enter it (by id), so only a bound beyond it skips.
-  const reaches = stayBound === undefined || pageEnd === undefined
-    ? sql`true`
-    : sql`coalesce(${stayBound} ${sql.raw(desc ? ">=" : "<=")} ${pageEnd}::float8, true)`;
+  const reaches = reachesSql(q, pageEnd, q.after === undefined ? undefined : (desc ? -1 : 1) * q.after.k1);
   return sql`with w as (
       select rt.id, rt.property_id, ${bound} as bound
       from room_types rt
