@@ -121,6 +121,9 @@ describe("price sorts by walking price bounds", () => {
     { label: "a region of two cities (Jeju)", location: { kind: "text", text: "jeju" }, match: "region", pageSize: 5 },
     { label: "a city (Seogwipo)", location: { kind: "text", text: "Seogwipo" }, match: "city", pageSize: 3 },
     { label: "anywhere", location: { kind: "anywhere" }, match: "fuzzy", pageSize: 40 },
+    // No walk here: candidates ranked by stay bound, a few pages' worth priced, else all (search-price-sql.ts).
+    { label: "a circle (5 km in Seoul)", location: { kind: "near", latitude: 37.5665, longitude: 126.978, radiusKm: 5 }, match: "fuzzy", pageSize: 4 },
+    { label: "a fuzzy destination (a name's word)", location: { kind: "text", text: "Harbour" }, match: "fuzzy", pageSize: 2 },
   ];
   const stays: Partial<SearchInput>[] = [
     { checkIn: "2026-03-05", checkOut: "2026-03-06" }, // a Thursday
@@ -143,6 +146,17 @@ describe("price sorts by walking price bounds", () => {
       });
     }
   }
+
+  it("settles circle pages from the first candidates when it can, and prices every candidate when it cannot", async () => {
+    const circle = { kind: "near", latitude: 37.5665, longitude: 126.978, radiusKm: 8 } as const;
+    // A pool is rare: the first few pages' worth of candidates hold too few offers, so every candidate is priced.
+    for (const c of [{}, { amenities: ["pool" as const] }, { maxPrice: { amountMinor: 120_000, currency: "KRW" } }]) {
+      for (const sort of ["price_asc", "price_desc"] as const) {
+        const over = { checkIn: "2026-03-13", checkOut: "2026-03-15", location: circle, sort, pageSize: 3, ...c };
+        expect(await walk(over)).toEqual(await everyCandidatePriced(over, "fuzzy"));
+      }
+    }
+  });
 
   it("applies nightly price filters, amenities and types on the walk as the full pricing does", async () => {
     const cases: Partial<SearchInput>[] = [

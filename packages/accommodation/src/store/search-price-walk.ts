@@ -61,22 +61,23 @@ interface Offer {
 }
 
 /**
- * Bounds on what property `f.property_id` can offer this stay (a unit's total), from its room
- * types that fit the party: the least lower bound and the greatest upper bound, each the sum,
- * night by night, of the room type's bound for that night's weekday. Undefined without dates.
+ * Bounds on what property `property` (an id expression) can offer this stay, a unit's total,
+ * from its room types that fit the party: the least lower bound and the greatest upper bound,
+ * each the sum, night by night, of the room type's bound for that night's weekday. Without
+ * dates an offer is a base price, which bounds itself.
  */
-function stayBoundsSql(q: SearchQuery): { lowest: SQL; highest: SQL } | undefined {
-  const d = q.dates;
-  if (d === undefined) return undefined;
+export function stayBoundsSql(q: SearchQuery, property: SQL): { lowest: SQL; highest: SQL } {
   const nightsOn = new Map<number, number>();
-  for (let i = 0; i < d.nights; i++) {
-    const w = isoWeekday(addDays(d.checkIn, i));
+  for (let i = 0; i < (q.dates?.nights ?? 0); i++) {
+    const w = isoWeekday(addDays(q.dates!.checkIn, i));
     nightsOn.set(w, (nightsOn.get(w) ?? 0) + 1);
   }
   const bound = (agg: "min" | "max", column: string) => {
     const c = sql.raw(`r.${column}`);
-    const sum = sql.join([...nightsOn].map(([w, n]) => sql`${c}[${sql.raw(String(w))}] * ${n}::bigint`), sql` + `);
-    return sql`(select ${sql.raw(agg)}(${sum})::float8 from room_types r where r.property_id = f.property_id and ${fitsSql(q, "r")})`;
+    const sum = q.dates === undefined
+      ? sql`r.base_price_minor`
+      : sql.join([...nightsOn].map(([w, n]) => sql`${c}[${sql.raw(String(w))}] * ${n}::bigint`), sql` + `);
+    return sql`(select ${sql.raw(agg)}(${sum})::float8 from room_types r where r.property_id = ${property} and ${fitsSql(q, "r")})`;
   };
   return { lowest: bound("min", "price_floor_by_weekday"), highest: bound("max", "price_ceiling_by_weekday") };
 }
@@ -84,11 +85,10 @@ function stayBoundsSql(q: SearchQuery): { lowest: SQL; highest: SQL } | undefine
 /**
  * Whether the property can still be on the page, by its stay bounds: not beyond the page's
  * last row so far (`pageEnd`, a unit's total), nor before the cursor (`cursorTotal`). Ties may
- * still enter by id, so only a bound strictly beyond skips. True when there are no bounds.
+ * still enter by id, so only a bound strictly beyond skips.
  */
-function reachesSql(q: SearchQuery, pageEnd: number | undefined, cursorTotal: number | undefined): SQL {
-  const b = stayBoundsSql(q);
-  if (b === undefined) return sql`true`;
+export function reachesSql(q: SearchQuery, property: SQL, pageEnd: number | undefined, cursorTotal: number | undefined): SQL {
+  const b = stayBoundsSql(q, property);
   const desc = q.sort === "price_desc";
   // Cheapest first: its cheapest offer must be at most the page's end, and its dearest at least the cursor.
   const [toEnd, toCursor] = desc ? [b.highest, b.lowest] : [b.lowest, b.highest];
@@ -98,6 +98,9 @@ function reachesSql(q: SearchQuery, pageEnd: number | undefined, cursorTotal: nu
   if (cursorTotal !== undefined) checks.push(sql`coalesce(${toCursor} ${cursorOp} ${cursorTotal}::float8, true)`);
   return allOf(checks);
 }
+
+/** A unit's total at the cursor of a price sort, if the page has one. */
+export const cursorTotal = (q: SearchQuery) => (q.after === undefined ? undefined : (q.sort === "price_desc" ? -1 : 1) * q.after.k1);
 
 const fitsSql = (q: SearchQuery, rt: string) => {
   const r = sql.raw(rt);
@@ -129,7 +132,8 @@ function batchSql(q: SearchQuery, match: DestinationMatch, now: Date, from: Posi
   }
   // One text parameter, however many properties the walk has met.
   const seen = sql`string_to_array(${met.join(",")}, ',')::uuid[]`;
-  const reaches = reachesSql(q, pageEnd, q.after === undefined ? undefined : (desc ? -1 : 1) * q.after.k1);
+  // Without dates an offer costs no calendar read, so there is nothing to skip.
+  const reaches = q.dates === undefined ? sql`true` : reachesSql(q, sql`f.property_id`, pageEnd, cursorTotal(q));
   return sql`with w as (
       select rt.id, rt.property_id, ${bound} as bound
       from room_types rt

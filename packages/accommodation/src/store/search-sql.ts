@@ -4,7 +4,6 @@ import type { SearchQuery, SearchSort } from "../domain/search.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import type { Keys } from "./search-page-sql.js";
 import { afterCursor, orderBy, pageSelect } from "./search-page-sql.js";
-import { pricedPageSql } from "./search-price-sql.js";
 import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, textRankExpr } from "./search-filters-sql.js";
 
 /*
@@ -17,7 +16,8 @@ import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, text
  *   at that had an offer.
  * - Price sorts order by the offer itself: at a named place or anywhere they walk room types
  *   by price bound and stop once nothing further can enter the page (search-price-walk.ts);
- *   at a circle or fuzzy destination every candidate is priced, and counted exactly.
+ *   at a circle or fuzzy destination they rank candidates by price bound and price the first
+ *   few pages' worth, or every candidate when that does not settle the page (search-price-sql.ts).
  *
  * Both resume after the cursor with one row comparison `(k1, k2, id) > (...)`, and compute the
  * nightly breakdown for the page's rows only.
@@ -134,7 +134,11 @@ function sortedWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): 
     ${pageSelect(q, sql`m.ord::int as "ord", m.n::int as "candidates"`)}`;
 }
 
-/** The statement for one page of `q` (page_size + 1 rows: the extra one says a next page exists). */
+/**
+ * The statement for one page of `q` sorted by the property alone (page_size + 1 rows: the extra
+ * one says a next page exists). Price sorts: search-price-walk.ts and search-price-sql.ts.
+ */
 export function searchPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  return sortsByPrice(q.sort) ? pricedPageSql(q, match, now) : rankedPageSql(q, match, now);
+  if (sortsByPrice(q.sort)) throw new Error("price sorts are paged by priceWalkPage or pricedPage");
+  return rankedPageSql(q, match, now);
 }

@@ -19,6 +19,7 @@ import { destinationKey } from "./search-filters-sql.js";
 import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
 import { placeCounted, placeCountSql, searchPageSql, sortsByPrice } from "./search-sql.js";
 import { priceWalkPage, walksByPrice } from "./search-price-walk.js";
+import { pricedPage } from "./search-price-sql.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -85,6 +86,9 @@ interface Row {
   /** Other sorts: how many properties at the place the walk had passed at this row, and how many there are. */
   ord?: number;
   candidates?: number;
+  /** Price sorts at a circle (search-price-sql.ts): offers among the candidates priced, and the bound after them. */
+  offers?: number;
+  nextBound?: number | null;
   distanceKm: number;
   unitTotal: number;
   remaining: number;
@@ -170,9 +174,11 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
   return {
     async search(q, now) {
       const place = await resolveDestination(q);
-      const rows = sortsByPrice(q.sort) && walksByPrice(place.q, place.match)
-        ? await priceWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match))
-        : ((await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[]);
+      const rows = !sortsByPrice(q.sort)
+        ? ((await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[])
+        : walksByPrice(place.q, place.match)
+          ? await priceWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match))
+          : await pricedPage<Row>(db, place.q, place.match, now);
       const first = rows[0];
       // Only an estimate needs it: a first page holding every match counts itself.
       if (first !== undefined && (rows.length > q.pageSize || q.after !== undefined) && placeCounted(place.q, place.match)) {
