@@ -9,13 +9,13 @@ import { createCalendarStore } from "../src/store/calendar-store.js";
 import type { AccommodationDb } from "../src/store/db.js";
 import { createRoomTypeStore } from "../src/store/room-type-store.js";
 import type { DestinationMatch } from "../src/store/search-filters-sql.js";
-import { pricedPageSql } from "../src/store/search-price-sql.js";
+import { pricedPageSql } from "./price-oracle.js";
 import { createSearchStore } from "../src/store/search-store.js";
 import { migrationsFolder } from "./accommodation-db.js";
 
-// Price sorts walk room types by stored price bounds, stop early and skip properties whose
-// weekday bounds cannot make the page (search-price-walk.ts).
-// The oracle is the statement that prices every candidate (search-price-sql.ts): both must
+// Price sorts walk properties in the order of stored price bounds, stop early and skip what
+// cannot make the page (search-price-walk.ts, search-price-sql.ts). The oracle is one
+// statement that prices every candidate (price-oracle.ts): both must
 // give the same properties, offers and order, over a catalogue whose prices the hosts then
 // change in every way that moves a bound.
 
@@ -49,12 +49,8 @@ describe("price sorts by walking price bounds", () => {
   async function expectBoundsHold() {
     const [bad] = await client`select
         (select count(*)::int from room_types rt where rt.price_floor_minor > rt.base_price_minor or rt.price_ceiling_minor < rt.base_price_minor
-           or cardinality(rt.price_floor_by_weekday) <> 7 or cardinality(rt.price_ceiling_by_weekday) <> 7
-           or exists (select 1 from unnest(rt.price_floor_by_weekday, rt.price_ceiling_by_weekday) as w(lo, hi)
-                        where w.lo > rt.base_price_minor or w.hi < rt.base_price_minor or w.lo < rt.price_floor_minor or w.hi > rt.price_ceiling_minor)
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
-                        and (i.price_override_minor < rt.price_floor_by_weekday[extract(isodow from i.night)::int]
-                          or i.price_override_minor > rt.price_ceiling_by_weekday[extract(isodow from i.night)::int]))) as prices,
+                        and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
            where (rt.place_region, rt.place_city, rt.place_listed) is distinct from (lower(p.region), lower(p.city), p.status = 'listed')) as places`;
     expect(bad).toEqual({ prices: 0, places: 0 });
@@ -121,7 +117,7 @@ describe("price sorts by walking price bounds", () => {
     { label: "a region of two cities (Jeju)", location: { kind: "text", text: "jeju" }, match: "region", pageSize: 5 },
     { label: "a city (Seogwipo)", location: { kind: "text", text: "Seogwipo" }, match: "city", pageSize: 3 },
     { label: "anywhere", location: { kind: "anywhere" }, match: "fuzzy", pageSize: 40 },
-    // No walk here: candidates ranked by stay bound, a few pages' worth priced, else all (search-price-sql.ts).
+    // No room-type index here: candidates ranked by bound first, then walked (search-price-sql.ts).
     { label: "a circle (5 km in Seoul)", location: { kind: "near", latitude: 37.5665, longitude: 126.978, radiusKm: 5 }, match: "fuzzy", pageSize: 4 },
     { label: "a fuzzy destination (a name's word)", location: { kind: "text", text: "Harbour" }, match: "fuzzy", pageSize: 2 },
   ];
@@ -147,9 +143,9 @@ describe("price sorts by walking price bounds", () => {
     }
   }
 
-  it("settles circle pages from the first candidates when it can, and prices every candidate when it cannot", async () => {
+  it("walks circles with rare amenities and price filters as the full pricing does", async () => {
     const circle = { kind: "near", latitude: 37.5665, longitude: 126.978, radiusKm: 8 } as const;
-    // A pool is rare: the first few pages' worth of candidates hold too few offers, so every candidate is priced.
+    // A pool is rare: the walk passes many candidates without an offer.
     for (const c of [{}, { amenities: ["pool" as const] }, { maxPrice: { amountMinor: 120_000, currency: "KRW" } }]) {
       for (const sort of ["price_asc", "price_desc"] as const) {
         const over = { checkIn: "2026-03-13", checkOut: "2026-03-15", location: circle, sort, pageSize: 3, ...c };

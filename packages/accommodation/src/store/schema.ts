@@ -103,9 +103,6 @@ export const roomTypes = pgTable(
     // and every override not yet past), refreshed by refresh_room_type_price_bounds().
     priceFloorMinor: minor("price_floor_minor").notNull().default(0),
     priceCeilingMinor: minor("price_ceiling_minor").notNull().default(0),
-    // The same per ISO weekday (index 1 = Monday): what a stay's own nights can cost (migration 0006).
-    priceFloorByWeekday: minor("price_floor_by_weekday").array().notNull().default(sql`'{}'::bigint[]`),
-    priceCeilingByWeekday: minor("price_ceiling_by_weekday").array().notNull().default(sql`'{}'::bigint[]`),
   },
   (t) => [
     index("room_types_property_idx").on(t.propertyId, t.createdAt, t.id),

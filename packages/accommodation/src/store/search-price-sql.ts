@@ -4,102 +4,60 @@ import type { SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "./search-filters-sql.js";
-import { afterCursor, orderBy, pageSelect, priceKeys } from "./search-page-sql.js";
-import { cursorTotal, reachesSql, stayBoundsSql } from "./search-price-walk.js";
+import { cursorTotal, reachesSql, sortBoundSql } from "./search-price-bounds.js";
+import { type NextSteps, type WalkStep, walkPage } from "./search-price-walk.js";
 
 /*
  * Price sorts at a circle or a fuzzy destination, which have no index of room types by place
- * and price bound to walk (search-price-walk.ts does the named places and anywhere). A circle
- * holds a few thousand properties at most (a 5 km circle in Seoul at 100k: ~6,400).
- *
- * First try: rank every candidate by its stay bound (room types' weekday bounds, no calendar
- * read) and price only the first few pages' worth in that order. When the page's last row beats
- * the bound of the first candidate left unpriced, nothing further can enter the page and that
- * page is the answer; otherwise (many of the cheapest sold out or filtered away) price every
- * candidate (`pricedPageSql`).
+ * to walk (search-price-walk.ts does the named places and anywhere). Their candidates, a few
+ * thousand at most (a 5 km circle in Seoul at 100k: ~6,400), are ranked by their bound first,
+ * from the room types alone (no calendar read), and the walk goes down that list.
  */
 
-/** Candidates priced by the first try, per result on the page. */
-const HEAD_PER_RESULT = 4;
+interface Ranked {
+  propertyId: string;
+  bound: number;
+  distanceKm: number;
+}
 
-/** The first try: the page from the `head` candidates first in bound order, with what decides whether it stands. */
-function boundedPageSql(q: SearchQuery, match: DestinationMatch, now: Date, head: number): SQL {
-  const desc = q.sort === "price_desc";
-  const id = sql`c.id`;
-  const b = stayBoundsSql(q, sql`p.id`);
+/** Every candidate that can still make a page of `q`, in bound order. */
+function rankedSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
   const where = [...placeFilters(q, match), ...attributeFilters(q, now)];
-  const cursor = cursorTotal(q);
-  // Wholly before the cursor: never on this page, so not even ranked.
-  if (cursor !== undefined) where.push(reachesSql(q, sql`p.id`, undefined, cursor));
-  return sql`with cand as (
-      select p.id, p.amenities, ${distanceExpr(q)} as distance_km, ${desc ? b.highest : b.lowest} as sb
+  // Wholly before the cursor: never on this page.
+  if (cursorTotal(q) !== undefined) where.push(reachesSql(q, sql`p.id`, undefined));
+  return sql`select c.* from (
+      select p.id as "propertyId", ${sortBoundSql(q, sql`p.id`)} as "bound", ${distanceExpr(q)} as "distanceKm"
       from properties p
       where ${allOf(where)}
-    ),
-    ranked as (
-      select c.*, row_number() over (order by c.sb ${sql.raw(desc ? "desc" : "asc")} nulls last, c.id) as rn, count(*) over () as n
-      from cand c
-    ),
-    keyed as (
-      select c.*, b.room_type_id, b.unit_total, b.remaining, ${priceKeys(q.sort, "b").k1} as k1, 0::float8 as k2,
-        count(*) over () as offers
-      from ranked c cross join lateral (${bestOfferSql(q, "c")}) b
-      where c.rn <= ${head}::int
-    ),
-    m as (
-      select c.* from keyed c where ${afterCursor(q, priceKeys(q.sort, "c"), id)}
-      order by ${orderBy(priceKeys(q.sort, "c"), id)}
-      limit ${q.pageSize + 1}::int
-    )
-    ${pageSelect(q, sql`m.n::int as "candidates", m.offers::int as "offers", (select r.sb from ranked r where r.rn = ${head + 1}::int) as "nextBound"`)}`;
+    ) c
+    where c."bound" is not null
+    order by c."bound" ${sql.raw(q.sort === "price_desc" ? "desc" : "asc")}, c."propertyId"`;
 }
 
-/** The columns of a first-try row that decide whether it stands (the others are the page's). */
-interface BoundedRow {
-  unitTotal: number;
-  candidates?: number;
-  offers?: number;
-  nextBound?: number | null;
-  totalSize?: number;
+/** The best offers of `ids` (one row each, nulls for none). */
+function offersSql(q: SearchQuery, ids: readonly string[]): SQL {
+  return sql`select c.id as "propertyId", b.room_type_id as "roomTypeId", b.unit_total::float8 as "unitTotal", b.remaining::int as "remaining"
+    from unnest(string_to_array(${ids.join(",")}, ',')::uuid[]) as c(id)
+    join properties p on p.id = c.id
+    left join lateral (${bestOfferSql(q, "p")}) b on true`;
 }
 
-/** One page of a price sort at a circle or fuzzy destination: the first try, else every candidate priced. */
-export async function pricedPage<Row extends BoundedRow>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date): Promise<Row[]> {
-  const want = q.pageSize + 1;
-  const head = HEAD_PER_RESULT * want;
-  const rows = (await db.execute(boundedPageSql(q, match, now, head))) as unknown as Row[];
-  const first = rows[0];
-  const last = rows.at(-1);
-  if (first !== undefined && last !== undefined) {
-    // No candidate left unpriced, or the first one left cannot beat the page's last row (ties may, by id).
-    const next = first.nextBound ?? null;
-    const offers = first.offers ?? rows.length;
-    const done = next === null || rows.length < want ? next === null : q.sort === "price_desc" ? last.unitTotal > next : last.unitTotal < next;
-    if (done) {
-      first.totalSize = next === null ? offers : Math.max(offers, Math.round(((first.candidates ?? 0) * offers) / head));
-      return rows;
-    }
-  }
-  return (await db.execute(pricedPageSql(q, match, now))) as unknown as Row[];
-}
-
-/** Every candidate priced, ordered by price; counts exactly (`totalSize`). */
-export function pricedPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  const id = sql`c.id`;
-  return sql`with cand as (
-      select p.id, p.amenities, ${distanceExpr(q)} as distance_km
-      from properties p
-      where ${allOf([...placeFilters(q, match), ...attributeFilters(q, now)])}
-    ),
-    keyed as (
-      select c.*, b.room_type_id, b.unit_total, b.remaining, ${priceKeys(q.sort, "b").k1} as k1, 0::float8 as k2,
-        count(*) over () as total_size
-      from cand c cross join lateral (${bestOfferSql(q, "c")}) b
-    ),
-    m as (
-      select c.* from keyed c where ${afterCursor(q, priceKeys(q.sort, "c"), id)}
-      order by ${orderBy(priceKeys(q.sort, "c"), id)}
-      limit ${q.pageSize + 1}::int
-    )
-    ${pageSelect(q, sql`m.total_size::int as "totalSize"`)}`;
+/** One page of a price sort at a circle or fuzzy destination. */
+export async function pricedPage<Row>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date): Promise<Row[]> {
+  const ranked = (await db.execute(rankedSql(q, match, now))) as unknown as Ranked[];
+  const sign = q.sort === "price_desc" ? -1 : 1;
+  let at = 0;
+  const next: NextSteps = async (limit, pageEnd) => {
+    const batch = ranked.slice(at, at + limit);
+    at += batch.length;
+    // Beyond the page's last row: not worth a calendar read (ties may still enter by id).
+    const priced = batch.filter((r) => pageEnd === undefined || sign * r.bound <= sign * pageEnd);
+    const offers = priced.length === 0 ? [] : ((await db.execute(offersSql(q, priced.map((r) => r.propertyId)))) as unknown as Pick<WalkStep, "propertyId" | "roomTypeId" | "unitTotal" | "remaining">[]);
+    const byId = new Map(offers.map((o) => [o.propertyId, o]));
+    return batch.map((r) => {
+      const o = byId.get(r.propertyId);
+      return { ...r, skipped: o === undefined, roomTypeId: o?.roomTypeId ?? null, unitTotal: o?.unitTotal ?? null, remaining: o?.remaining ?? null };
+    });
+  };
+  return walkPage<Row>(db, q, next, async () => ranked.length);
 }
