@@ -4,6 +4,8 @@
 // The descriptors protoc-gen-es embeds carry no proto comments, so they are optional input
 // (`comments`, see doc-comments.ts). Without them, summaries are derived from method names and
 // descriptions name the RPC; with them, the comments lead and those texts follow.
+import type { DescMessage } from "@bufbuild/protobuf";
+import { isHttpBody } from "../transcoder/http-body.js";
 import type { RouteInfo } from "../transcoder/route-info.js";
 import { type DocComments, paragraphs, summaryOf } from "./doc-comments.js";
 import { pathParameters, queryParameters, resolveField } from "./parameters.js";
@@ -75,6 +77,18 @@ const errorResponses = (): Record<string, ResponseObject> =>
     ]),
   );
 
+// A google.api.HttpBody is raw bytes on the wire in any content type, not its JSON form
+// (see transcoder/http-body.ts), so that is what the document says for it.
+const RAW: SchemaObject = { type: "string", format: "binary" };
+const rawContent = (description: string) => ({ "*/*": { schema: { ...RAW, description } } });
+
+/** Whether a rule's `body` or `response_body` (`*` or none: the whole message) is a google.api.HttpBody. */
+function isRaw(message: DescMessage, path: string | undefined): boolean {
+  if (!path || path === "*") return isHttpBody(message);
+  const field = resolveField(message, path);
+  return field?.fieldKind === "message" && isHttpBody(field.message);
+}
+
 const VERBS = new Set<string>(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const isVerb = (v: string): v is HttpVerb => VERBS.has(v);
 
@@ -84,6 +98,7 @@ const humanize = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$
 function requestBody(route: RouteInfo, b: SchemaBuilder): RequestBodyObject | undefined {
   if (!route.body) return undefined;
   const input = route.method.input;
+  if (isRaw(input, route.body)) return { required: true, content: rawContent("The raw bytes, passed on as they are with their Content-Type.") };
   let schema: SchemaObject;
   if (route.body === "*") {
     // Fields bound by the path are not read from the body, so the body schema leaves them out.
@@ -98,9 +113,16 @@ function requestBody(route: RouteInfo, b: SchemaBuilder): RequestBodyObject | un
 
 function successResponse(route: RouteInfo, b: SchemaBuilder): ResponseObject {
   const output = route.method.output;
+  const streaming = route.method.methodKind === "server_streaming";
+  if (isRaw(output, route.responseBody)) {
+    const description = streaming
+      ? "A stream of raw bytes: each message's data in turn, in the first message's Content-Type. A failure after the first byte aborts the transfer."
+      : "OK: the raw bytes, in the Content-Type the service chose.";
+    return { description, content: rawContent("The raw bytes.") };
+  }
   const field = route.responseBody ? resolveField(output, route.responseBody) : undefined;
   const schema = field ? b.fieldSchema(field) : b.messageRef(output);
-  if (route.method.methodKind !== "server_streaming") {
+  if (!streaming) {
     return { description: "OK", content: { "application/json": { schema } } };
   }
   // grpc-gateway's streaming shape: one JSON object per line, a final `error` on failure.

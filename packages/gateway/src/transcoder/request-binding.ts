@@ -5,6 +5,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { invalidField } from "./errors.js";
 import { fieldMaskFromJson } from "./field-mask.js";
 import { protoPath, resolveFieldPath } from "./field-path.js";
+import { writeHttpBody } from "./http-body.js";
 import type { CompiledRoute } from "./routes.js";
 import { checkValue, jsonFromStrings, jsonMapValue } from "./string-values.js";
 
@@ -13,7 +14,9 @@ import { checkValue, jsonFromStrings, jsonMapValue } from "./string-values.js";
 // from the path, the `body` field (or every other field, for `*`) from the JSON body, and all
 // remaining fields from the query string. Everything is assembled as one proto3 JSON object
 // and parsed once with protobuf-es, so the JSON mapping (names, int64 as strings, enums,
-// well-known types) is protobuf-es's own, and an unknown field is an error, not ignored.
+// well-known types) is protobuf-es's own, and an unknown field is an error, not ignored. A body
+// bound to a google.api.HttpBody is the exception: it is never parsed, its bytes and
+// Content-Type are put into the message as they came (see http-body.ts).
 
 /** The parts of an HTTP request that carry request fields. */
 export interface HttpParts {
@@ -21,12 +24,15 @@ export interface HttpParts {
   /** The raw query string, without `?`. */
   query: string;
   body: Uint8Array | undefined;
+  /** The request's Content-Type, for a body bound to a google.api.HttpBody. */
+  contentType?: string | null;
 }
 
 /** Builds the request message; throws INVALID_ARGUMENT (with a BadRequest detail where a field is known). */
 export function bindRequest(route: CompiledRoute, parts: HttpParts, registry: Registry): Message {
   const input = route.info.method.input;
-  const bodyJson = route.info.body ? parseBody(parts.body) : undefined;
+  const rawBody = route.requestHttpBody;
+  const bodyJson = route.info.body && !rawBody ? parseBody(parts.body) : undefined;
   let tree: JsonObject = {};
   if (route.info.body === "*") {
     if (bodyJson !== undefined) {
@@ -57,6 +63,8 @@ export function bindRequest(route: CompiledRoute, parts: HttpParts, registry: Re
   } catch (e) {
     throw new ConnectError(e instanceof Error ? e.message : "invalid request", Code.InvalidArgument);
   }
+  // Set last, so the raw body wins over a path variable inside it, which Envoy drops as well.
+  if (rawBody) writeHttpBody(rawBody, input, message, { contentType: parts.contentType ?? "", data: parts.body ?? new Uint8Array(0) });
 
   if (route.updateMask && bodyMask && !queryMaskSet) {
     reflect(input, message).set(route.updateMask, reflect(FieldMaskSchema, create(FieldMaskSchema, { paths: bodyMask })));

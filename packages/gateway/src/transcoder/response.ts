@@ -1,4 +1,5 @@
 import { create, type JsonObject, type JsonValue, type Message, type Registry, toJson } from "@bufbuild/protobuf";
+import { DEFAULT_HTTP_BODY_TYPE, readHttpBody } from "./http-body.js";
 import type { CompiledRoute } from "./routes.js";
 
 // Proto3 JSON out, as grpc-gateway's default marshaler writes it: lowerCamelCase names, int64
@@ -41,3 +42,20 @@ export function encodeJson(value: JsonValue): Uint8Array {
 
 /** The content type of every JSON body the transcoder writes. */
 export const JSON_CONTENT_TYPE = "application/json";
+
+/**
+ * Sent with every HttpBody response: browsers must not second-guess a Content-Type the service
+ * chose (e.g. run as HTML the bytes of a user's upload served as application/octet-stream).
+ */
+export const NOSNIFF: [string, string] = ["x-content-type-options", "nosniff"];
+
+/**
+ * The Content-Type and bytes of a unary response: an HttpBody's own (http-body.ts), with
+ * `nosniff` because the bytes are whatever the service chose, or else JSON.
+ */
+export function unaryResponse(route: CompiledRoute, message: Message, registry: Registry): { headers: [string, string][]; body: Uint8Array } {
+  const slot = route.responseHttpBody;
+  if (!slot) return { headers: [["content-type", JSON_CONTENT_TYPE]], body: encodeJson(responseJson(route, message, registry)) };
+  const { contentType, data } = readHttpBody(slot, route.info.method.output, message);
+  return { headers: [["content-type", contentType || DEFAULT_HTTP_BODY_TYPE], NOSNIFF], body: data };
+}

@@ -4,6 +4,7 @@ import { http } from "@triphub/contracts/google/api/annotations_pb";
 import type { HttpRule } from "@triphub/contracts/google/api/http_pb";
 import { isUpdateMaskTarget } from "./field-mask.js";
 import { protoPath, resolveFieldPath } from "./field-path.js";
+import { type HttpBodySlot, httpBodySlot } from "./http-body.js";
 import { type PathTemplate, parsePathTemplate, specificity } from "./path-template.js";
 import type { RouteInfo } from "./route-info.js";
 
@@ -16,6 +17,10 @@ export interface CompiledRoute {
   pathFields: Map<string, DescField[]>;
   bodyField?: DescField;
   responseField?: DescField;
+  /** Where the raw request body goes when the rule's body is a google.api.HttpBody (not parsed as JSON). */
+  requestHttpBody?: HttpBodySlot;
+  /** Where the raw response body comes from when the response (or its response_body) is a google.api.HttpBody. */
+  responseHttpBody?: HttpBodySlot;
   /** "unsupported": client or bidi streaming, which one HTTP request cannot carry. */
   kind: "unary" | "server-streaming" | "unsupported";
   /** Safe to retry on UNAVAILABLE: GET, or declared NO_SIDE_EFFECTS / IDEMPOTENT. */
@@ -96,6 +101,10 @@ function compileBinding(service: DescService, method: DescMethod, rule: HttpRule
     responseBody: rule.responseBody || undefined,
     bindingIndex,
   };
+  // Envoy's transcoder treats the body as HttpBody when `body: "*"` and the request is one, or
+  // when `body` names a field of that type; response_body likewise (json_transcoder_filter.cc).
+  const requestHttpBody = rule.body ? httpBodySlot(method.input, bodyField) : undefined;
+  const responseHttpBody = httpBodySlot(method.output, responseField);
   const kind = method.methodKind === "unary" ? "unary" : method.methodKind === "server_streaming" ? "server-streaming" : "unsupported";
   const idempotent =
     httpMethod === "GET" ||
@@ -104,8 +113,9 @@ function compileBinding(service: DescService, method: DescMethod, rule: HttpRule
   // grpc-gateway's patch feature applies to PATCH with `body: "field"` only; with `body: "*"`
   // the mask is an ordinary body field
   // (https://grpc-ecosystem.github.io/grpc-gateway/docs/mapping/patch_feature).
-  const updateMask = httpMethod === "PATCH" && bodyField ? isUpdateMaskTarget(method.input) : undefined;
-  return { info, template, specificity: specificity(template), pathFields, bodyField, responseField, kind, idempotent, updateMask };
+  // A raw body has no keys to list, so HttpBody bodies get no mask.
+  const updateMask = httpMethod === "PATCH" && bodyField && !requestHttpBody ? isUpdateMaskTarget(method.input) : undefined;
+  return { info, template, specificity: specificity(template), pathFields, bodyField, responseField, requestHttpBody, responseHttpBody, kind, idempotent, updateMask };
 }
 
 function patternOf(rule: HttpRule): { httpMethod: string; path: string } | undefined {

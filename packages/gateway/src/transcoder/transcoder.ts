@@ -3,9 +3,10 @@ import type { DescMethod, DescService, Message, Registry } from "@bufbuild/proto
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches } from "./http-cache.js";
+import { type HttpBodyHead, httpBodyChunks, readHttpBodyHead } from "./http-body-stream.js";
 import { bindRequest } from "./request-binding.js";
 import { createResponseCache } from "./response-cache.js";
-import { encodeJson, JSON_CONTENT_TYPE, responseJson } from "./response.js";
+import { encodeJson, JSON_CONTENT_TYPE, NOSNIFF, responseJson, unaryResponse } from "./response.js";
 import type { RouteInfo } from "./route-info.js";
 import { createRouter } from "./router.js";
 import { type CompiledRoute, compileRoutes } from "./routes.js";
@@ -106,7 +107,8 @@ const RESPONSE_HEADERS = ["x-request-id"];
 /**
  * Builds a transcoder for the google.api.http rules of the given services: routes REST
  * requests, binds path, query and JSON body into the request message, calls the backend over
- * its Connect transport, and writes proto3 JSON (or google.rpc.Status JSON on failure).
+ * its Connect transport, and writes proto3 JSON (or google.rpc.Status JSON on failure). A
+ * google.api.HttpBody request body or response is passed as raw bytes instead (http-body.ts).
  * Throws at start if a rule cannot work.
  */
 export function createTranscoder(opts: TranscoderOptions): Transcoder {
@@ -148,7 +150,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       const key = ttl > 0 ? responses.keyOf(route.info.template, req) : undefined;
       const hit = key === undefined ? undefined : responses.get(key, req);
       if (hit !== undefined) return revalidated(hit, req, head);
-      const message = bindRequest(route, { pathValues, query: req.query, body: req.body }, registry);
+      const message = bindRequest(route, { pathValues, query: req.query, body: req.body, contentType: req.headers.get("content-type") }, registry);
       // Name-value pairs rather than Headers: the transport copies them into its own Headers.
       const metadata: [string, string][] = [];
       for (const h of forward) {
@@ -179,8 +181,8 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       try {
         const res = await transport.unary(method, req.signal, timeoutMs, metadata, message);
         const headers = copyResponseHeaders(res.header, passOf(route));
-        headers.set("content-type", JSON_CONTENT_TYPE);
-        const body = encodeJson(responseJson(route, res.message, registry));
+        const { headers: own, body } = unaryResponse(route, res.message, registry);
+        for (const [k, v] of own) headers.set(k, v);
         if (route.info.httpMethod !== "GET") return { status: 200, headers, body };
         return cacheable(route, req, headers, body);
       } catch (e) {
@@ -221,19 +223,38 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       abort.abort();
     };
     const headers = new Headers({ "content-type": streamContentType(format), "cache-control": "no-store" });
+    const raw = route.responseHttpBody;
     let iterator: AsyncIterator<Message>;
     let first: IteratorResult<Message>;
+    let head: HttpBodyHead | undefined;
     try {
       const res = await transportOf(route).stream(method, abort.signal, opts.streamTimeoutMs, metadata, once(message));
       for (const [k, v] of copyResponseHeaders(res.header, passOf(route))) headers.set(k, v);
       iterator = res.message[Symbol.asyncIterator]();
       // Wait for the first message so a stream that fails at once gets the error's status.
       first = await iterator.next();
+      if (raw) {
+        head = await readHttpBodyHead(raw, method.output, first, iterator);
+        // Inside the try: a content type that is no valid header value must still close the call.
+        headers.set("content-type", head.contentType);
+      }
     } catch (e) {
       close();
+      // Raw bytes have no error framing: before the first byte, a failure is a plain error response.
+      if (raw) return errorResponse(e, headers, route);
       const err = toPublicError(e);
       for (const [k, v] of copyResponseHeaders(err.metadata, passOf(route))) headers.set(k, v);
       return { status: httpStatusOf(err.code), headers, body: errorChunk(format, statusJson(err, registry)) };
+    }
+    // HEAD needs only the headers; a body nobody reads would never end the upstream call.
+    if (req.method === "HEAD") {
+      close();
+      if (raw) headers.set(...NOSNIFF);
+      return { status: 200, headers, body: new Uint8Array(0) };
+    }
+    if (raw && head) {
+      headers.set(...NOSNIFF);
+      return { status: 200, headers, body: httpBodyChunks(raw, method.output, head, iterator, close) };
     }
     const render = (m: Message) => responseJson(route, m, registry);
     const renderError = (e: unknown) => statusJson(toPublicError(e), registry);

@@ -8,7 +8,9 @@ import { BadRequest_FieldViolationSchema, BadRequestSchema, ErrorInfoSchema } fr
 import fastify, { type FastifyInstance } from "fastify";
 import { createTranscoder, fastifyTranscoder, type Transcoder, type TranscoderOptions } from "../../src/transcoder/index.js";
 import { type FailRequest, FailResponseSchema, ItemSchema } from "../gen/transcoding/v1/messages_pb.js";
+import { MediaService } from "../gen/transcoding/v1/media_pb.js";
 import { TranscodingService } from "../gen/transcoding/v1/service_pb.js";
+import { mediaService } from "./media-service.js";
 
 /** Request headers the test service reports back in FailResponse.headers. */
 const REPORTED_HEADERS = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language", "cookie", "x-custom"];
@@ -105,7 +107,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** Starts the test service (the real chassis, gRPC on loopback) and a gateway in front of it. */
+/** Starts the test services (the real chassis, gRPC on loopback) and a gateway in front of them. */
 export async function startStack(
   options: Partial<TranscoderOptions> & {
     prefix?: string;
@@ -118,15 +120,15 @@ export async function startStack(
   const log = createLogger({ service: "transcoder-test", level: "silent" });
   const host = await createService({
     name: "transcoding-test",
-    serviceNames: [TranscodingService.typeName],
-    routes: (router) => router.service(TranscodingService, testService()),
+    serviceNames: [TranscodingService.typeName, MediaService.typeName],
+    routes: (router) => router.service(TranscodingService, testService()).service(MediaService, mediaService()),
     log,
   });
   const running = await serve(host);
   const transport = options.transport ?? (options.upstream ?? ((baseUrl) => createGrpcTransport({ baseUrl })))(running.url);
   const { prefix, transport: _t, upstream: _u, setup, ...rest } = options;
   const transcoder = createTranscoder({
-    services: [TranscodingService as DescService],
+    services: [TranscodingService as DescService, MediaService as DescService],
     transportFor: () => transport,
     ...rest,
   });
