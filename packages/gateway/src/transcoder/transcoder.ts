@@ -3,14 +3,14 @@ import type { DescMethod, DescService, Message, Registry } from "@bufbuild/proto
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches } from "./http-cache.js";
-import { type HttpBodyHead, httpBodyChunks, readHttpBodyHead } from "./http-body-stream.js";
 import { bindRequest } from "./request-binding.js";
 import { createResponseCache } from "./response-cache.js";
-import { encodeJson, JSON_CONTENT_TYPE, NOSNIFF, responseJson, unaryResponse } from "./response.js";
+import { copyResponseHeaders } from "./response-headers.js";
+import { encodeJson, JSON_CONTENT_TYPE, unaryResponse } from "./response.js";
 import type { RouteInfo } from "./route-info.js";
 import { createRouter } from "./router.js";
 import { type CompiledRoute, compileRoutes } from "./routes.js";
-import { errorChunk, streamBody, streamContentType, streamFormatOf } from "./streaming.js";
+import { callStream, type StreamCallContext } from "./stream-call.js";
 import { createTypeRegistry } from "./type-registry.js";
 
 /** Options of {@link createTranscoder}. */
@@ -98,13 +98,6 @@ export interface Transcoder {
 export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language"];
 
 /**
- * Response metadata copied back to the HTTP response. Nothing else is: backend headers and
- * trailers are internal (grpc-gateway prefixes them `Grpc-Metadata-`; we do not expose them at
- * all), except the request id, which ties a client's report to the backend's logs.
- */
-const RESPONSE_HEADERS = ["x-request-id"];
-
-/**
  * Builds a transcoder for the google.api.http rules of the given services: routes REST
  * requests, binds path, query and JSON body into the request message, calls the backend over
  * its Connect transport, and writes proto3 JSON (or google.rpc.Status JSON on failure). A
@@ -157,7 +150,9 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
         const v = req.headers.get(h);
         if (v !== null) metadata.push([h, v]);
       }
-      const res = route.kind === "server-streaming" ? await callStream(route, message, metadata, req) : await callUnary(route, message, metadata, req);
+      const res = route.kind === "server-streaming"
+        ? await callStream(streamContext(route), route, message, metadata, req)
+        : await callUnary(route, message, metadata, req);
       if (key !== undefined) responses.set(key, res, ttl);
       if (head) res.body = new Uint8Array(0);
       return res;
@@ -212,54 +207,13 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     return head ? { ...res, body: new Uint8Array(0) } : res;
   }
 
-  async function callStream(route: CompiledRoute, message: Message, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {
-    const method = route.info.method as DescMethod & { methodKind: "server_streaming" };
-    const format = streamFormatOf(req.headers.get("accept"));
-    const abort = new AbortController();
-    const onClientGone = () => abort.abort();
-    req.signal?.addEventListener("abort", onClientGone, { once: true });
-    const close = () => {
-      req.signal?.removeEventListener("abort", onClientGone);
-      abort.abort();
-    };
-    const headers = new Headers({ "content-type": streamContentType(format), "cache-control": "no-store" });
-    const raw = route.responseHttpBody;
-    let iterator: AsyncIterator<Message>;
-    let first: IteratorResult<Message>;
-    let head: HttpBodyHead | undefined;
-    try {
-      const res = await transportOf(route).stream(method, abort.signal, opts.streamTimeoutMs, metadata, once(message));
-      for (const [k, v] of copyResponseHeaders(res.header, passOf(route))) headers.set(k, v);
-      iterator = res.message[Symbol.asyncIterator]();
-      // Wait for the first message so a stream that fails at once gets the error's status.
-      first = await iterator.next();
-      if (raw) {
-        head = await readHttpBodyHead(raw, method.output, first, iterator);
-        // Inside the try: a content type that is no valid header value must still close the call.
-        headers.set("content-type", head.contentType);
-      }
-    } catch (e) {
-      close();
-      // Raw bytes have no error framing: before the first byte, a failure is a plain error response.
-      if (raw) return errorResponse(e, headers, route);
-      const err = toPublicError(e);
-      for (const [k, v] of copyResponseHeaders(err.metadata, passOf(route))) headers.set(k, v);
-      return { status: httpStatusOf(err.code), headers, body: errorChunk(format, statusJson(err, registry)) };
-    }
-    // HEAD needs only the headers; a body nobody reads would never end the upstream call.
-    if (req.method === "HEAD") {
-      close();
-      if (raw) headers.set(...NOSNIFF);
-      return { status: 200, headers, body: new Uint8Array(0) };
-    }
-    if (raw && head) {
-      headers.set(...NOSNIFF);
-      return { status: 200, headers, body: httpBodyChunks(raw, method.output, head, iterator, close) };
-    }
-    const render = (m: Message) => responseJson(route, m, registry);
-    const renderError = (e: unknown) => statusJson(toPublicError(e), registry);
-    return { status: 200, headers, body: streamBody(first, iterator, format, render, renderError, close) };
-  }
+  const streamContext = (route: CompiledRoute): StreamCallContext => ({
+    transport: transportOf(route),
+    timeoutMs: opts.streamTimeoutMs,
+    pass: passOf(route),
+    registry,
+    errorResponse: (e, extra) => errorResponse(e, extra, route),
+  });
 
   function transportOf(route: CompiledRoute): Transport {
     const t = transports.get(route.info.service.typeName);
@@ -268,17 +222,4 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   }
 
   return { routes: compiled.map((r) => r.info), handle };
-}
-
-function copyResponseHeaders(from: Headers, extra: readonly string[] = []): Headers {
-  const out = new Headers();
-  for (const h of extra.length === 0 ? RESPONSE_HEADERS : [...RESPONSE_HEADERS, ...extra]) {
-    const v = from.get(h);
-    if (v !== null) out.set(h, v);
-  }
-  return out;
-}
-
-async function* once<T>(value: T): AsyncIterable<T> {
-  yield value;
 }
