@@ -139,8 +139,7 @@ export const allOf = (conditions: readonly SQL[]) => (conditions.length === 0 ? 
  */
 export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
   const c = sql.raw(row);
-  const fits = sql`${q.adults}::int <= rt.max_adults * ${q.units}::int
-    and ${q.adults + q.children}::int <= (rt.max_adults + rt.max_children) * ${q.units}::int`;
+  const fits = fitsSql(q, "rt");
   const amenities = q.amenities.length > 0 ? sql`and (${c}.amenities || rt.amenities) @> ${lit(q.amenities)}` : sql``;
   const d = q.dates;
   if (d === undefined) {
@@ -171,6 +170,13 @@ export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
         and ${remaining} >= ${q.units}::int
         ${priceBounds(q, sql`floor(${unitTotal} / ${n})`)}
       order by unit_total, room_type_id limit 1`;
+}
+
+/** The party fits room type `rt` (a table alias) in `q.units` units. */
+export function fitsSql(q: SearchQuery, rt: string): SQL {
+  const r = sql.raw(rt);
+  return sql`${q.adults}::int <= ${r}.max_adults * ${q.units}::int
+    and ${q.adults + q.children}::int <= (${r}.max_adults + ${r}.max_children) * ${q.units}::int`;
 }
 
 function priceBounds(q: SearchQuery, nightly: SQL): SQL {

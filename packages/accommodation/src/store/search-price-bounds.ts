@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { SearchQuery } from "../domain/search.js";
-import { allOf } from "./search-filters-sql.js";
+import { allOf, fitsSql } from "./search-filters-sql.js";
 
 /*
  * What the stored price bounds of room types (migration 0005) say about a property's offer for
@@ -9,13 +9,6 @@ import { allOf } from "./search-filters-sql.js";
  * nights x price_ceiling_minor. The price sorts (search-price-walk.ts, search-price-sql.ts)
  * order their work by these and skip what cannot make the page.
  */
-
-/** The party fits room type `rt` in `q.units` units (as bestOfferSql checks it). */
-export function fitsSql(q: SearchQuery, rt: string): SQL {
-  const r = sql.raw(rt);
-  return sql`${q.adults}::int <= ${r}.max_adults * ${q.units}::int
-    and ${q.adults + q.children}::int <= (${r}.max_adults + ${r}.max_children) * ${q.units}::int`;
-}
 
 /**
  * Bounds on what property `property` (an id expression) can offer this stay, a unit's total:

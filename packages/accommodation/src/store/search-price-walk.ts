@@ -3,9 +3,9 @@ import type { SQL } from "drizzle-orm";
 import type { SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
-import { allOf, attributeFilters, bestOfferSql, destinationKey } from "./search-filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, destinationKey, fitsSql } from "./search-filters-sql.js";
 import { pageSelect } from "./search-page-sql.js";
-import { fitsSql, reachesSql } from "./search-price-bounds.js";
+import { reachesSql } from "./search-price-bounds.js";
 
 /*
  * Price sorts without pricing every property at the place.

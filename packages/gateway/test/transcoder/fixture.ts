@@ -11,18 +11,10 @@ import { type FailRequest, FailResponseSchema, ItemSchema } from "../gen/transco
 import { MediaService } from "../gen/transcoding/v1/media_pb.js";
 import { TranscodingService } from "../gen/transcoding/v1/service_pb.js";
 import { mediaService } from "./media-service.js";
+import { sleep } from "./abortable-sleep.js";
 
 /** Request headers the test service reports back in FailResponse.headers. */
 const REPORTED_HEADERS = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language", "cookie", "x-custom"];
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    });
-  });
 
 /** How many server streams the test service saw cancelled by the caller. */
 export const streamsCancelled = { count: 0 };

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { type HttpBody, HttpBodySchema } from "../gen/google/api/httpbody_pb.js";
 import type { MediaService } from "../gen/transcoding/v1/media_pb.js";
+import { sleep } from "./abortable-sleep.js";
 
 /** The start of a PNG file: bytes that are not valid UTF-8 (0x89) and include NUL and CR LF. */
 export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe]);
@@ -19,15 +20,6 @@ export const LATER_CHUNK_TYPE = "text/x-later-chunk";
 
 /** How many downloads the service saw cancelled by the caller. */
 export const downloadsCancelled = { count: 0 };
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    });
-  });
 
 const fail = (code: number) => {
   if (code) throw new ConnectError("media failed", code as Code);
