@@ -74,9 +74,22 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     done();
   });
 
+  // Handlers still running. Closing the server waits for their requests, but a request whose
+  // client has gone counts as finished while its handler may still be at work, and onClose must
+  // not close a pool under it.
+  const running = new Set<Promise<unknown>>();
+  const tracked: Interceptor = (next) => (req) => {
+    const call = next(req);
+    running.add(call);
+    const forget = () => running.delete(call);
+    call.then(forget, forget);
+    return call;
+  };
+
   // Order matters: the error mapper sees everything; auth runs before validation so anonymous
   // callers of protected RPCs learn nothing about the request shape.
   const interceptors: Interceptor[] = [
+    tracked,
     accessLogInterceptor(),
     errorInterceptor(opts.log),
     ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
@@ -120,9 +133,15 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
       closing ??= (async () => {
         health.setAll(ServingStatus.NOT_SERVING);
         const abortCalls = setTimeout(() => drainDeadline.abort(new Error("shutdown")), drainTimeoutMs);
-        const hardStop = setTimeout(() => app.server.closeAllConnections(), drainTimeoutMs + 2_000);
+        let stopWaiting = () => {};
+        const hardStop = setTimeout(() => {
+          app.server.closeAllConnections();
+          stopWaiting();
+        }, drainTimeoutMs + 2_000);
         try {
           await app.close();
+          // Past the deadline handlers have been told to stop; a handler that ignores it is not waited for.
+          await Promise.race([Promise.allSettled([...running]), new Promise<void>((r) => (stopWaiting = r))]);
         } finally {
           clearTimeout(abortCalls);
           clearTimeout(hardStop);

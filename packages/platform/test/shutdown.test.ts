@@ -32,6 +32,30 @@ describe("graceful shutdown", () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
+  it("waits for a handler whose client has gone before closing the pools (onClose)", async () => {
+    let onStart = () => {};
+    const started = new Promise<void>((r) => (onStart = r));
+    const events: string[] = [];
+    const { host, url } = await startTestHost(
+      {
+        getJwks: async () => {
+          onStart();
+          await new Promise((r) => setTimeout(r, 300));
+          events.push("handler done");
+          return { keys: [] };
+        },
+      },
+      { onClose: async () => void events.push("pools closed") },
+    );
+    const gone = new AbortController();
+    const call = createClient(AuthService, createGrpcTransport({ baseUrl: url })).getJwks({}, { signal: gone.signal }).catch(() => "cancelled");
+    await started;
+    gone.abort();
+    expect(await call).toBe("cancelled");
+    await host.close();
+    expect(events).toEqual(["handler done", "pools closed"]);
+  });
+
   it("closes within the drain timeout even when a call never ends", async () => {
     const { host, url } = await startTestHost(
       { getJwks: (_r, ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))) },
