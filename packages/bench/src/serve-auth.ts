@@ -1,5 +1,6 @@
 // Child process of the chassis benchmark: serves the real auth handlers either through the
 // chassis or on a bare @connectrpc/connect-fastify server, and prints its URLs as JSON.
+import { randomBytes } from "node:crypto";
 import { createContextValues } from "@connectrpc/connect";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { buildAuthImpl, buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
@@ -8,11 +9,12 @@ import { createLogger, identityKey, openDatabase } from "@triphub/platform";
 import fastify from "fastify";
 
 const [mode, databaseUrl, userId] = process.argv.slice(2);
-const log = createLogger({ service: "bench-auth", level: "warn" });
+// Logs go to stderr: stdout carries only the JSON line the bench reads.
+const log = createLogger({ service: "bench-auth", level: "warn", destination: process.stderr });
 const database = await openDatabase({ url: databaseUrl!, migrationsFolder: MIGRATIONS_FOLDER, log });
 const deps = {
-  // The defaults `npm start` runs with.
-  config: loadAuthConfig({ DATABASE_URL: databaseUrl }),
+  // The defaults `npm start` runs with, which include a key sealing the signing keys.
+  config: loadAuthConfig({ DATABASE_URL: databaseUrl, AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64url") }),
   database,
   log,
 };

@@ -3,7 +3,8 @@ import { buildGateway, loadGatewayConfig } from "@triphub/gateway";
 import { createLogger } from "@triphub/platform";
 
 const [authUrl, protocol] = process.argv.slice(2);
-const log = createLogger({ service: "bench-gateway", level: "warn" });
+// Logs go to stderr: stdout carries only the JSON line the bench reads.
+const log = createLogger({ service: "bench-gateway", level: "warn", destination: process.stderr });
 const host = await buildGateway({
   config: loadGatewayConfig({
     UPSTREAMS: `auth=${authUrl}`,
