@@ -96,6 +96,8 @@ export async function walkPage<Row>(db: AccommodationDb, q: SearchQuery, next: N
       exhausted = true;
       break;
     }
+    // A property not met yet costs at least (dearest first: at most) the bound where the walk
+    // stands; strictly beyond it, no tie by id can enter either.
     if (offers.length === want && offers[want - 1]!.k1 < sign * last.bound) break;
     limit = Math.min(limit * 2, MAX_BATCH);
   }
