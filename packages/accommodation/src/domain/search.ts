@@ -1,5 +1,4 @@
-import { invalid } from "@triphub/platform/domain-error";
-import { scopeHash } from "@triphub/platform/page-token";
+import { decodeKeysetToken, encodeKeysetToken, isUuid } from "@triphub/platform/page-token";
 import { daysBetween, isCalendarDate, localDate } from "./dates.js";
 import type { Money } from "./money.js";
 import { MAX_STAY_NIGHTS } from "./stay.js";
@@ -133,12 +132,15 @@ export interface SearchCursor {
   id: string;
 }
 
+/** The destination text as stored place keys compare it (a destination is matched case-blind). */
+export const destinationKey = (text: string) => text.trim().toLowerCase();
+
 /**
  * What a page token is bound to (AIP-158): every parameter of the search but the page size
  * and the token, as parsed (so "Seoul" and " seoul" or filters in another order are one search).
  */
 export function searchScope(q: SearchQuery): string {
-  const location = q.location.kind === "text" ? { kind: "text", text: q.location.text.trim().toLowerCase() } : q.location;
+  const location = q.location.kind === "text" ? { kind: "text", text: destinationKey(q.location.text) } : q.location;
   return JSON.stringify([
     location, q.countryCode ?? null, q.dates ?? null, q.adults, q.children, q.units, q.price ?? null,
     [...q.types].sort(), [...q.amenities].sort(), q.minRating, q.freeCancellationOnly, q.sort,
@@ -174,30 +176,17 @@ export function sortKeys(sort: SearchSort, r: SortInputs): [number, number] {
   }
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An opaque page token (base64url JSON) for search `scope`. Float keys survive JSON exactly (shortest round trip). */
+/** A page token for search `scope` (see the platform's keyset tokens). Float keys survive JSON exactly (shortest round trip). */
 export function encodeSearchCursor(c: SearchCursor, scope: string): string {
-  return Buffer.from(JSON.stringify([scopeHash(scope), c.k1, c.k2, c.id])).toString("base64url");
+  return encodeKeysetToken([c.k1, c.k2, c.id], scope);
 }
 
 /** Reads a token from `encodeSearchCursor` made for the same search `scope`; anything else is "invalid". */
 export function decodeSearchCursor(token: string, scope: string): SearchCursor {
-  const bad = () => invalid("page_token", "is not a token from a previous search");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 4) throw bad();
-  const [hash, k1, k2, id]: unknown[] = parsed;
-  if (typeof hash !== "string" || typeof k1 !== "number" || typeof k2 !== "number" || typeof id !== "string" || !UUID_RE.test(id)) throw bad();
-  if (!Number.isFinite(k1) || !Number.isFinite(k2)) throw bad();
-  if (hash !== scopeHash(scope)) {
-    throw invalid("page_token", "belongs to a different search: repeat the other parameters of the search that returned it, or start over without a page_token");
-  }
-  return { k1, k2, id };
+  return decodeKeysetToken(token, "search", scope, 3, ([k1, k2, id]) =>
+    typeof k1 === "number" && typeof k2 === "number" && Number.isFinite(k1) && Number.isFinite(k2) && isUuid(id) ? { k1, k2, id } : undefined,
+  );
 }
 
 /** The average nightly price of one unit over a stay of `nights` nights, rounded down (as StayPrice does). */

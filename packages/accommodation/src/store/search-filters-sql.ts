@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { addDays } from "../domain/dates.js";
-import type { SearchQuery } from "../domain/search.js";
+import { destinationKey, type SearchQuery } from "../domain/search.js";
 
 /*
  * The pieces of a search statement (search-sql.ts puts them together): which properties
@@ -21,8 +21,6 @@ const lit = (values: readonly string[]) => sql`array[${sql.join(values.map((v) =
 // LIKE wildcards in the caller's text match themselves.
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The destination text as stored keys compare it. */
-export const destinationKey = (text: string) => text.trim().toLowerCase();
 
 /**
  * Kilometres from the search circle's centre (0 without one): the haversine great-circle

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { SearchQuery } from "../domain/search.js";
-import { allOf, fitsSql } from "./search-filters-sql.js";
+import { fitsSql } from "./search-filters-sql.js";
 
 /*
  * What the stored price bounds of room types (migration 0005) say about a property's offer for
@@ -29,23 +29,15 @@ export function sortBoundSql(q: SearchQuery, property: SQL): SQL {
   return q.sort === "price_desc" ? b.highest : b.lowest;
 }
 
-/** A unit's total at the cursor of a price sort, if the page has one. */
-export const cursorTotal = (q: SearchQuery) => (q.after === undefined ? undefined : (q.sort === "price_desc" ? -1 : 1) * q.after.k1);
-
 /**
- * Whether the property can still be on the page by its bounds: not beyond the page's last row
- * so far (`pageEnd`, a unit's total), nor wholly before the cursor. Ties may still enter by
- * id, so only a bound strictly beyond skips.
+ * Whether the property may still come after the cursor of a later page: undefined on a first
+ * page. Cheapest first, its dearest possible offer must reach the cursor's total (dearest first,
+ * its cheapest); ties may still follow by id, so only a bound strictly short of it fails.
  */
-export function reachesSql(q: SearchQuery, property: SQL, pageEnd: number | undefined): SQL {
+export function pastCursorSql(q: SearchQuery, property: SQL): SQL | undefined {
+  if (q.after === undefined) return undefined;
   const b = stayBoundsSql(q, property);
-  const desc = q.sort === "price_desc";
-  // Cheapest first: its cheapest offer must be at most the page's end, and its dearest at least the cursor.
-  const [toEnd, toCursor] = desc ? [b.highest, b.lowest] : [b.lowest, b.highest];
-  const [endOp, cursorOp] = desc ? [sql.raw(">="), sql.raw("<=")] : [sql.raw("<="), sql.raw(">=")];
-  const cursor = cursorTotal(q);
-  const checks: SQL[] = [];
-  if (pageEnd !== undefined) checks.push(sql`coalesce(${toEnd} ${endOp} ${pageEnd}::float8, true)`);
-  if (cursor !== undefined) checks.push(sql`coalesce(${toCursor} ${cursorOp} ${cursor}::float8, true)`);
-  return allOf(checks);
+  return q.sort === "price_desc"
+    ? sql`coalesce(${b.lowest} <= ${-q.after.k1}::float8, true)`
+    : sql`coalesce(${b.highest} >= ${q.after.k1}::float8, true)`;
 }

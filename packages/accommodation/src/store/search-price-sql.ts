@@ -4,7 +4,7 @@ import type { SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "./search-filters-sql.js";
-import { cursorTotal, reachesSql, sortBoundSql } from "./search-price-bounds.js";
+import { pastCursorSql, sortBoundSql } from "./search-price-bounds.js";
 import { type NextSteps, type WalkStep, walkPage } from "./search-price-walk.js";
 
 /*
@@ -24,7 +24,8 @@ interface Ranked {
 function rankedSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
   const where = [...placeFilters(q, match), ...attributeFilters(q, now)];
   // Wholly before the cursor: never on this page.
-  if (cursorTotal(q) !== undefined) where.push(reachesSql(q, sql`p.id`, undefined));
+  const pastCursor = pastCursorSql(q, sql`p.id`);
+  if (pastCursor !== undefined) where.push(pastCursor);
   return sql`select c.* from (
       select p.id as "propertyId", ${sortBoundSql(q, sql`p.id`)} as "bound", ${distanceExpr(q)} as "distanceKm"
       from properties p

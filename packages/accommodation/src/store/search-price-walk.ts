@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { SearchQuery } from "../domain/search.js";
+import { destinationKey, type SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
-import { allOf, attributeFilters, bestOfferSql, destinationKey, fitsSql } from "./search-filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, fitsSql } from "./search-filters-sql.js";
 import { pageSelect } from "./search-page-sql.js";
-import { reachesSql } from "./search-price-bounds.js";
+import { pastCursorSql } from "./search-price-bounds.js";
 
 /*
  * Price sorts without pricing every property at the place.
@@ -137,8 +137,15 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
   }
   // One text parameter, however many properties the walk has met.
   const seen = sql`string_to_array(${[...met].join(",")}, ',')::uuid[]`;
-  // Without dates an offer costs no calendar read, so there is nothing to skip.
-  const reaches = q.dates === undefined ? sql`true` : reachesSql(q, sql`f.property_id`, pageEnd);
+  // Not worth a calendar read: beyond the page's last row (a property is met at its fitting room
+  // type with the lowest floor, or highest ceiling, so `f.floor` is its own bound; ties may still
+  // enter by id), or wholly before the cursor. Without dates an offer costs no calendar read.
+  const stayBound = sql`f.floor::float8 * ${q.dates?.nights ?? 1}::float8`;
+  const reachable: SQL[] = [];
+  if (pageEnd !== undefined) reachable.push(desc ? sql`${stayBound} >= ${pageEnd}::float8` : sql`${stayBound} <= ${pageEnd}::float8`);
+  const pastCursor = pastCursorSql(q, sql`f.property_id`);
+  if (pastCursor !== undefined) reachable.push(pastCursor);
+  const reaches = q.dates === undefined ? sql`true` : allOf(reachable);
   return sql`with w as (
       select rt.id, rt.property_id, ${bound} as floor
       from room_types rt
@@ -152,7 +159,7 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
       from w
     )
     select f.id as "walkId", f.floor::float8 as "floor", f.property_id as "propertyId",
-      f.floor::float8 * ${q.dates?.nights ?? 1}::float8 as "bound", coalesce(not g.reaches, false) as "skipped", 0::float8 as "distanceKm",
+      ${stayBound} as "bound", coalesce(not g.reaches, false) as "skipped", 0::float8 as "distanceKm",
       o.room_type_id as "roomTypeId", o.unit_total::float8 as "unitTotal", o.remaining::int as "remaining"
     from f
     left join lateral (select ${reaches} as reaches) g on f.is_first

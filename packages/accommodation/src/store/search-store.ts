@@ -5,7 +5,7 @@ import { isCancellationPolicy } from "../domain/cancellation-policy.js";
 import type { InventoryNight, StayPrice } from "../domain/calendar.js";
 import { stayPrice } from "../domain/calendar.js";
 import type { Photo, RatingSummary } from "../domain/property.js";
-import { encodeSearchCursor, searchScope } from "../domain/search.js";
+import { destinationKey, encodeSearchCursor, searchScope } from "../domain/search.js";
 import type { SearchQuery } from "../domain/search.js";
 import type { Amenity, PropertyType } from "../domain/vocabulary.js";
 import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
@@ -15,7 +15,6 @@ import type { AccommodationDb } from "./db.js";
 import { toInventoryNight } from "./inventory-sql.js";
 import { inventory } from "./schema.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
-import { destinationKey } from "./search-filters-sql.js";
 import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
 import { placeCounted, placeCountSql, searchPageSql, sortsByPrice } from "./search-sql.js";
 import { priceWalkPage, walksByPrice } from "./search-price-walk.js";
@@ -86,9 +85,6 @@ interface Row {
   /** Other sorts: how many properties at the place the walk had passed at this row, and how many there are. */
   ord?: number;
   candidates?: number;
-  /** Price sorts at a circle (search-price-sql.ts): offers among the candidates priced, and the bound after them. */
-  offers?: number;
-  nextBound?: number | null;
   distanceKm: number;
   unitTotal: number;
   remaining: number;
