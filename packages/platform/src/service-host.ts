@@ -1,12 +1,12 @@
 import { setMaxListeners } from "node:events";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
-import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { Health } from "@triphub/contracts";
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, type TokenVerifier } from "./auth.js";
+import { connectRoutes } from "./connect-routes.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
@@ -97,7 +97,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     ...(opts.interceptors ?? []),
   ];
 
-  await app.register(fastifyConnectPlugin, {
+  await app.register(connectRoutes, {
     interceptors,
     routes: (router) => {
       router.service(Health, healthService(health));
