@@ -1,6 +1,7 @@
 // Benchmark: what the chassis costs. The real auth GetMe handler (a primary-key read) served by
 // the chassis (validation, access log, auth context from the JWT, health, error mapping) vs. by
 // a bare connect-fastify server, over gRPC (HTTP/2) and Connect JSON (HTTP/1.1).
+import { randomBytes } from "node:crypto";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
@@ -14,6 +15,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
+// Both auth processes open the signing keys the first one sealed in the shared database.
+process.env.AUTH_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString("base64url");
 const db = await authDatabase("bench_auth");
 const dbUrl = db.url;
 

@@ -13,8 +13,9 @@ const [mode, databaseUrl, userId] = process.argv.slice(2);
 const log = createLogger({ service: "bench-auth", level: "warn", destination: process.stderr });
 const database = await openDatabase({ url: databaseUrl!, migrationsFolder: MIGRATIONS_FOLDER, log });
 const deps = {
-  // The defaults `npm start` runs with, which include a key sealing the signing keys.
-  config: loadAuthConfig({ DATABASE_URL: databaseUrl, AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64url") }),
+  // The defaults `npm start` runs with, which include a key sealing the signing keys (the
+  // parent's, when two of these processes share a database).
+  config: loadAuthConfig({ DATABASE_URL: databaseUrl, AUTH_KEY_ENCRYPTION_KEY: process.env.AUTH_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64url") }),
   database,
   log,
 };
