@@ -1,12 +1,14 @@
 import { setMaxListeners } from "node:events";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
+import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { Health } from "@triphub/contracts";
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, type TokenVerifier } from "./auth.js";
-import { connectRoutes } from "./connect-routes.js";
+import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
@@ -97,16 +99,21 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     ...(opts.interceptors ?? []),
   ];
 
-  await app.register(connectRoutes, {
+  const handlerOptions = {
     interceptors,
-    routes: (router) => {
+    acceptCompression: [compressionGzip, compressionBrotli],
+    // Aborted only when draining outlasts drainTimeoutMs (see close()).
+    shutdownSignal: drainDeadline.signal,
+    jsonOptions: { ignoreUnknownFields: false },
+  };
+  await app.register(fastifyConnectPlugin, {
+    ...handlerOptions,
+    routes: (connectRouter) => {
+      const router = chassisRouter(connectRouter, handlerOptions);
       router.service(Health, healthService(health));
       opts.routes(router);
     },
     contextValues: (req) => contextValuesFrom(req, opts.trustProxy ?? false),
-    // Aborted only when draining outlasts drainTimeoutMs (see close()).
-    shutdownSignal: drainDeadline.signal,
-    jsonOptions: { ignoreUnknownFields: false },
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
