@@ -36,6 +36,18 @@ describe("prices", () => {
   });
 });
 
+describe("weekend prices", () => {
+  const weekendRoom: RoomType = { ...room, weekendPrice: { amountMinor: 160_000, currency: "KRW" } };
+
+  it("price Friday and Saturday nights without an override at the weekend price, and leave the rest to the override or base", () => {
+    // 2026-06-04 is a Thursday.
+    const nights = ["2026-06-04", "2026-06-05", "2026-06-06", "2026-06-07"];
+    const calendar = nights.map((n) => calendarDay(weekendRoom, n, n === "2026-06-06" ? row(n, { priceOverrideMinor: 140_000 }) : undefined));
+    expect(calendar.map((d) => [d.price.amountMinor, d.priceOverridden])).toEqual([[120_000, false], [160_000, false], [140_000, true], [120_000, false]]);
+    expect(stayPrice(nightlyPrices(weekendRoom, nights, calendar), 1, "KRW").total.amountMinor).toBe(540_000);
+  });
+});
+
 describe("checkBookable", () => {
   it.each<[string, Record<string, Partial<InventoryNight>>, number, ReturnType<typeof checkBookable>]>([
     ["a free calendar", {}, 5, undefined],

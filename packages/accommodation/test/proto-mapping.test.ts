@@ -2,8 +2,11 @@ import { Amenity, PropertyType } from "@triphub/contracts/triphub/accommodation/
 import { BedType } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { describe, expect, it } from "vitest";
+import { newRoomType } from "../src/domain/room-type.js";
 import { fromProtoMoney, toProtoMoney } from "../src/proto-mapping/common.js";
 import { amenities, bedTypes, cancellationPolicies, type EnumMapping, propertyTypes } from "../src/proto-mapping/enums.js";
+import { roomTypeInputFromProto, toProtoRoomType } from "../src/proto-mapping/room-type.js";
+import { roomTypeInput, t0 } from "./fixtures.js";
 
 const numbers = (e: Record<string, string | number>) => Object.values(e).filter((v): v is number => typeof v === "number" && v !== 0);
 
@@ -36,5 +39,17 @@ describe("money", () => {
 
   it("refuses an amount beyond a safe integer instead of rounding it", () => {
     expect(() => fromProtoMoney({ ...toProtoMoney({ amountMinor: 0, currency: "USD" }), amountMinor: 2n ** 60n }, "price")).toThrow(/out of range/);
+  });
+});
+
+describe("room types", () => {
+  it.each([
+    ["with a weekend price", { amountMinor: 150_000, currency: "KRW" }],
+    ["without one", undefined],
+  ])("round-trip %s", (_what, weekendPrice) => {
+    const room = { ...newRoomType(roomTypeInput(3, { weekendPrice }), { id: "p1", currency: "KRW" }, t0), id: "r1" };
+    const proto = toProtoRoomType(room);
+    expect(proto.weekendNightlyPrice?.amountMinor).toBe(weekendPrice && BigInt(weekendPrice.amountMinor));
+    expect(roomTypeInputFromProto(proto).weekendPrice).toEqual(weekendPrice);
   });
 });

@@ -50,6 +50,7 @@ describe("create and get", () => {
     const input = {
       description: "Heated floor, garden view.", sizeSqm: 24, amenities: ["ondol", "tv", "private_bathroom"],
       photos: [{ url: "https://cdn.example.com/r.jpg", caption: "Room" }], beds: [{ type: "double", count: 1 }, { type: "futon", count: 2 }],
+      weekendPrice: { amountMinor: 150_000, currency: "KRW" },
     };
     const fresh = newRoomType(roomTypeInput(3, input), property, at(7));
     const created = await store.create(fresh);

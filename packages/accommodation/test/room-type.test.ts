@@ -20,6 +20,9 @@ describe("newRoomType", () => {
     ["an unknown bed", { beds: [{ type: "hammock", count: 1 }] }, "room_type.beds[0].type"],
     ["an unknown amenity", { amenities: ["jacuzzi"] }, "room_type.amenities"],
     ["no adults", { maxAdults: 0 }, "room_type.max_adults"],
+    ["a zero weekend price", { weekendPrice: { amountMinor: 0, currency: "KRW" } }, "room_type.weekend_nightly_price.amount_minor"],
+    ["a negative weekend price", { weekendPrice: { amountMinor: -1, currency: "KRW" } }, "room_type.weekend_nightly_price.amount_minor"],
+    ["a weekend price in another currency", { weekendPrice: { amountMinor: 100, currency: "USD" } }, "room_type.weekend_nightly_price.currency_code"],
   ])("refuses %s", (_what, over, field) => {
     const err = thrown(() => newRoomType(roomTypeInput(4, over), property, t0));
     expect(err.details.violations?.map((v) => v.field)).toContain(field);
@@ -37,6 +40,25 @@ describe("applyRoomTypePatch", () => {
 
   it("refuses to clear the base price", () => {
     expect(thrown(() => applyRoomTypePatch(room, {}, ["base_nightly_price"], "KRW", at(1))).kind).toBe("invalid");
+  });
+
+  const weekend = { amountMinor: 150_000, currency: "KRW" };
+  const priced = applyRoomTypePatch(room, { weekendPrice: weekend }, ["weekend_nightly_price"], "KRW", at(1));
+
+  it("sets the weekend price under its mask path, or when populated without a mask", () => {
+    expect(priced).toMatchObject({ weekendPrice: weekend, basePrice: room.basePrice, version: 2 });
+    expect(applyRoomTypePatch(room, { weekendPrice: weekend }, undefined, "KRW", at(1)).weekendPrice).toEqual(weekend);
+  });
+
+  it("clears the weekend price named in the mask without a value, and keeps it when the mask leaves it out", () => {
+    expect(applyRoomTypePatch(priced, {}, ["weekend_nightly_price"], "KRW", at(2))).toMatchObject({ weekendPrice: undefined, version: 3 });
+    expect(applyRoomTypePatch(priced, { name: "Suite" }, undefined, "KRW", at(2)).weekendPrice).toEqual(weekend);
+    expect(applyRoomTypePatch(priced, { name: "Suite" }, ["name"], "KRW", at(2)).weekendPrice).toEqual(weekend);
+  });
+
+  it("refuses a weekend price in another currency than the property's, naming the field", () => {
+    const err = thrown(() => applyRoomTypePatch(room, { weekendPrice: { amountMinor: 100, currency: "USD" } }, ["weekend_nightly_price"], "KRW", at(1)));
+    expect(err.details.violations?.map((v) => v.field)).toEqual(["room_type.weekend_nightly_price.currency_code"]);
   });
 });
 

@@ -159,3 +159,61 @@ describe("calendar", () => {
     expect(await owner.api.getCalendar(range)).toEqual(before);
   });
 });
+
+describe("weekend prices", () => {
+  const krw = (amountMinor: bigint) => ({ amountMinor, currencyCode: "KRW" });
+
+  it("sets a weekend price on create, changes and clears it under update_mask, and leaves it alone otherwise", async () => {
+    const owner = await host(p);
+    const { property } = await owner.api.createProperty({ property: guesthouse() });
+    const propertyId = property!.propertyId;
+    const { roomType } = await owner.api.createRoomType({ propertyId, roomType: doubleRoom(3, { weekendNightlyPrice: krw(150_000n) }) });
+    const roomTypeId = roomType!.roomTypeId;
+    expect(roomType).toMatchObject({ baseNightlyPrice: krw(120_000n), weekendNightlyPrice: krw(150_000n) });
+
+    const update = (etag: string, fields: Parameters<typeof doubleRoom>[1], paths: string[]) =>
+      owner.api.updateRoomType({ roomType: { propertyId, roomTypeId, etag, ...fields }, updateMask: { paths } });
+    const lowered = (await update(roomType!.etag, { weekendNightlyPrice: krw(99_000n) }, ["weekend_nightly_price"])).roomType!;
+    expect(lowered).toMatchObject({ baseNightlyPrice: krw(120_000n), weekendNightlyPrice: krw(99_000n) });
+    const renamed = (await update(lowered.etag, { name: "Garden Double" }, ["name"])).roomType!;
+    expect(renamed.weekendNightlyPrice).toMatchObject(krw(99_000n));
+    const cleared = (await update(renamed.etag, {}, ["weekend_nightly_price"])).roomType!;
+    expect(cleared.weekendNightlyPrice).toBeUndefined();
+    expect((await owner.api.getRoomType({ propertyId, roomTypeId })).roomType).toEqual(cleared);
+  });
+
+  const weekend = "room_type.weekend_nightly_price";
+  it.each([
+    ["of zero", krw(0n), [weekend]],
+    ["below zero", krw(-1n), [weekend, `${weekend}.amount_minor`]],
+    ["in another currency than the base price", { amountMinor: 100n, currencyCode: "USD" }, [`${weekend}.currency_code`]],
+  ])("refuses a weekend price %s as INVALID_ARGUMENT on that field, on create and update, and changes nothing", async (_case, price, fields) => {
+    const owner = await host(p);
+    const { propertyId, roomType, roomTypeId } = await draftWithRoom(owner);
+    const created = await rpcError(owner.api.createRoomType({ propertyId, roomType: doubleRoom(2, { weekendNightlyPrice: price }) }));
+    expect(detailsOf(created)).toMatchObject({ code: Code.InvalidArgument, fields });
+    const update = { roomType: { propertyId, roomTypeId, etag: roomType.etag, weekendNightlyPrice: price }, updateMask: { paths: ["weekend_nightly_price"] } };
+    expect(detailsOf(await rpcError(owner.api.updateRoomType(update)))).toMatchObject({ code: Code.InvalidArgument, fields });
+    expect((await owner.api.listRoomTypes({ propertyId })).roomTypes).toEqual([roomType]);
+  });
+
+  it("shows the weekend price on Friday and Saturday nights without an override, and the override where there is one", async () => {
+    const owner = await host(p);
+    const { property } = await owner.api.createProperty({ property: guesthouse() });
+    const propertyId = property!.propertyId;
+    const { roomType } = await owner.api.createRoomType({ propertyId, roomType: doubleRoom(3, { weekendNightlyPrice: krw(150_000n) }) });
+    const range = { propertyId, roomTypeId: roomType!.roomTypeId, startDate: "2026-03-12", endDate: "2026-03-16" }; // Thursday to Monday
+    const prices = async () => (await owner.api.getCalendar(range)).days.map((d) => [d.date, d.price?.amountMinor, d.priceOverridden]);
+    expect(await prices()).toEqual([
+      ["2026-03-12", 120_000n, false],
+      ["2026-03-13", 150_000n, false],
+      ["2026-03-14", 150_000n, false],
+      ["2026-03-15", 120_000n, false],
+    ]);
+    const saturday = { ...range, startDate: "2026-03-14", endDate: "2026-03-15" };
+    await owner.api.updateCalendar({ ...saturday, settings: { priceOverride: krw(170_000n) }, updateMask: { paths: ["price_override"] } });
+    expect((await prices())[2]).toEqual(["2026-03-14", 170_000n, true]);
+    await owner.api.updateCalendar({ ...saturday, settings: {}, updateMask: { paths: ["price_override"] } });
+    expect((await prices())[2]).toEqual(["2026-03-14", 150_000n, false]);
+  });
+});

@@ -45,10 +45,12 @@ describe("price sorts by walking price bounds", () => {
   }, 120_000);
   afterAll(() => client?.end());
 
-  // Every bound admits every price a search can still meet, and the place columns follow the property.
+  // Every bound admits every price a search can still meet (base, weekend, overrides not yet
+  // past), and the place columns follow the property.
   async function expectBoundsHold() {
     const [bad] = await client`select
         (select count(*)::int from room_types rt where rt.price_floor_minor > rt.base_price_minor or rt.price_ceiling_minor < rt.base_price_minor
+           or rt.price_floor_minor > rt.weekend_price_minor or rt.price_ceiling_minor < rt.weekend_price_minor
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
                         and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
@@ -74,7 +76,7 @@ describe("price sorts by walking price bounds", () => {
     return rows.map((r) => ({ propertyId: r.propertyId, roomTypeId: r.roomTypeId }));
   }
 
-  it("keeps the bounds as hosts discount, raise, reprice, sell out, move and unlist", async () => {
+  it("keeps the bounds as hosts discount, raise, reprice, price weekends, sell out, move and unlist", async () => {
     const calendar = createCalendarStore(db);
     const roomTypes = createRoomTypeStore(db);
     const r = rng(5);
@@ -105,6 +107,14 @@ describe("price sorts by walking price bounds", () => {
       const factor = i % 2 === 0 ? 0.6 : 1.8;
       await roomTypes.updateRoomType(rt.id, undefined, (x) => ({ ...x, basePrice: { ...x.basePrice, amountMinor: Math.round(rt.base * factor) } }), today);
     }
+    // Every seeded room type starts with a weekend premium: some hosts raise it, some price
+    // weekends below the base price (a floor below every night's base), some drop it.
+    for (let i = 0; i < 30; i++) {
+      const rt = pick();
+      const factor = [0.5, 1.6, undefined, 0.8, 2.5][i % 5];
+      const weekendPrice = factor === undefined ? undefined : { amountMinor: Math.round(rt.base * factor), currency: rt.currency };
+      await roomTypes.updateRoomType(rt.id, undefined, (x) => ({ ...x, weekendPrice }), today);
+    }
     const [moved] = await client`select id from properties where city = 'Seoul' order by id limit 1`;
     await client`update properties set city = 'Busan', region = 'Busan' where id = ${moved!.id}`;
     await client`update properties set status = 'unlisted' where id = (select id from properties where region = 'Jeju' order by id limit 1)`;
@@ -127,7 +137,7 @@ describe("price sorts by walking price bounds", () => {
     { checkIn: "2026-03-10", checkOut: "2026-03-14", adults: 3 },
     { checkIn: "2026-03-20", checkOut: "2026-03-23", adults: 1, rooms: 2 },
     { checkIn: "2026-03-12", checkOut: "2026-03-15", adults: 4, children: 1, rooms: 2 },
-    { adults: 2 }, // no dates: base prices
+    { adults: 2 }, // no dates: from prices (the lower of base and weekend)
   ];
 
   for (const place of places) {
@@ -184,6 +194,9 @@ describe("price sorts by walking price bounds", () => {
       const endDate = `2026-03-${String(4 + (i % 20)).padStart(2, "0")}`;
       if (i % 8 === 7) {
         return roomTypes.updateRoomType(rt!.id, undefined, (x) => ({ ...x, basePrice: { ...x.basePrice, amountMinor: rt!.base + i * 1000 } }), today);
+      }
+      if (i % 8 === 3) {
+        return roomTypes.updateRoomType(rt!.id, undefined, (x) => ({ ...x, weekendPrice: { ...x.basePrice, amountMinor: Math.round(rt!.base * 0.3) + i } }), today);
       }
       const amountMinor = Math.round(rt!.base * (i % 2 === 0 ? 0.5 : 2) + i);
       return calendar.update(rt!.id, { startDate, endDate, weekdays: [], settings: { priceOverride: { amountMinor, currency: rt!.currency } }, mask: ["price_override"] }, today);

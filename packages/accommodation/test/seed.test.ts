@@ -2,9 +2,12 @@ import { freshDatabase } from "@triphub/testkit";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays } from "../src/domain/dates.js";
+import { isWeekendNight } from "../src/domain/night-price.js";
 import { parseSearch, type SearchInput } from "../src/domain/search.js";
 import { seedProperty } from "../src/seed/generate.js";
 import { loadSeed } from "../src/seed/load.js";
+import { createCalendarStore } from "../src/store/calendar-store.js";
 import { createSearchStore } from "../src/store/search-store.js";
 import { migrationsFolder } from "./accommodation-db.js";
 
@@ -37,6 +40,29 @@ describe("the seed generator", () => {
     expect(currencies).toContain("KRW");
     expect(currencies.size).toBeGreaterThan(4);
   });
+
+  it("prices weekends a quarter above the base and writes calendar rows only for nights that differ from the defaults", () => {
+    const weekendNights = Array.from({ length: options.calendarDays }, (_, i) => addDays(options.startDate, i)).filter(isWeekendNight).length;
+    let weekendRows = 0;
+    let roomTypes = 0;
+    for (let i = 0; i < 300; i++) {
+      for (const rt of seedProperty(i, options).roomTypes) {
+        roomTypes++;
+        // Rounded as base prices are: to 1,000 won or yen, or a whole dollar or euro.
+        expect(Math.abs(rt.weekendPriceMinor - rt.basePriceMinor * 1.25)).toBeLessThanOrEqual(500);
+        for (const n of rt.nights) {
+          const fallback = isWeekendNight(n.night) ? rt.weekendPriceMinor : rt.basePriceMinor;
+          expect(n.priceOverrideMinor).not.toBe(fallback);
+          expect(n.priceOverrideMinor !== null || n.unitsBooked > 0 || n.minStayNights > 0).toBe(true);
+          if (isWeekendNight(n.night)) weekendRows++;
+        }
+      }
+    }
+    // Every weekend night used to have a row for its price; now only bookings (this calendar
+    // has no peak nights) need one, about one night in twelve.
+    expect(weekendRows).toBeGreaterThan(0);
+    expect(weekendRows).toBeLessThan((roomTypes * weekendNights) / 5);
+  });
 });
 
 describe("loading a seed catalogue", () => {
@@ -64,6 +90,15 @@ describe("loading a seed catalogue", () => {
     const seoul = await store.search(parseSearch(input({ location: { kind: "text", text: "Seoul" }, checkIn: "2026-04-03", checkOut: "2026-04-05" }), now), now);
     expect(seoul.hits.length).toBeGreaterThan(0);
     expect(seoul.hits.every((h) => h.property.city === "Seoul" && h.offer.price?.nights.length === 2)).toBe(true);
+    // Friday and Saturday nights take the weekend price unless the calendar overrides them.
+    const first = seedProperty(0, options).roomTypes[0];
+    const days = await createCalendarStore(drizzle(client)).read(first.id, "2026-04-02", "2026-04-06");
+    const expected = days.map((d) => {
+      const override = first.nights.find((n) => n.night === d.date)?.priceOverrideMinor;
+      return override ?? (isWeekendNight(d.date) ? first.weekendPriceMinor : first.basePriceMinor);
+    });
+    expect(days.map((d) => d.price.amountMinor)).toEqual(expected);
+    expect(days.filter((d) => !d.priceOverridden).map((d) => d.price.amountMinor)).toContain(first.weekendPriceMinor);
     const tokyo = await store.search(parseSearch(input({ location: { kind: "near", latitude: 35.6762, longitude: 139.6503, radiusKm: 20 }, sort: "distance_asc" }), now), now);
     expect(tokyo.hits.length).toBeGreaterThan(0);
     expect(tokyo.hits.every((h) => h.property.countryCode === "JP" && h.distanceKm <= 20)).toBe(true);

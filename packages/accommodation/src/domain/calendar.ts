@@ -1,6 +1,7 @@
 import { DomainError } from "@triphub/platform/domain-error";
 import { sumMinor } from "./money.js";
 import type { Money } from "./money.js";
+import { nightPrice } from "./night-price.js";
 import type { RoomType } from "./room-type.js";
 import type { Stay } from "./stay.js";
 
@@ -11,7 +12,7 @@ export interface InventoryNight {
   unitsTotal: number;
   unitsHeld: number;
   unitsBooked: number;
-  /** The host's price for the night, if any; else the base price applies. */
+  /** The host's price for the night, if any; else the base or weekend price (`nightPrice`). */
   priceOverrideMinor: number | undefined;
   minStayNights: number;
   closedToArrival: boolean;
@@ -36,7 +37,7 @@ export interface CalendarDay {
 
 /**
  * The calendar of `date` from its stored row; a night nobody has configured takes the room
- * type's defaults: every unit available at the base price, no restrictions.
+ * type's defaults: every unit available at its base or weekend price, no restrictions.
  */
 export function calendarDay(roomType: RoomType, date: string, row: InventoryNight | undefined): CalendarDay {
   const available = row?.unitsTotal ?? roomType.unitCount;
@@ -49,7 +50,7 @@ export function calendarDay(roomType: RoomType, date: string, row: InventoryNigh
     heldUnits: held,
     bookedUnits: booked,
     remainingUnits: Math.max(0, available - held - booked),
-    price: { amountMinor: override ?? roomType.basePrice.amountMinor, currency: roomType.basePrice.currency },
+    price: nightPrice(override, roomType, date),
     priceOverridden: override !== undefined,
     minStayNights: row?.minStayNights ?? 0,
     closedToArrival: row?.closedToArrival ?? false,
@@ -79,7 +80,7 @@ export interface StayPrice {
   averageNightly: Money;
 }
 
-/** The price of each night of `nights` for one unit: the calendar's override, else the base price. */
+/** The price of each night of `nights` for one unit, as `calendarDay` gives it. */
 export function nightlyPrices(roomType: RoomType, nights: readonly string[], calendar: readonly CalendarDay[]): NightlyPrice[] {
   const byDate = new Map(calendar.map((d) => [d.date, d]));
   return nights.map((date) => ({ date, price: (byDate.get(date) ?? calendarDay(roomType, date, undefined)).price }));

@@ -9,7 +9,7 @@ export type RoomTypePatch = Partial<RoomTypeInput>;
 /** Update-mask paths (proto field names) `applyRoomTypePatch` accepts. */
 export const ROOM_TYPE_PATHS = [
   "name", "description", "max_adults", "max_children", "beds", "size_square_meters", "amenities",
-  "unit_count", "base_nightly_price", "photos",
+  "unit_count", "base_nightly_price", "photos", "weekend_nightly_price",
 ] as const;
 /** One path from {@link ROOM_TYPE_PATHS}. */
 export type RoomTypePath = (typeof ROOM_TYPE_PATHS)[number];
@@ -30,6 +30,7 @@ const FIELDS: Record<RoomTypePath, Field> = {
   unit_count: { get: (p) => p.unitCount || undefined, empty: 0, key: "unitCount" },
   base_nightly_price: { get: (p) => p.basePrice, empty: undefined, key: "basePrice" },
   photos: { get: (p) => (p.photos?.length ? p.photos : undefined), empty: [], key: "photos" },
+  weekend_nightly_price: { get: (p) => p.weekendPrice, empty: undefined, key: "weekendPrice" },
 };
 
 function isRoomTypePath(path: string): path is RoomTypePath {
@@ -53,7 +54,7 @@ function details(r: RoomType | RoomTypeDetails): RoomTypeDetails {
   return {
     name: r.name, description: r.description, maxAdults: r.maxAdults, maxChildren: r.maxChildren,
     beds: r.beds, sizeSqm: r.sizeSqm, amenities: r.amenities, unitCount: r.unitCount,
-    basePrice: r.basePrice, photos: r.photos,
+    basePrice: r.basePrice, weekendPrice: r.weekendPrice, photos: r.photos,
   };
 }
 
@@ -67,8 +68,9 @@ export function changedRoomTypeFields(before: RoomTypeDetails, after: RoomTypeDe
 /**
  * Applies an UpdateRoomType (AIP-134, as `applyPropertyPatch`): masked fields are set (empty
  * clears), unmasked calls apply populated fields. Name, max adults and the base price cannot
- * be cleared; the price must stay in `currency`. Returns `roomType` itself when nothing
- * changed. Lowering `unitCount` below committed units is the store's check (`checkUnitCount`).
+ * be cleared; clearing the weekend price leaves every night at the base price. Prices must
+ * stay in `currency`. Returns `roomType` itself when nothing changed. Lowering `unitCount`
+ * below committed units is the store's check (`checkUnitCount`).
  */
 export function applyRoomTypePatch(
   roomType: RoomType,

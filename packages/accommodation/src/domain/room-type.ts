@@ -17,8 +17,9 @@ export interface Bed {
 
 /**
  * A kind of room a property sells, with `unitCount` identical units. Inventory and prices are
- * kept per room type and night; `basePrice` applies where the calendar has no override. Its
- * etag is `etagOf(roomType)`.
+ * kept per room type and night; where the calendar has no override a night costs `basePrice`,
+ * or `weekendPrice` on Friday and Saturday nights when set (`nightPrice`). Its etag is
+ * `etagOf(roomType)`.
  */
 export interface RoomType extends Versioned {
   id: string;
@@ -36,6 +37,8 @@ export interface RoomType extends Versioned {
   unitCount: number;
   /** One unit, one night; always in the property's currency. */
   basePrice: Money;
+  /** One unit, one Friday or Saturday night; undefined: the base price. Same currency. */
+  weekendPrice: Money | undefined;
   photos: Photo[];
   createdAt: Date;
   updatedAt: Date;
@@ -55,6 +58,7 @@ export interface RoomTypeInput {
   amenities?: readonly string[];
   unitCount: number;
   basePrice: Money;
+  weekendPrice?: Money;
   photos?: readonly Photo[];
 }
 
@@ -62,6 +66,14 @@ export interface RoomTypeInput {
 export type RoomTypeDetails = Omit<RoomType, "id" | "propertyId" | "version" | "createdAt" | "updatedAt">;
 
 const intIn = (n: number, lo: number, hi: number) => Number.isInteger(n) && n >= lo && n <= hi;
+
+// A nightly price of the room type: above zero, in the property's currency.
+function checkPrice(v: Violations, price: Money, field: string, currency: string): Money {
+  v.check(isNightlyAmount(price.amountMinor) && price.amountMinor > 0, `${field}.amount_minor`, "must be a whole amount above zero");
+  const currencyOk = isCurrencyCode(price.currency) && price.currency === currency;
+  v.check(currencyOk, `${field}.currency_code`, `must be the property's currency ${currency}`);
+  return { amountMinor: price.amountMinor, currency: price.currency };
+}
 
 function collect(v: Violations, input: RoomTypeInput, currency: string): RoomTypeDetails {
   const f = (name: string) => `room_type.${name}`;
@@ -82,11 +94,8 @@ function collect(v: Violations, input: RoomTypeInput, currency: string): RoomTyp
   v.check(intIn(sizeSqm, 0, 10_000), f("size_square_meters"), "must be 0 to 10000");
   v.check(isUniqueSubset(amenities, AMENITIES), f("amenities"), "must be distinct amenities from the vocabulary");
   v.check(intIn(input.unitCount, 0, 1000), f("unit_count"), "must be 0 to 1000");
-  const price = input.basePrice;
-  const priceOk = isNightlyAmount(price.amountMinor) && price.amountMinor > 0;
-  v.check(priceOk, f("base_nightly_price.amount_minor"), "must be a whole amount above zero");
-  const currencyOk = isCurrencyCode(price.currency) && price.currency === currency;
-  v.check(currencyOk, f("base_nightly_price.currency_code"), `must be the property's currency ${currency}`);
+  const price = checkPrice(v, input.basePrice, f("base_nightly_price"), currency);
+  const weekendPrice = input.weekendPrice && checkPrice(v, input.weekendPrice, f("weekend_nightly_price"), currency);
   checkPhotos(v, input.photos ?? [], f("photos"), 30);
   return {
     name,
@@ -97,7 +106,8 @@ function collect(v: Violations, input: RoomTypeInput, currency: string): RoomTyp
     sizeSqm,
     amenities: amenities as Amenity[],
     unitCount: input.unitCount,
-    basePrice: { amountMinor: price.amountMinor, currency: price.currency },
+    basePrice: price,
+    weekendPrice,
     photos: (input.photos ?? []).map((p) => ({ url: p.url, caption: p.caption })),
   };
 }

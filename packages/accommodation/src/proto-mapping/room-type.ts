@@ -21,6 +21,7 @@ export function toProtoRoomType(r: RoomType): ProtoRoomType {
     amenities: r.amenities.map(amenities.toProto),
     unitCount: r.unitCount,
     baseNightlyPrice: toProtoMoney(r.basePrice),
+    weekendNightlyPrice: r.weekendPrice && toProtoMoney(r.weekendPrice),
     photos: toProtoPhotos(r.photos),
     etag: etagOf(r),
     createTime: toProtoTime(r.createdAt),
@@ -40,6 +41,7 @@ export function roomTypePatchFromProto(r: ProtoRoomType): RoomTypePatch {
     amenities: r.amenities.map(amenities.fromProto),
     unitCount: r.unitCount,
     basePrice: r.baseNightlyPrice && fromProtoMoney(r.baseNightlyPrice, "room_type.base_nightly_price"),
+    weekendPrice: r.weekendNightlyPrice && fromProtoMoney(r.weekendNightlyPrice, "room_type.weekend_nightly_price"),
     photos: fromProtoPhotos(r.photos),
   };
 }

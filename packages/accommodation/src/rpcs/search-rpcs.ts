@@ -3,6 +3,7 @@ import type { AccommodationService } from "@triphub/contracts/triphub/accommodat
 import { identityKey, notFound } from "@triphub/platform";
 import { canView } from "../domain/access.js";
 import { localDate } from "../domain/dates.js";
+import { fromPriceMinor } from "../domain/night-price.js";
 import { roomOffer, sortOffers } from "../domain/offer.js";
 import { parseSearch } from "../domain/search.js";
 import { parseStay } from "../domain/stay.js";
@@ -47,7 +48,7 @@ export function searchRpcs(d: SearchDeps): SearchRpcs {
       if (!property || !canView(caller(ctx), property)) throw notFound("property", req.propertyId);
       const { roomTypes } = await d.roomTypes.listByProperty(property.id, { pageSize: 100 });
       const proto = toProtoProperty(property);
-      const lowest = roomTypes.length === 0 ? undefined : Math.min(...roomTypes.map((r) => r.basePrice.amountMinor));
+      const lowest = roomTypes.length === 0 ? undefined : Math.min(...roomTypes.map(fromPriceMinor));
       if (lowest !== undefined) proto.lowestNightlyPrice = toProtoMoney({ amountMinor: lowest, currency: property.currency });
       if (req.checkIn === "" && req.checkOut === "") return { property: proto, roomTypes: roomTypes.map(toProtoRoomType), offers: [] };
 

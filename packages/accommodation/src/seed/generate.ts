@@ -1,5 +1,6 @@
 import type { Bed } from "../domain/room-type.js";
-import { addDays, isoWeekday } from "../domain/dates.js";
+import { addDays } from "../domain/dates.js";
+import { isWeekendNight } from "../domain/night-price.js";
 import type { Amenity, PropertyType } from "../domain/vocabulary.js";
 import type { SeedCity } from "./cities.js";
 import { SEED_CITIES } from "./cities.js";
@@ -43,7 +44,9 @@ export interface SeedRoomType {
   amenities: Amenity[];
   unitCount: number;
   basePriceMinor: number;
-  /** Only nights that differ from the defaults (weekend and peak prices, bookings, restrictions). */
+  /** Friday and Saturday nights: a quarter above the base price. */
+  weekendPriceMinor: number;
+  /** Only nights that differ from the defaults (peak prices, bookings, restrictions). */
   nights: SeedNight[];
 }
 
@@ -142,25 +145,28 @@ function calendarNights(o: SeedOptions) {
   if (nightsMemo?.key !== key) {
     const nights = Array.from({ length: o.calendarDays }, (_, i) => {
       const night = addDays(o.startDate, i);
-      const weekday = isoWeekday(night);
-      return { night, weekend: weekday === 5 || weekday === 6, peak: isPeak(night) };
+      return { night, weekend: isWeekendNight(night), peak: isPeak(night) };
     });
     nightsMemo = { key, nights };
   }
   return nightsMemo.nights;
 }
 
-function calendar(r: Rand, units: number, base: number, currency: string, o: SeedOptions): SeedNight[] {
+const WEEKEND_FACTOR = 1.25;
+
+function calendar(r: Rand, units: number, prices: { base: number; weekend: number }, currency: string, o: SeedOptions): SeedNight[] {
   const out: SeedNight[] = [];
   const nights = calendarNights(o);
   for (let i = 0; i < nights.length; i++) {
     const { night, weekend, peak } = nights[i];
-    const factor = (weekend ? 1.25 : 1) * (peak ? 1.4 : 1);
+    const price = roundPrice(prices.base * (weekend ? WEEKEND_FACTOR : 1) * (peak ? 1.4 : 1), currency);
+    // The room type's own weekend price covers ordinary weekends; only peak nights need an override.
+    const override = price === (weekend ? prices.weekend : prices.base) ? null : price;
     // Some nights already sell out; nearer nights are fuller.
     const booked = r() < 0.06 + (i < 30 ? 0.1 : 0) ? int(r, 1, units) : 0;
     const minStay = weekend && peak && r() < 0.5 ? 2 : 0;
-    if (factor === 1 && booked === 0 && minStay === 0) continue;
-    out.push({ night, unitsTotal: units, unitsBooked: booked, priceOverrideMinor: factor === 1 ? null : roundPrice(base * factor, currency), minStayNights: minStay });
+    if (override === null && booked === 0 && minStay === 0) continue;
+    out.push({ night, unitsTotal: units, unitsBooked: booked, priceOverrideMinor: override, minStayNights: minStay });
   }
   return out;
 }
@@ -197,6 +203,7 @@ export function seedProperty(index: number, o: SeedOptions): SeedProperty {
     const t = ROOMS[(index + k * 2) % ROOMS.length];
     const units = int(r, 1, type === "hotel" ? 30 : 6);
     const base = roundPrice(c.typicalNightlyMinor * level * t.factor, c.currency);
+    const weekend = roundPrice(base * WEEKEND_FACTOR, c.currency);
     roomTypes.push({
       id: uuid(r),
       name: t.name,
@@ -207,7 +214,8 @@ export function seedProperty(index: number, o: SeedOptions): SeedProperty {
       amenities: (["private_bathroom", "hair_dryer", "safe", "minibar", "balcony"] as const).filter(() => r() < 0.5),
       unitCount: units,
       basePriceMinor: base,
-      nights: calendar(r, units, base, c.currency, o),
+      weekendPriceMinor: weekend,
+      nights: calendar(r, units, { base, weekend }, c.currency, o),
     });
   }
   return {

@@ -70,7 +70,7 @@ export async function loadSeed(sql: Sql, count: number, o: SeedOptions, now: Dat
         buffers.room_types.push({
           id: rt.id, property_id: p.id, name: rt.name, max_adults: rt.maxAdults, max_children: rt.maxChildren,
           beds: rt.beds, size_sqm: rt.sizeSqm, amenities: rt.amenities, unit_count: rt.unitCount,
-          base_price_minor: rt.basePriceMinor, currency: p.currency, created_at: now.toISOString(), updated_at: now.toISOString(),
+          base_price_minor: rt.basePriceMinor, weekend_price_minor: rt.weekendPriceMinor, currency: p.currency, created_at: now.toISOString(), updated_at: now.toISOString(),
         });
         result.roomTypes++;
         for (const n of rt.nights) {

@@ -119,7 +119,9 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
             .where(and(eq(inventory.roomTypeId, id), sql`${inventory.night} >= ${today}::date`));
         }
         const [saved] = await tx.update(roomTypes).set(roomTypeColumns(next)).where(eq(roomTypes.id, id)).returning();
-        if (next.basePrice.amountMinor !== current.basePrice.amountMinor) await refreshPriceBounds(tx, id, today);
+        const repriced =
+          next.basePrice.amountMinor !== current.basePrice.amountMinor || next.weekendPrice?.amountMinor !== current.weekendPrice?.amountMinor;
+        if (repriced) await refreshPriceBounds(tx, id, today);
         const after = toRoomType(saved);
         await appendEvents(tx, [roomTypeChanged(current, after)]);
         return after;

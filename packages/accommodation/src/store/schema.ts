@@ -89,6 +89,8 @@ export const roomTypes = pgTable(
     amenities: text("amenities").array().notNull().default(sql`'{}'::text[]`),
     unitCount: integer("unit_count").notNull(),
     basePriceMinor: minor("base_price_minor").notNull(),
+    // Friday and Saturday nights without an override (domain/night-price.ts); null: the base price.
+    weekendPriceMinor: minor("weekend_price_minor"),
     currency: text("currency").notNull(),
     photos: jsonb("photos").$type<Photo[]>().notNull().default(sql`'[]'::jsonb`),
     version: integer("version").notNull().default(1),
@@ -99,8 +101,9 @@ export const roomTypes = pgTable(
     placeRegion: text("place_region").notNull().default(""),
     placeCity: text("place_city").notNull().default(""),
     placeListed: boolean("place_listed").notNull().default(false),
-    // ...and the lowest and highest nightly price the room type can still charge (base price
-    // and every override not yet past), refreshed by refresh_room_type_price_bounds().
+    // ...and the lowest and highest nightly price the room type can still charge (base and
+    // weekend prices and every override not yet past), refreshed by
+    // refresh_room_type_price_bounds().
     priceFloorMinor: minor("price_floor_minor").notNull().default(0),
     priceCeilingMinor: minor("price_ceiling_minor").notNull().default(0),
   },
@@ -108,13 +111,15 @@ export const roomTypes = pgTable(
     index("room_types_property_idx").on(t.propertyId, t.createdAt, t.id),
     check("room_types_unit_count_range", sql`${t.unitCount} between 0 and 1000`),
     check("room_types_base_price_positive", sql`${t.basePriceMinor} > 0`),
+    check("room_types_weekend_price_positive", sql`${t.weekendPriceMinor} is null or ${t.weekendPriceMinor} > 0`),
   ],
 );
 
 /**
  * One row per room type and night that anyone has touched (a host setting, a hold). A night
- * without a row means: unit_count units, base price, no restrictions. The CHECKs make it
- * impossible, whatever the code does, to hold or book below zero or beyond the units offered.
+ * without a row means: unit_count units, base (or weekend) price, no restrictions. The CHECKs
+ * make it impossible, whatever the code does, to hold or book below zero or beyond the units
+ * offered.
  */
 export const inventory = pgTable(
   "inventory",

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { addDays } from "../domain/dates.js";
+import { countWeekendNights } from "../domain/night-price.js";
 import { destinationKey, type SearchQuery } from "../domain/search.js";
+import { defaultNightsSql, fromPriceSql, isWeekendNightSql, nightPriceSql } from "./night-price-sql.js";
 
 /*
  * The pieces of a search statement (search-sql.ts puts them together): which properties
@@ -131,9 +133,10 @@ export const allOf = (conditions: readonly SQL[]) => (conditions.length === 0 ? 
  * that takes the party in `units` units and, with dates, has enough units left on every night
  * and no stay restriction. No row when none does. One aggregate per room type over the
  * inventory rows of [check_in, check_out] (a primary-key range scan); nights without a row
- * count as the room type's defaults (unit_count units, base price, no restriction), exactly as
- * `calendarDay` reads them. Availability follows `checkBookable`: closed to arrival and minimum
- * stay on the first night, units on every night, closed to departure on the check-out day.
+ * count as the room type's defaults (unit_count units, base or weekend price, no restriction),
+ * exactly as `calendarDay` reads them. Availability follows `checkBookable`: closed to arrival
+ * and minimum stay on the first night, units on every night, closed to departure on the
+ * check-out day. Without dates an offer is one night at the room type's "from" price.
  */
 export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
   const c = sql.raw(row);
@@ -141,22 +144,27 @@ export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
   const amenities = q.amenities.length > 0 ? sql`and (${c}.amenities || rt.amenities) @> ${lit(q.amenities)}` : sql``;
   const d = q.dates;
   if (d === undefined) {
-    return sql`select rt.id as room_type_id, rt.base_price_minor as unit_total, rt.unit_count as remaining
+    return sql`select rt.id as room_type_id, ${fromPriceSql("rt")} as unit_total, rt.unit_count as remaining
       from room_types rt
       where rt.property_id = ${c}.id and ${fits} and rt.unit_count >= ${q.units}::int ${amenities}
-        ${priceBounds(q, sql`rt.base_price_minor`)}
+        ${priceBounds(q, fromPriceSql("rt"))}
       order by unit_total, room_type_id limit 1`;
   }
   const n = sql`${d.nights}::int`;
   const ci = sql`${d.checkIn}::date`;
   const co = sql`${d.checkOut}::date`;
-  const unitTotal = sql`(inv.row_sum + (${n} - inv.n_rows) * rt.base_price_minor)`;
+  // Nights without a row cost the defaults, which differ between weekday and weekend nights.
+  const weekends = countWeekendNights(d.checkIn, d.checkOut);
+  const missingWeekdays = sql`(${d.nights - weekends}::int - (inv.n_rows - inv.n_weekend_rows))`;
+  const missingWeekends = sql`(${weekends}::int - inv.n_weekend_rows)`;
+  const unitTotal = sql`(inv.row_sum + ${defaultNightsSql("rt", missingWeekdays, missingWeekends)})`;
   const remaining = sql`least(inv.row_min, case when inv.n_rows < ${n} then rt.unit_count end)`;
   return sql`select rt.id as room_type_id, ${unitTotal} as unit_total, ${remaining} as remaining
       from room_types rt
       cross join lateral (
         select count(*) filter (where i.night < ${co}) as n_rows,
-          coalesce(sum(coalesce(i.price_override_minor, rt.base_price_minor)) filter (where i.night < ${co}), 0) as row_sum,
+          count(*) filter (where i.night < ${co} and ${isWeekendNightSql(sql`i.night`)}) as n_weekend_rows,
+          coalesce(sum(${nightPriceSql("rt", sql`i.night`, sql`i.price_override_minor`)}) filter (where i.night < ${co}), 0) as row_sum,
           min(i.units_total - i.units_held - i.units_booked) filter (where i.night < ${co}) as row_min,
           coalesce(bool_or(i.night = ${ci} and (i.closed_to_arrival or i.min_stay_nights > ${n})), false) as arrival_blocked,
           coalesce(bool_or(i.night = ${co} and i.closed_to_departure), false) as departure_blocked

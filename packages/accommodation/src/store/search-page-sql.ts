@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { SearchQuery, SearchSort } from "../domain/search.js";
+import { fromPriceSql, nightPriceSql } from "./night-price-sql.js";
 
 /* What every search statement shares: its sort keys, the cursor, and the columns of a page. */
 
@@ -31,7 +32,7 @@ export function afterCursor(q: SearchQuery, k: Keys, id: SQL): SQL {
 export function pageSelect(q: SearchQuery, extra: SQL): SQL {
   const breakdown = q.dates === undefined
     ? sql`null::float8[]`
-    : sql`(select array_agg(coalesce(i.price_override_minor, rt.base_price_minor)::float8 order by g.d)
+    : sql`(select array_agg(${nightPriceSql("rt", sql`g.d::date`, sql`i.price_override_minor`)}::float8 order by g.d)
         from generate_series(${q.dates.checkIn}::date, ${q.dates.checkOut}::date - 1, interval '1 day') as g(d)
         left join inventory i on i.room_type_id = rt.id and i.night = g.d::date)`;
   return sql`select m.id as "propertyId", m.k1 as "k1", m.k2 as "k2", ${extra},
@@ -41,7 +42,7 @@ export function pageSelect(q: SearchQuery, extra: SQL): SQL {
       p.rating_average as "ratingAverage", p.rating_count as "ratingCount",
       p.cancellation_policy as "cancellationPolicy", p.amenities, p.currency, p.time_zone as "timeZone",
       p.check_in_time as "checkInTime",
-      (select min(r2.base_price_minor)::float8 from room_types r2 where r2.property_id = p.id) as "lowestNightly",
+      (select min(${fromPriceSql("r2")})::float8 from room_types r2 where r2.property_id = p.id) as "lowestNightly",
       rt.id as "roomTypeId", rt.name as "roomTypeName", ${breakdown} as "nightly"
     from m
     join properties p on p.id = m.id

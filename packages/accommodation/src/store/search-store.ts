@@ -34,7 +34,7 @@ export interface PropertySummary {
   coverPhoto: Photo | undefined;
   ratingSummary: RatingSummary;
   cancellationPolicy: CancellationPolicy;
-  /** Lowest base nightly price over its room types. */
+  /** Lowest base or weekend nightly price over its room types (`fromPriceMinor`). */
   lowestNightlyPrice: Money | undefined;
   amenities: Amenity[];
   timeZone: string;
