@@ -51,8 +51,11 @@ describe("price sorts by walking price bounds", () => {
     const [bad] = await client`select
         (select count(*)::int from room_types rt where rt.price_floor_minor > rt.base_price_minor or rt.price_ceiling_minor < rt.base_price_minor
            or rt.price_floor_minor > rt.weekend_price_minor or rt.price_ceiling_minor < rt.weekend_price_minor
+           or rt.weekday_floor_minor > rt.base_price_minor or rt.weekend_floor_minor > coalesce(rt.weekend_price_minor, rt.base_price_minor)
+           or rt.price_floor_minor <> least(rt.weekday_floor_minor, rt.weekend_floor_minor)
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
-                        and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor))) as prices,
+                        and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor
+                          or i.price_override_minor < case when extract(isodow from i.night) in (5, 6) then rt.weekend_floor_minor else rt.weekday_floor_minor end))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
            where (rt.place_region, rt.place_city, rt.place_listed) is distinct from (lower(p.region), lower(p.city), p.status = 'listed')) as places`;
     expect(bad).toEqual({ prices: 0, places: 0 });

@@ -103,9 +103,11 @@ export const roomTypes = pgTable(
     placeListed: boolean("place_listed").notNull().default(false),
     // ...and the lowest and highest nightly price the room type can still charge (base and
     // weekend prices and every override not yet past), refreshed by
-    // refresh_room_type_price_bounds().
+    // refresh_room_type_price_bounds(); the lowest also by kind of night (migration 0007).
     priceFloorMinor: minor("price_floor_minor").notNull().default(0),
     priceCeilingMinor: minor("price_ceiling_minor").notNull().default(0),
+    weekdayFloorMinor: minor("weekday_floor_minor").notNull().default(0),
+    weekendFloorMinor: minor("weekend_floor_minor").notNull().default(0),
   },
   (t) => [
     index("room_types_property_idx").on(t.propertyId, t.createdAt, t.id),

@@ -1,26 +1,42 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
+import { countWeekendNights } from "../domain/night-price.js";
 import type { SearchQuery } from "../domain/search.js";
 import { fitsSql } from "./search-filters-sql.js";
 
 /*
- * What the stored price bounds of room types (migration 0005) say about a property's offer for
- * a stay: no stay in a room type costs a unit less than nights x price_floor_minor or more than
- * nights x price_ceiling_minor. The price sorts (search-price-walk.ts, search-price-sql.ts)
- * order their work by these and skip what cannot make the page.
+ * What the stored price bounds of room types (migrations 0005, 0007) say about a property's
+ * offer for a stay: no weekday night in a room type costs a unit less than weekday_floor_minor,
+ * no weekend night less than weekend_floor_minor, and no night more than price_ceiling_minor.
+ * The price sorts (search-price-walk.ts, search-price-sql.ts) order their work by these and
+ * skip what cannot make the page.
  */
+
+/** How many of the stay's nights are weekday and weekend nights (one weekday night without dates). */
+export function nightKinds(q: SearchQuery): { weekdays: number; weekends: number } {
+  if (q.dates === undefined) return { weekdays: 1, weekends: 0 };
+  const weekends = countWeekendNights(q.dates.checkIn, q.dates.checkOut);
+  return { weekdays: q.dates.nights - weekends, weekends };
+}
 
 /**
  * Bounds on what property `property` (an id expression) can offer this stay, a unit's total:
- * nights times the least floor (or the greatest ceiling) of its room types that fit the party.
- * Null when none fits.
+ * the least of its fitting room types' floors over the stay's nights (or nights times the
+ * greatest ceiling). Null when none fits. Without dates an offer is the "from" price, which no
+ * floor exceeds.
  */
 export function stayBoundsSql(q: SearchQuery, property: SQL): { lowest: SQL; highest: SQL } {
-  const nights = q.dates?.nights ?? 1;
-  const bound = (agg: "min" | "max", column: string) =>
-    sql`(select ${sql.raw(agg)}(r.${sql.raw(column)})::float8 * ${nights}::float8 from room_types r
-      where r.property_id = ${property} and ${fitsSql(q, "r")})`;
-  return { lowest: bound("min", "price_floor_minor"), highest: bound("max", "price_ceiling_minor") };
+  const fits = fitsSql(q, "r");
+  const { weekdays, weekends } = nightKinds(q);
+  const floor =
+    q.dates === undefined
+      ? sql`r.price_floor_minor::float8`
+      : sql`(${weekdays}::float8 * r.weekday_floor_minor + ${weekends}::float8 * r.weekend_floor_minor)`;
+  return {
+    lowest: sql`(select min(${floor})::float8 from room_types r where r.property_id = ${property} and ${fits})`,
+    highest: sql`(select max(r.price_ceiling_minor)::float8 * ${q.dates?.nights ?? 1}::float8 from room_types r
+      where r.property_id = ${property} and ${fits})`,
+  };
 }
 
 /** The bound a price sort orders properties by: the lowest cheapest first, the highest dearest first. */

@@ -5,7 +5,7 @@ import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { allOf, attributeFilters, bestOfferSql, fitsSql } from "./search-filters-sql.js";
 import { pageSelect } from "./search-page-sql.js";
-import { pastCursorSql } from "./search-price-bounds.js";
+import { nightKinds, pastCursorSql, stayBoundsSql } from "./search-price-bounds.js";
 
 /*
  * Price sorts without pricing every property at the place.
@@ -14,9 +14,10 @@ import { pastCursorSql } from "./search-price-bounds.js";
  * lowest a stay could cost, cheapest first, or the highest, dearest first. It prices each
  * property it meets (its cheapest fitting offer, every night free, as bestOfferSql), and
  * since no property further on can beat the bound where the walk stands, it stops once the
- * page's last row does. On weekdays that is about a page in; weekend and peak premiums (which
- * a floor, the lowest price on any night, cannot see) make it walk further. A property met
- * whose bounds already put it beyond the page's last row, or wholly before a later page's
+ * page's last row does. For weekday stays, and stays of weekend nights only (which walk the
+ * weekend floors), that is about a page in; a stay mixing both walks the lowest floor of any
+ * night, and peak-season premiums (which no floor sees) make it walk further. A property met
+ * whose own bounds already put it beyond the page's last row, or wholly before a later page's
  * cursor, is not priced at all.
  *
  * At a named region or city, or anywhere, the walk follows an index of room types by place and
@@ -120,7 +121,7 @@ export async function walkPage<Row>(db: AccommodationDb, q: SearchQuery, next: N
  */
 function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, from: { floor: number; id: string } | undefined, limit: number, met: ReadonlySet<string>, pageEnd: number | undefined): SQL {
   const desc = q.sort === "price_desc";
-  const bound = sql.raw(desc ? "rt.price_ceiling_minor" : "rt.price_floor_minor");
+  const bound = sql.raw(`rt.${walkedBound(q)}`);
   const dir = sql.raw(desc ? "desc" : "asc");
   const where: SQL[] = [sql`rt.place_listed`];
   if (q.location.kind === "text") {
@@ -130,19 +131,20 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
   // A room type the party cannot fit never offers, so it must not hold the bound down.
   where.push(fitsSql(q, "rt"));
   // Nightly price filters: a floor above the maximum (or a ceiling below the minimum) ends the walk.
-  if (!desc && q.price?.maxMinor !== undefined) where.push(sql`rt.price_floor_minor <= ${q.price.maxMinor}::bigint`);
+  if (!desc && q.price?.maxMinor !== undefined) where.push(sql`${bound} <= ${q.price.maxMinor}::bigint`);
   if (desc && q.price?.minMinor !== undefined) where.push(sql`rt.price_ceiling_minor >= ${q.price.minMinor}::bigint`);
   if (from !== undefined) {
     where.push(desc ? sql`(${bound}, rt.id) < (${from.floor}::bigint, ${from.id}::uuid)` : sql`(${bound}, rt.id) > (${from.floor}::bigint, ${from.id}::uuid)`);
   }
   // One text parameter, however many properties the walk has met.
   const seen = sql`string_to_array(${[...met].join(",")}, ',')::uuid[]`;
-  // Not worth a calendar read: beyond the page's last row (a property is met at its fitting room
-  // type with the lowest floor, or highest ceiling, so `f.floor` is its own bound; ties may still
-  // enter by id), or wholly before the cursor. Without dates an offer costs no calendar read.
+  // Where the walk stands: nothing after this row can cost less (dearest first: more).
   const stayBound = sql`f.floor::float8 * ${q.dates?.nights ?? 1}::float8`;
+  // Not worth a calendar read: beyond the page's last row by the property's own bound (which
+  // counts weekday and weekend nights at their floors; ties may still enter by id), or wholly
+  // before the cursor. Without dates an offer costs no calendar read.
   const reachable: SQL[] = [];
-  if (pageEnd !== undefined) reachable.push(desc ? sql`${stayBound} >= ${pageEnd}::float8` : sql`${stayBound} <= ${pageEnd}::float8`);
+  if (pageEnd !== undefined) reachable.push(desc ? sql`${stayBound} >= ${pageEnd}::float8` : sql`${stayBoundsSql(q, sql`f.property_id`).lowest} <= ${pageEnd}::float8`);
   const pastCursor = pastCursorSql(q, sql`f.property_id`);
   if (pastCursor !== undefined) reachable.push(pastCursor);
   const reaches = q.dates === undefined ? sql`true` : allOf(reachable);
@@ -169,6 +171,15 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
       where f.is_first and g.reaches and p.id = f.property_id and p.status = 'listed' and ${allOf(attributeFilters(q, now))}
     ) o on true
     order by f.floor ${dir}, f.id ${dir}`;
+}
+
+/**
+ * The room-type column the walk follows: dearest first the ceiling; cheapest first the floor,
+ * or the weekend floor for a stay of weekend nights only, which no weekday price can undercut.
+ */
+function walkedBound(q: SearchQuery): "price_ceiling_minor" | "price_floor_minor" | "weekend_floor_minor" {
+  if (q.sort === "price_desc") return "price_ceiling_minor";
+  return q.dates !== undefined && nightKinds(q).weekdays === 0 ? "weekend_floor_minor" : "price_floor_minor";
 }
 
 /** One page of a price sort at a named region or city, or anywhere, by the room-type index walk. */
