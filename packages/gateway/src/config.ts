@@ -1,4 +1,18 @@
-import { env, loadConfig, serviceConfigSpec } from "@triphub/platform";
+import { type EnvVar, env, loadConfig, serviceConfigSpec } from "@triphub/platform";
+
+/**
+ * Query parameter names, comma-separated; a trailing `*` matches every name with that prefix
+ * (`_,utm_*`). Parsed into the transcoder's `ignoredQueryParameters`.
+ */
+const queryParameterNames: EnvVar<(string | RegExp)[]> = {
+  expect: "comma-separated query parameter names, `prefix*` for a prefix",
+  parse: (raw) =>
+    (raw ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((name) => (name.endsWith("*") ? new RegExp(`^${name.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) : name)),
+};
 
 /** The gateway's environment, with the defaults `npm start` uses. */
 export const gatewayConfigSpec = {
@@ -17,6 +31,12 @@ export const gatewayConfigSpec = {
   // Longest an anonymous GET that shared caches may keep is answered from the gateway's own
   // response cache (at most the route's max-age); 0 turns that cache off.
   EDGE_CACHE_TTL_MS: env.int({ default: 2_000, min: 0, max: 60_000 }),
+  /**
+   * Query parameters the REST API skips instead of refusing as unknown, e.g. `_,utm_*` for
+   * cache-busters and campaign tags. A name that is a request field is still bound. Default:
+   * none (strict).
+   */
+  IGNORED_QUERY_PARAMS: queryParameterNames,
   /** The URL clients use to reach the gateway, for the OpenAPI `servers` entry. */
   PUBLIC_URL: env.optionalUrl(["http", "https"]),
 };

@@ -21,6 +21,7 @@ export interface GatewayDeps {
     | "UPSTREAM_TIMEOUT_MS"
     | "UPSTREAM_PROTOCOL"
     | "EDGE_CACHE_TTL_MS"
+    | "IGNORED_QUERY_PARAMS"
     | "PUBLIC_URL"
     | "TRUST_PROXY"
   >;
@@ -53,6 +54,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     cacheControl: cacheControlOf,
     sharedCacheTtlMs: (route) => Math.min(sharedMaxAgeMs(route), config.EDGE_CACHE_TTL_MS),
     responseHeaders: responseHeadersOf,
+    ignoredQueryParameters: config.IGNORED_QUERY_PARAMS,
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;

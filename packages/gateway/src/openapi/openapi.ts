@@ -95,10 +95,23 @@ const isVerb = (v: string): v is HttpVerb => VERBS.has(v);
 /** `StartOAuthLogin` -> `Start OAuth Login`. */
 const humanize = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2");
 
+// Client and bidi streams read their request messages from the body as it arrives
+// (transcoder/request-stream.ts).
+const streamsRequest = (route: RouteInfo): boolean => route.method.methodKind === "client_streaming" || route.method.methodKind === "bidi_streaming";
+const streamsResponse = (route: RouteInfo): boolean => route.method.methodKind === "server_streaming" || route.method.methodKind === "bidi_streaming";
+
 function requestBody(route: RouteInfo, b: SchemaBuilder): RequestBodyObject | undefined {
   if (!route.body) return undefined;
   const input = route.method.input;
-  if (isRaw(input, route.body)) return { required: true, content: rawContent("The raw bytes, passed on as they are with their Content-Type.") };
+  const stream = streamsRequest(route);
+  if (isRaw(input, route.body)) {
+    if (!stream) return { required: true, content: rawContent("The raw bytes, passed on as they are with their Content-Type.") };
+    return {
+      required: false,
+      description: "A stream of raw bytes: each chunk is sent on as one message as it arrives, with the request's Content-Type. Path and query parameters apply to every message.",
+      content: rawContent("The raw bytes."),
+    };
+  }
   let schema: SchemaObject;
   if (route.body === "*") {
     // Fields bound by the path are not read from the body, so the body schema leaves them out.
@@ -108,12 +121,19 @@ function requestBody(route: RouteInfo, b: SchemaBuilder): RequestBodyObject | un
     const field = resolveField(input, route.body);
     schema = field ? b.fieldSchema(field) : {};
   }
-  return { required: true, content: { "application/json": { schema } } };
+  if (!stream) return { required: true, content: { "application/json": { schema } } };
+  // grpc-gateway's framing of a request stream: JSON values one after another.
+  return {
+    required: false,
+    description:
+      "A stream of request messages: JSON values one after another, usually one per line (newline-delimited JSON), each sent on as soon as it is complete. The schema is that of one value. Path and query parameters apply to every message; an empty body sends none. A value that is not valid JSON ends the call with INVALID_ARGUMENT.",
+    content: { "application/x-ndjson": { schema } },
+  };
 }
 
 function successResponse(route: RouteInfo, b: SchemaBuilder): ResponseObject {
   const output = route.method.output;
-  const streaming = route.method.methodKind === "server_streaming";
+  const streaming = streamsResponse(route);
   if (isRaw(output, route.responseBody)) {
     const description = streaming
       ? "A stream of raw bytes: each message's data in turn, in the first message's Content-Type. A failure after the first byte aborts the transfer."

@@ -33,6 +33,7 @@ export interface MediaTypeObject {
 }
 
 export interface RequestBodyObject {
+  description?: string;
   required?: boolean;
   content: Record<string, MediaTypeObject>;
 }

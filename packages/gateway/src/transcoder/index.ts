@@ -7,12 +7,6 @@ export { httpStatusOf } from "./errors.js";
 export { type FastifyTranscoderOptions, fastifyTranscoder } from "./fastify-plugin.js";
 export { DEFAULT_CACHE_CONTROL } from "./http-cache.js";
 export type { RouteInfo } from "./route-info.js";
-export {
-  createTranscoder,
-  DEFAULT_FORWARD_HEADERS,
-  type TranscodeRequest,
-  type TranscodeResponse,
-  type Transcoder,
-  type TranscoderOptions,
-} from "./transcoder.js";
+export { createTranscoder, type TranscodeRequest, type TranscodeResponse, type Transcoder } from "./transcoder.js";
+export { DEFAULT_FORWARD_HEADERS, type TranscoderOptions } from "./transcoder-options.js";
 export { createUpstreamTransport, type UpstreamTransportOptions } from "./upstream-transport.js";

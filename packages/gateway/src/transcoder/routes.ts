@@ -8,6 +8,12 @@ import { type HttpBodySlot, httpBodySlot } from "./http-body.js";
 import { type PathTemplate, parsePathTemplate, specificity } from "./path-template.js";
 import type { RouteInfo } from "./route-info.js";
 
+/** How a route's request and response are carried: one message, or a stream of them. */
+export type RouteKind = "unary" | "server-streaming" | "client-streaming" | "bidi-streaming";
+
+/** Whether the request side is a stream of messages read from the body as it arrives. */
+export const streamsRequest = (kind: RouteKind): boolean => kind === "client-streaming" || kind === "bidi-streaming";
+
 /** A route with everything the transcoder needs per request worked out once, at start. */
 export interface CompiledRoute {
   info: RouteInfo;
@@ -21,8 +27,8 @@ export interface CompiledRoute {
   requestHttpBody?: HttpBodySlot;
   /** Where the raw response body comes from when the response (or its response_body) is a google.api.HttpBody. */
   responseHttpBody?: HttpBodySlot;
-  /** "unsupported": client or bidi streaming, which one HTTP request cannot carry. */
-  kind: "unary" | "server-streaming" | "unsupported";
+  /** The method's streaming kind, which decides how the body is read and the answer written. */
+  kind: RouteKind;
   /** Safe to retry on UNAVAILABLE: GET, or declared NO_SIDE_EFFECTS / IDEMPOTENT. */
   idempotent: boolean;
   /** The top-level `update_mask` to fill from the body's keys (grpc-gateway's PATCH feature). */
@@ -105,7 +111,12 @@ function compileBinding(service: DescService, method: DescMethod, rule: HttpRule
   // when `body` names a field of that type; response_body likewise (json_transcoder_filter.cc).
   const requestHttpBody = rule.body ? httpBodySlot(method.input, bodyField) : undefined;
   const responseHttpBody = httpBodySlot(method.output, responseField);
-  const kind = method.methodKind === "unary" ? "unary" : method.methodKind === "server_streaming" ? "server-streaming" : "unsupported";
+  const kind = kindOf(method);
+  // A client stream's messages come from the body, one JSON value each (request-stream.ts), so
+  // a rule without one, or on GET (and so HEAD), could only ever send none.
+  if (streamsRequest(kind) && (!rule.body || httpMethod === "GET" || httpMethod === "HEAD")) {
+    return fail(`${kind} needs a rule with a body, on a method other than GET`);
+  }
   const idempotent =
     httpMethod === "GET" ||
     method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ||
@@ -116,6 +127,24 @@ function compileBinding(service: DescService, method: DescMethod, rule: HttpRule
   // A raw body has no keys to list, so HttpBody bodies get no mask.
   const updateMask = httpMethod === "PATCH" && bodyField && !requestHttpBody ? isUpdateMaskTarget(method.input) : undefined;
   return { info, template, specificity: specificity(template), pathFields, bodyField, responseField, requestHttpBody, responseHttpBody, kind, idempotent, updateMask };
+}
+
+function kindOf(method: DescMethod): RouteKind {
+  const k = method.methodKind;
+  switch (k) {
+    case "unary":
+      return "unary";
+    case "server_streaming":
+      return "server-streaming";
+    case "client_streaming":
+      return "client-streaming";
+    case "bidi_streaming":
+      return "bidi-streaming";
+    default: {
+      const _x: never = k;
+      throw new Error(`unknown method kind ${String(_x)}`);
+    }
+  }
 }
 
 function patternOf(rule: HttpRule): { httpMethod: string; path: string } | undefined {

@@ -2,13 +2,14 @@ import type { DescMethod, Message, Registry } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
 import { type HttpBodyHead, httpBodyChunks, readHttpBodyHead } from "./http-body-stream.js";
+import type { StreamInput } from "./request-stream.js";
 import { copyResponseHeaders } from "./response-headers.js";
 import { NOSNIFF, responseJson } from "./response.js";
 import type { CompiledRoute } from "./routes.js";
 import { errorChunk, streamBody, streamContentType, streamFormatOf } from "./streaming.js";
 import type { TranscodeRequest, TranscodeResponse } from "./transcoder.js";
 
-/** What a server-streaming call needs from its transcoder. */
+/** What a streaming call needs from its transcoder. */
 export interface StreamCallContext {
   transport: Transport;
   /** Deadline of the stream in ms; undefined: none. */
@@ -21,30 +22,47 @@ export interface StreamCallContext {
 }
 
 /**
- * Calls a server-streaming method and answers with its messages as newline-delimited JSON or
- * SSE (streaming.ts), or as one raw body for google.api.HttpBody (http-body-stream.ts). It
- * waits for the first message, so a stream that fails at once gets the error's status.
+ * Aborts `abort` when the client goes away (`signal`). Returns what ends the call: it stops
+ * listening and aborts, which cancels the upstream call if it is still running.
  */
-export async function callStream(ctx: StreamCallContext, route: CompiledRoute, message: Message, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {
-  const method = route.info.method as DescMethod & { methodKind: "server_streaming" };
-  const format = streamFormatOf(req.headers.get("accept"));
-  const abort = new AbortController();
+export function cancelOnClientGone(abort: AbortController, signal: AbortSignal | undefined): () => void {
   const onClientGone = () => abort.abort();
-  req.signal?.addEventListener("abort", onClientGone, { once: true });
-  const close = () => {
-    req.signal?.removeEventListener("abort", onClientGone);
+  signal?.addEventListener("abort", onClientGone, { once: true });
+  return () => {
+    signal?.removeEventListener("abort", onClientGone);
     abort.abort();
   };
+}
+
+/**
+ * Calls a server-streaming or bidi-streaming method and answers with its messages as
+ * newline-delimited JSON or SSE (streaming.ts), or as one raw body for google.api.HttpBody
+ * (http-body-stream.ts). `input` are the request messages: the one of a server stream, or
+ * those read from the body of a bidi stream while the answer is already streaming. It waits
+ * for the first response message, so a stream that fails at once gets the error's status.
+ */
+export async function callStream(
+  ctx: StreamCallContext,
+  route: CompiledRoute,
+  input: StreamInput,
+  abort: AbortController,
+  metadata: [string, string][],
+  req: TranscodeRequest,
+): Promise<TranscodeResponse> {
+  const method = route.info.method as DescMethod & { methodKind: "server_streaming" | "bidi_streaming" };
+  const format = streamFormatOf(req.headers.get("accept"));
+  const close = cancelOnClientGone(abort, req.signal);
+  // A request side that failed aborted the call: report its error, not the CANCELED it caused.
+  const cause = (e: unknown) => input.failure() ?? e;
   const headers = new Headers({ "content-type": streamContentType(format), "cache-control": "no-store" });
   const raw = route.responseHttpBody;
   let iterator: AsyncIterator<Message>;
   let first: IteratorResult<Message>;
   let head: HttpBodyHead | undefined;
   try {
-    const res = await ctx.transport.stream(method, abort.signal, ctx.timeoutMs, metadata, once(message));
+    const res = await ctx.transport.stream(method, abort.signal, ctx.timeoutMs, metadata, input.messages);
     for (const [k, v] of copyResponseHeaders(res.header, ctx.pass)) headers.set(k, v);
     iterator = res.message[Symbol.asyncIterator]();
-    // Wait for the first message so a stream that fails at once gets the error's status.
     first = await iterator.next();
     if (raw) {
       head = await readHttpBodyHead(raw, method.output, first, iterator);
@@ -54,8 +72,8 @@ export async function callStream(ctx: StreamCallContext, route: CompiledRoute, m
   } catch (e) {
     close();
     // Raw bytes have no error framing: before the first byte, a failure is a plain error response.
-    if (raw) return ctx.errorResponse(e, headers);
-    const err = toPublicError(e);
+    if (raw) return ctx.errorResponse(cause(e), headers);
+    const err = toPublicError(cause(e));
     for (const [k, v] of copyResponseHeaders(err.metadata, ctx.pass)) headers.set(k, v);
     return { status: httpStatusOf(err.code), headers, body: errorChunk(format, statusJson(err, ctx.registry)) };
   }
@@ -70,10 +88,6 @@ export async function callStream(ctx: StreamCallContext, route: CompiledRoute, m
     return { status: 200, headers, body: httpBodyChunks(raw, method.output, head, iterator, close) };
   }
   const render = (m: Message) => responseJson(route, m, ctx.registry);
-  const renderError = (e: unknown) => statusJson(toPublicError(e), ctx.registry);
+  const renderError = (e: unknown) => statusJson(toPublicError(cause(e)), ctx.registry);
   return { status: 200, headers, body: streamBody(first, iterator, format, render, renderError, close) };
-}
-
-async function* once<T>(value: T): AsyncIterable<T> {
-  yield value;
 }

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 
-// Server-streaming RPCs over HTTP/1.1 without WebSockets. Two framings:
+// The responses of server- and bidi-streaming RPCs over plain HTTP, without WebSockets (a bidi
+// stream's requests come in the request body meanwhile: request-stream.ts). Two framings:
 //
 // - Newline-delimited JSON, grpc-gateway's shape (runtime.ForwardResponseStream): one
 //   `{"result": <message>}` per line, and on failure a last `{"error": <google.rpc.Status>}`

@@ -1,60 +1,21 @@
 import type { IncomingMessage } from "node:http";
-import type { DescMethod, DescService, Message, Registry } from "@bufbuild/protobuf";
+import type { DescMethod, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { callClientStream } from "./client-stream.js";
 import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches } from "./http-cache.js";
-import { bindRequest } from "./request-binding.js";
+import { ignoredQueryParameter } from "./query-params.js";
+import { bindRequest, requestBinder } from "./request-binding.js";
+import { bodyBytes, bodyInput, DEFAULT_BODY_LIMIT, type RequestBody, singleInput } from "./request-stream.js";
 import { createResponseCache } from "./response-cache.js";
 import { copyResponseHeaders } from "./response-headers.js";
 import { encodeJson, JSON_CONTENT_TYPE, unaryResponse } from "./response.js";
 import type { RouteInfo } from "./route-info.js";
 import { createRouter } from "./router.js";
-import { type CompiledRoute, compileRoutes } from "./routes.js";
+import { type CompiledRoute, compileRoutes, streamsRequest } from "./routes.js";
 import { callStream, type StreamCallContext } from "./stream-call.js";
+import { DEFAULT_FORWARD_HEADERS, type TranscoderOptions } from "./transcoder-options.js";
 import { createTypeRegistry } from "./type-registry.js";
-
-/** Options of {@link createTranscoder}. */
-export interface TranscoderOptions {
-  /** The annotated services to expose; methods without a google.api.http rule are not exposed. */
-  services: DescService[];
-  /**
-   * The upstream transport of a service. Called once per service, at start. Any Connect
-   * Transport works; `createUpstreamTransport` is the fast one for gRPC or Connect over HTTP/2.
-   */
-  transportFor(service: DescService): Transport;
-  /** Deadline of each unary call in ms (default 10 000); a call that outlives it is DEADLINE_EXCEEDED, HTTP 504. */
-  timeoutMs?: number;
-  /** Deadline of server-streaming calls in ms; none by default (a stream lives until the client leaves). */
-  streamTimeoutMs?: number;
-  /** Request headers passed to the backend as metadata (default: {@link DEFAULT_FORWARD_HEADERS}). */
-  forwardHeaders?: string[];
-  /** Extra attempts after UNAVAILABLE, only for idempotent methods (GET, or idempotency_level NO_SIDE_EFFECTS / IDEMPOTENT). Default 1. */
-  retries?: number;
-  /**
-   * Runs after routing, before the request is parsed (e.g. edge authentication, so anonymous
-   * callers learn nothing about a request's shape). A thrown ConnectError becomes the response.
-   * `raw` is {@link TranscodeRequest.raw}, for per-request notes such as an access log's.
-   */
-  beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
-  /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
-  cacheControl?(route: RouteInfo): string | undefined;
-  /**
-   * How long (ms) an anonymous GET of `route` may be answered from the transcoder's own cache
-   * of whole responses (response-cache.ts); 0 or undefined: never. Only for routes whose answer
-   * is the same for every anonymous caller and may be kept by shared caches.
-   */
-  sharedCacheTtlMs?(route: RouteInfo): number;
-  /** Most responses that cache keeps (default 1000). */
-  sharedCacheEntries?: number;
-  /**
-   * Response metadata of a route to copy to the HTTP response as headers (lower-case names,
-   * e.g. `location`, `retry-after`), beyond the request id. Nothing else crosses, so backend
-   * internals stay internal.
-   */
-  responseHeaders?(route: RouteInfo): readonly string[];
-  /** More types to resolve inside google.protobuf.Any, beyond those the services' files import. */
-  typeRegistry?: Registry;
-}
 
 /** One HTTP request, as the transcoder sees it (independent of the HTTP server). */
 export interface TranscodeRequest {
@@ -65,8 +26,18 @@ export interface TranscodeRequest {
   /** The raw query string, without `?`. */
   query: string;
   headers: Headers;
-  /** The raw request body; undefined when there is none. */
-  body: Uint8Array | undefined;
+  /**
+   * The raw request body; undefined when there is none. A stream of chunks still arriving is
+   * what client- and bidi-streaming routes want (see {@link Transcoder.streamsRequestBody}): their
+   * messages go upstream as they arrive. Other routes read a stream to the end first.
+   */
+  body: RequestBody;
+  /**
+   * Most bytes of one request message: the whole body, or each JSON value of a streamed body
+   * (a stream as a whole has no limit). fastifyTranscoder passes Fastify's bodyLimit. Default
+   * 4 MiB, gRPC's default maximum message size. A larger message is INVALID_ARGUMENT.
+   */
+  bodyLimit?: number;
   /** Aborted when the client goes away: cancels the upstream call. */
   signal?: AbortSignal;
   /**
@@ -76,7 +47,7 @@ export interface TranscodeRequest {
   raw?: IncomingMessage;
 }
 
-/** The HTTP response to send. A server stream has an async iterable body. */
+/** The HTTP response to send. A server or bidi stream has an async iterable body. */
 export interface TranscodeResponse {
   status: number;
   headers: Headers;
@@ -89,20 +60,21 @@ export interface Transcoder {
   routes: readonly RouteInfo[];
   /** Transcodes one HTTP request. Never throws: every failure is an HTTP error response. */
   handle(req: TranscodeRequest): Promise<TranscodeResponse>;
+  /**
+   * Whether a request goes to a client- or bidi-streaming route, whose body handle() should get
+   * as a stream while it arrives rather than as bytes once it is complete.
+   */
+  streamsRequestBody(method: string, path: string): boolean;
 }
-
-/**
- * Request headers forwarded as metadata by default: credentials, W3C trace context, the
- * request id and the caller's language.
- */
-export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language"];
 
 /**
  * Builds a transcoder for the google.api.http rules of the given services: routes REST
  * requests, binds path, query and JSON body into the request message, calls the backend over
  * its Connect transport, and writes proto3 JSON (or google.rpc.Status JSON on failure). A
  * google.api.HttpBody request body or response is passed as raw bytes instead (http-body.ts).
- * Throws at start if a rule cannot work.
+ * Server and bidi streams answer with newline-delimited JSON or SSE (streaming.ts); client and
+ * bidi streams read their request messages from the body, one JSON value each, as it arrives
+ * (request-stream.ts). Throws at start if a rule cannot work.
  */
 export function createTranscoder(opts: TranscoderOptions): Transcoder {
   const compiled = compileRoutes(opts.services);
@@ -115,6 +87,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   const passHeaders = new Map(compiled.map((r) => [r, (opts.responseHeaders?.(r.info) ?? []).map((h) => h.toLowerCase())]));
   const passOf = (route: CompiledRoute | undefined) => (route ? (passHeaders.get(route) ?? []) : []);
   const responses = createResponseCache(opts.sharedCacheEntries ?? 1000);
+  const ignored = ignoredQueryParameter(opts.ignoredQueryParameters);
   const sharedTtl = new Map(compiled.map((r) => [r, r.kind === "unary" && r.info.httpMethod === "GET" ? (opts.sharedCacheTtlMs?.(r.info) ?? 0) : 0]));
 
   const errorResponse = (e: unknown, extra?: Headers, route?: CompiledRoute): TranscodeResponse => {
@@ -138,27 +111,39 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     const { route, pathValues } = found;
     try {
       await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
-      if (route.kind === "unsupported") throw new ConnectError("client and bidi streaming are not transcoded", Code.Unimplemented);
       const ttl = sharedTtl.get(route) ?? 0;
       const key = ttl > 0 ? responses.keyOf(route.info.template, req) : undefined;
       const hit = key === undefined ? undefined : responses.get(key, req);
       if (hit !== undefined) return revalidated(hit, req, head);
-      const message = bindRequest(route, { pathValues, query: req.query, body: req.body, contentType: req.headers.get("content-type") }, registry);
       // Name-value pairs rather than Headers: the transport copies them into its own Headers.
       const metadata: [string, string][] = [];
       for (const h of forward) {
         const v = req.headers.get(h);
         if (v !== null) metadata.push([h, v]);
       }
-      const res = route.kind === "server-streaming"
-        ? await callStream(streamContext(route), route, message, metadata, req)
-        : await callUnary(route, message, metadata, req);
+      if (streamsRequest(route.kind)) return await callRequestStream(route, pathValues, metadata, req);
+      const limit = req.bodyLimit ?? DEFAULT_BODY_LIMIT;
+      const parts = { pathValues, query: req.query, body: await bodyBytes(req.body, limit), contentType: req.headers.get("content-type") };
+      const message = bindRequest(route, parts, registry, ignored);
+      const res =
+        route.kind === "server-streaming"
+          ? await callStream(streamContext(route), route, singleInput(message), new AbortController(), metadata, req)
+          : await callUnary(route, message, metadata, req);
       if (key !== undefined) responses.set(key, res, ttl);
       if (head) res.body = new Uint8Array(0);
       return res;
     } catch (e) {
       return errorResponse(e, undefined, route);
     }
+  }
+
+  // Path and query are checked before the call starts; then the body's messages follow it.
+  function callRequestStream(route: CompiledRoute, pathValues: Map<string, string>, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {
+    const bind = requestBinder(route, { pathValues, query: req.query }, registry, ignored);
+    const abort = new AbortController();
+    const input = bodyInput(route, bind, req.body, req.headers.get("content-type") ?? "", req.bodyLimit ?? DEFAULT_BODY_LIMIT, abort);
+    const call = route.kind === "bidi-streaming" ? callStream : callClientStream;
+    return call(streamContext(route), route, input, abort, metadata, req);
   }
 
   // grpc-gateway's routing errors (runtime.DefaultRoutingErrorHandler in runtime/errors.go):
@@ -221,5 +206,10 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     return t;
   }
 
-  return { routes: compiled.map((r) => r.info), handle };
+  function streamsRequestBody(method: string, path: string): boolean {
+    const found = router.match(method, path);
+    return found.kind === "found" && streamsRequest(found.route.kind);
+  }
+
+  return { routes: compiled.map((r) => r.info), handle, streamsRequestBody };
 }

@@ -1,7 +1,12 @@
+import { connect } from "node:http2";
+import { request } from "node:http";
+import fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fastifyTranscoder } from "../../src/transcoder/index.js";
 import { call, type Stack, startStack } from "./fixture.js";
 
-// The Fastify adapter: a catch-all under a prefix, raw bodies scoped to it.
+// The Fastify adapter: a catch-all under a prefix, raw bodies scoped to it, streamed for
+// client and bidi streams.
 
 let s: Stack;
 beforeAll(async () => {
@@ -55,5 +60,77 @@ describe("fastifyTranscoder", () => {
     const r = await call(`${s.base}/v1/items`, { method: "SEARCH", body: '{"tags":["x"]}' });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ tags: ["x"] });
+  });
+});
+
+describe("request bodies", () => {
+  const big = JSON.stringify({ name: "x".repeat(1 << 20) });
+
+  it("refuses a body past Fastify's bodyLimit with its 413, as Fastify's own parser does", async () => {
+    const r = await call(`${s.base}/v1/shelves/s1/items`, { method: "POST", body: big });
+    expect(r.status).toBe(413);
+    expect(r.json).toMatchObject({ code: "FST_ERR_CTP_BODY_TOO_LARGE" });
+  });
+
+  it("refuses a chunked body once it grows past the bodyLimit", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${s.base}/v1/shelves/s1/items`, { method: "POST" }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      // No Content-Length: the limit can only be checked as the bytes come.
+      req.write(big.slice(0, 1000));
+      req.end(big.slice(1000));
+    });
+    expect(status).toBe(413);
+  });
+
+  it("streams a client stream's body past the bodyLimit, limiting each message instead", async () => {
+    const r = await call(`${s.base}/v1/items:uploadCount`, { method: "POST", body: "{}\n".repeat(1000) + big });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 3, message: "request message 1001: larger than 1048576 bytes" });
+  });
+});
+
+describe("over HTTP/2", () => {
+  let h2: ReturnType<typeof fastify>;
+  let base: string;
+  beforeAll(async () => {
+    h2 = fastify({ http2: true }) as unknown as ReturnType<typeof fastify>;
+    fastifyTranscoder(h2, s.transcoder, { prefix: "/v1" });
+    base = await h2.listen({ port: 0, host: "127.0.0.1" });
+  });
+  afterAll(() => h2?.close());
+
+  const post = (path: string, body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const session = connect(base);
+      const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/x-ndjson" });
+      let text = "";
+      let status = 0;
+      req.on("response", (h) => {
+        status = Number(h[":status"]);
+      });
+      req.setEncoding("utf8");
+      req.on("data", (d: string) => {
+        text += d;
+      });
+      req.on("end", () => {
+        session.close();
+        resolve({ status, text });
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+
+  it.each([
+    { what: "a unary call", path: "/v1/shelves/s1/items", body: '{"count":1}', text: /"count":1/ },
+    { what: "a client stream", path: "/v1/shelves/s1/items:upload?revision=2", body: '{"id":"a"}\n{"id":"b"}\n', text: /"count":2/ },
+    { what: "a bidi stream", path: "/v1/items:echo", body: '{"item":{"id":"a"}}\n{"item":{"id":"b"}}\n', text: /^\{"result".*\n\{"result".*\n$/ },
+  ])("transcodes $what", async (c) => {
+    const r = await post(c.path, c.body);
+    expect(r.status, r.text).toBe(200);
+    expect(r.text).toMatch(c.text);
   });
 });

@@ -7,7 +7,7 @@ import { serve } from "@triphub/testkit";
 import { BadRequest_FieldViolationSchema, BadRequestSchema, ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 import fastify, { type FastifyInstance } from "fastify";
 import { createTranscoder, fastifyTranscoder, type Transcoder, type TranscoderOptions } from "../../src/transcoder/index.js";
-import { type FailRequest, FailResponseSchema, ItemSchema } from "../gen/transcoding/v1/messages_pb.js";
+import { type Envelope, type FailRequest, FailResponseSchema, ItemSchema, UploadSummarySchema } from "../gen/transcoding/v1/messages_pb.js";
 import { MediaService } from "../gen/transcoding/v1/media_pb.js";
 import { TranscodingService } from "../gen/transcoding/v1/service_pb.js";
 import { mediaService } from "./media-service.js";
@@ -16,8 +16,11 @@ import { sleep } from "./abortable-sleep.js";
 /** Request headers the test service reports back in FailResponse.headers. */
 const REPORTED_HEADERS = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language", "cookie", "x-custom"];
 
-/** How many server streams the test service saw cancelled by the caller. */
+/** How many streams (server, client or bidi) the test service saw cancelled by the caller. */
 export const streamsCancelled = { count: 0 };
+
+/** How many request messages the client- and bidi-streaming RPCs have received so far. */
+export const streamMessagesReceived = { count: 0 };
 
 /** The test service: echoes requests, and fails, waits or streams on demand. */
 function testService(): ServiceImpl<typeof TranscodingService> {
@@ -51,8 +54,31 @@ function testService(): ServiceImpl<typeof TranscodingService> {
         if (ctx.signal.aborted) streamsCancelled.count++;
       }
     },
-    async uploadItems() {
-      return create(ItemSchema);
+    async uploadItems(reqs, ctx) {
+      const received: Envelope[] = [];
+      try {
+        for await (const env of reqs) {
+          streamMessagesReceived.count++;
+          if (env.failCode) throw new ConnectError(`upload failed at message ${received.length + 1}`, env.failCode as Code);
+          if (env.delayMs) await sleep(env.delayMs, ctx.signal);
+          received.push(env);
+        }
+      } finally {
+        if (ctx.signal.aborted) streamsCancelled.count++;
+      }
+      return create(UploadSummarySchema, { count: received.length, received });
+    },
+    async *echoItems(reqs, ctx) {
+      try {
+        for await (const env of reqs) {
+          streamMessagesReceived.count++;
+          if (env.delayMs) await sleep(env.delayMs, ctx.signal);
+          if (env.failCode) throw new ConnectError("echo failed", env.failCode as Code);
+          yield env;
+        }
+      } finally {
+        if (ctx.signal.aborted) streamsCancelled.count++;
+      }
     },
   };
 }

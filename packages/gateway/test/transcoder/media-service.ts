@@ -43,6 +43,19 @@ export function mediaService(): ServiceImpl<typeof MediaService> {
       return req;
     },
     echoRaw: (req) => req,
+    async uploadAvatarChunks(reqs) {
+      let userId = "";
+      let contentType = "";
+      const parts: Uint8Array[] = [];
+      for await (const req of reqs) {
+        userId = req.userId;
+        contentType ||= req.file?.contentType ?? "";
+        parts.push(req.file?.data ?? new Uint8Array(0));
+      }
+      const file = create(HttpBodySchema, { contentType, data: Buffer.concat(parts) });
+      if (userId) avatars.set(userId, file);
+      return { userId, file, caption: String(parts.length) };
+    },
     getThumbnail(req) {
       fail(req.failCode);
       return { image: avatars.get(req.userId), width: 64 };

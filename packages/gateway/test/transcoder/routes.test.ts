@@ -17,8 +17,17 @@ import { compileRoutes } from "../../src/transcoder/routes.js";
 
 type RuleInit = MessageInitShape<typeof HttpRuleSchema>;
 
-/** A service built at run time from a descriptor, one method per rule, over one request type. */
-function serviceWith(...rules: RuleInit[]): DescService {
+/** A method of {@link serviceOf}: its rule, and whether its request or response is a stream. */
+interface MethodInit {
+  rule: RuleInit;
+  clientStreaming?: boolean;
+  serverStreaming?: boolean;
+}
+
+/** A service built at run time from a descriptor, one unary method per rule, over one request type. */
+const serviceWith = (...rules: RuleInit[]): DescService => serviceOf(rules.map((rule) => ({ rule })));
+
+function serviceOf(methods: MethodInit[]): DescService {
   const str = (name: string, number: number, label = FieldDescriptorProto_Label.OPTIONAL) => ({
     name,
     number,
@@ -43,10 +52,10 @@ function serviceWith(...rules: RuleInit[]): DescService {
     service: [
       {
         name: "Dyn",
-        method: rules.map((rule, i) => {
+        method: methods.map(({ rule, clientStreaming, serverStreaming }, i) => {
           const options = create(MethodOptionsSchema);
           setExtension(options, http, create(HttpRuleSchema, rule));
-          return { name: `M${i}`, inputType: ".dyn.v1.Req", outputType: ".dyn.v1.Req", options };
+          return { name: `M${i}`, inputType: ".dyn.v1.Req", outputType: ".dyn.v1.Req", options, clientStreaming, serverStreaming };
         }),
       },
     ],
@@ -72,6 +81,26 @@ describe("compileRoutes", () => {
     { why: "a custom pattern without a kind", rule: { pattern: { case: "custom", value: { kind: "", path: "/v1/x" } } }, error: /without a pattern/ },
   ] as { why: string; rule: RuleInit; error: RegExp }[])("refuses $why", (c) => {
     expect(() => compileRoutes([serviceWith(c.rule)])).toThrow(c.error);
+  });
+
+  it.each([
+    { why: "a client stream on GET", method: { rule: { pattern: { case: "get", value: "/v1/x" } }, clientStreaming: true } },
+    { why: "a client stream without a body", method: { rule: { pattern: { case: "post", value: "/v1/x" } }, clientStreaming: true } },
+    { why: "a bidi stream on GET, even with a body", method: { rule: { pattern: { case: "get", value: "/v1/x" }, body: "*" }, clientStreaming: true, serverStreaming: true } },
+    { why: "a client stream on a custom HEAD", method: { rule: { pattern: { case: "custom", value: { kind: "HEAD", path: "/v1/x" } }, body: "*" }, clientStreaming: true } },
+  ] as { why: string; method: MethodInit }[])("refuses $why: its messages come from the body", (c) => {
+    expect(() => compileRoutes([serviceOf([c.method])])).toThrow(/needs a rule with a body, on a method other than GET/);
+  });
+
+  it.each([
+    { client: false, server: false, kind: "unary" },
+    { client: false, server: true, kind: "server-streaming" },
+    { client: true, server: false, kind: "client-streaming" },
+    { client: true, server: true, kind: "bidi-streaming" },
+  ])("compiles a $kind method with a body rule", (c) => {
+    const rule: RuleInit = { pattern: { case: "post", value: "/v1/x" }, body: "*" };
+    const [route] = compileRoutes([serviceOf([{ rule, clientStreaming: c.client, serverStreaming: c.server }])]);
+    expect(route.kind).toBe(c.kind);
   });
 
   it("refuses two methods on the same route", () => {

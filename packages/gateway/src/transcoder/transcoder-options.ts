@@ -1,0 +1,62 @@
+import type { IncomingMessage } from "node:http";
+import type { DescService, Registry } from "@bufbuild/protobuf";
+import type { Transport } from "@connectrpc/connect";
+import type { RouteInfo } from "./route-info.js";
+
+/** Options of {@link createTranscoder}. */
+export interface TranscoderOptions {
+  /** The annotated services to expose; methods without a google.api.http rule are not exposed. */
+  services: DescService[];
+  /**
+   * The upstream transport of a service. Called once per service, at start. Any Connect
+   * Transport works; `createUpstreamTransport` is the fast one for gRPC or Connect over HTTP/2.
+   */
+  transportFor(service: DescService): Transport;
+  /** Deadline of each unary call in ms (default 10 000); a call that outlives it is DEADLINE_EXCEEDED, HTTP 504. */
+  timeoutMs?: number;
+  /** Deadline of server-, client- and bidi-streaming calls in ms; none by default (a stream lives until the client leaves). */
+  streamTimeoutMs?: number;
+  /** Request headers passed to the backend as metadata (default: {@link DEFAULT_FORWARD_HEADERS}). */
+  forwardHeaders?: string[];
+  /** Extra attempts after UNAVAILABLE, only for idempotent methods (GET, or idempotency_level NO_SIDE_EFFECTS / IDEMPOTENT). Default 1. */
+  retries?: number;
+  /**
+   * Runs after routing, before the request is parsed (e.g. edge authentication, so anonymous
+   * callers learn nothing about a request's shape). A thrown ConnectError becomes the response.
+   * `raw` is {@link TranscodeRequest.raw}, for per-request notes such as an access log's.
+   */
+  beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
+  /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
+  cacheControl?(route: RouteInfo): string | undefined;
+  /**
+   * How long (ms) an anonymous GET of `route` may be answered from the transcoder's own cache
+   * of whole responses (response-cache.ts); 0 or undefined: never. Only for routes whose answer
+   * is the same for every anonymous caller and may be kept by shared caches.
+   */
+  sharedCacheTtlMs?(route: RouteInfo): number;
+  /** Most responses that cache keeps (default 1000). */
+  sharedCacheEntries?: number;
+  /**
+   * Response metadata of a route to copy to the HTTP response as headers (lower-case names,
+   * e.g. `location`, `retry-after`), beyond the request id. Nothing else crosses, so backend
+   * internals stay internal.
+   */
+  responseHeaders?(route: RouteInfo): readonly string[];
+  /** More types to resolve inside google.protobuf.Any, beyond those the services' files import. */
+  typeRegistry?: Registry;
+  /**
+   * Query parameters to skip silently instead of rejecting them as unknown (INVALID_ARGUMENT):
+   * exact names, or RegExps tested against the whole name, for what clients and proxies add on
+   * their own, e.g. `["_", /^utm_/]` for cache-busters and campaign tags. Only a parameter that
+   * names no request field is skipped; one that names a field is bound (or refused) as ever,
+   * even when listed, so the list can never hide a real input. Default: none, strict as Envoy's
+   * transcoder without `ignore_unknown_query_parameters`.
+   */
+  ignoredQueryParameters?: readonly (string | RegExp)[];
+}
+
+/**
+ * Request headers forwarded as metadata by default: credentials, W3C trace context, the
+ * request id and the caller's language.
+ */
+export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language"];
