@@ -76,9 +76,13 @@ function likePrefix(prefix: string): string {
 
 /** The user store over `db`. */
 export function createUserStore(db: AuthDb): UserStore {
+  // Every authenticated call that shows a user reads it by id: built once, not per call
+  // (drizzle rebuilding this SELECT was ~6% of auth's CPU under load).
+  const byId = db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare("auth_user_by_id");
+
   async function findById(id: string): Promise<User | undefined> {
     if (!isUuid(id)) return undefined;
-    const [row] = await db.select().from(users).where(eq(users.id, id));
+    const [row] = await byId.execute({ id });
     return row ? toUser(row) : undefined;
   }
 
