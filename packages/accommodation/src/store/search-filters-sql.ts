@@ -18,7 +18,9 @@ import { defaultNightsSql, fromPriceSql, isWeekendNightSql, nightPriceSql } from
  */
 export type DestinationMatch = "region" | "city" | "fuzzy";
 
-const lit = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+// One text parameter however many values (vocabulary words, never a comma): the statement's
+// text stays the same, so each connection prepares it once.
+const lit = (values: readonly string[]) => sql`string_to_array(${values.join(",")}, ',')::text[]`;
 
 // LIKE wildcards in the caller's text match themselves.
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -105,11 +105,12 @@ export async function walkPage<Row>(db: AccommodationDb, q: SearchQuery, next: N
   if (offers.length === 0) return [];
   const priced = met.size - skipped;
   const total = exhausted && skipped === 0 ? found : Math.max(found, Math.round(((exhausted ? met.size : await place()) * found) / Math.max(1, priced)));
-  const rows = offers.map(
-    (o) => sql`(${o.propertyId}::uuid, ${o.k1}::float8, 0::float8, ${o.roomTypeId}::uuid, ${o.unitTotal}::float8, ${o.remaining}::int, ${o.distanceKm}::float8)`,
-  );
+  // A column per text parameter, however many rows: one statement text, prepared once.
+  const column = (pick: (o: Offer) => string | number, type: string) => sql`string_to_array(${offers.map(pick).join(",")}, ',')::${sql.raw(type)}[]`;
   return (await db.execute(sql`with m as (
-      select * from (values ${sql.join(rows, sql`, `)}) as v(id, k1, k2, room_type_id, unit_total, remaining, distance_km)
+      select v.*, 0::float8 as k2 from unnest(${column((o) => o.propertyId, "uuid")}, ${column((o) => o.k1, "float8")},
+        ${column((o) => o.roomTypeId, "uuid")}, ${column((o) => o.unitTotal, "float8")}, ${column((o) => o.remaining, "int")},
+        ${column((o) => o.distanceKm, "float8")}) as v(id, k1, room_type_id, unit_total, remaining, distance_km)
     )
     ${pageSelect(q, sql`${total}::int as "totalSize"`)}`)) as unknown as Row[];
 }
