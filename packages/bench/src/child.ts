@@ -12,12 +12,20 @@ export interface ServerProcess<T> {
   stop(): Promise<void>;
 }
 
+// Children still running when the bench exits, on an error too: none may outlive it.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGTERM");
+});
+
 /** Runs `script` (next to this file) with `args`; resolves with the JSON line it prints first. */
 export async function startServerProcess<T>(script: string, args: string[]): Promise<ServerProcess<T>> {
   const entry = fileURLToPath(new URL(script, import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [...profileFlags(), "--conditions=@triphub/source", "--import", "tsx", entry, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   const lines = createInterface({ input: child.stdout! });
   const [first] = (await Promise.race([
     once(lines, "line"),
