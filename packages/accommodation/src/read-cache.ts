@@ -7,7 +7,7 @@ import {
   SearchAccommodationsRequestSchema,
   SearchAccommodationsResponseSchema,
 } from "@triphub/contracts/triphub/accommodation/v1/search_pb";
-import { type Cache, type CacheCodec, DomainError, identityKey } from "@triphub/platform";
+import { type Cache, type CacheCodec, DomainError, identityKey, markUnchanging } from "@triphub/platform";
 
 type Impl = Partial<ServiceImpl<typeof AccommodationService>>;
 
@@ -19,7 +19,8 @@ const READS = new Set(["searchAccommodations", "getAccommodation", "getProperty"
 const isUnary = (name: string) => AccommodationService.methods.find((m) => m.localName === name)?.methodKind === "unary";
 
 // Responses are kept as messages in this instance (a hit costs nothing to decode; handlers
-// never change a response after returning it) and as binary protobuf in Redis.
+// never change a response after returning it, so the chassis may encode each once:
+// markUnchanging) and as binary protobuf in Redis.
 function protoCodec<Desc extends DescMessage>(schema: Desc): CacheCodec<MessageShape<Desc>> {
   return {
     encode: (m) => {
@@ -74,21 +75,15 @@ export function withReadCache(impl: Impl, cache: Cache): Impl {
   const cached: Impl = {
     async searchAccommodations(req, ctx) {
       const key = `search:${toJsonString(SearchAccommodationsRequestSchema, create(SearchAccommodationsRequestSchema, req))}`;
-      return cache.wrap(
-        key,
-        SEARCH_TTL_MS,
-        async () => create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)),
-        SEARCH_CODEC,
+      return markUnchanging(
+        await cache.wrap(key, SEARCH_TTL_MS, async () => create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)), SEARCH_CODEC),
       );
     },
     async getAccommodation(req, ctx) {
       const key = `property:${req.propertyId}:${toJsonString(GetAccommodationRequestSchema, create(GetAccommodationRequestSchema, req))}`;
       try {
-        return await cache.wrap(
-          key,
-          DETAILS_TTL_MS,
-          async () => create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx))),
-          DETAILS_CODEC,
+        return markUnchanging(
+          await cache.wrap(key, DETAILS_TTL_MS, async () => create(GetAccommodationResponseSchema, await impl.getAccommodation!(req, anonymous(ctx))), DETAILS_CODEC),
         );
       } catch (e) {
         // Not public: its owner or an admin may still see it, uncached.

@@ -36,6 +36,7 @@ import {
   parseTimeout,
   setTrailerStatus,
 } from "@connectrpc/connect/protocol-grpc";
+import { encodeOnce } from "./unchanging-responses.js";
 
 /**
  * connect-node's gRPC handler, with unary methods served without its streaming pipeline.
@@ -110,7 +111,9 @@ function unaryHandler(opt: HandlerOptions, spec: MethodImplSpec & { kind: "unary
       const envelope = await readSingleEnvelope(req.body, opt.readMaxBytes, compression.request);
       const input = serialization.getI(type.binary).parse(envelope);
       const output = await invokeUnaryImplementation(spec, context, input, opt.interceptors);
-      const out = await envelopeCompress({ flags: 0, data: serialization.getO(type.binary).serialize(output) }, compression.response, opt.compressMinBytes);
+      const serialize = () => serialization.getO(type.binary).serialize(output);
+      const data = type.binary ? encodeOnce(output, serialize) : serialize();
+      const out = await envelopeCompress({ flags: 0, data }, compression.response, opt.compressMinBytes);
       body = [encodeEnvelope(out.flags, out.data)];
     } catch (e) {
       context.abort(e);

@@ -48,3 +48,4 @@ export { closeOnSignals } from "./run.js";
 export { loadTls, serviceConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";
+export { markUnchanging } from "./unchanging-responses.js";

@@ -9,6 +9,7 @@ import { AuthService, type SignUpRequest, SignUpRequestSchema, SignUpResponseSch
 import { ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 import { describe, expect, it } from "vitest";
 import { createGrpcHandlerFactory } from "../src/grpc-unary.js";
+import { markUnchanging } from "../src/unchanging-responses.js";
 
 // The chassis's unary gRPC handler must answer exactly as connect-node's own: each case runs
 // the same request through both and compares status, headers, trailers and body bytes.
@@ -117,6 +118,23 @@ describe("the chassis's unary gRPC handler", () => {
     expect(res.header).toEqual(expect.arrayContaining([["x-handler", "h"], ["x-from-interceptor", "yes"], ["content-type", "application/grpc+proto"]]));
     expect(res.trailer).toEqual(expect.arrayContaining([["grpc-status", "0"], ["x-trailer", "t"], ["x-handler-trailer", "ada@example.com"]]));
     expect(res.body.length).toBeGreaterThan(10);
+  });
+
+  it("encodes a response marked unchanging once, and any other response on every call", async () => {
+    const served = (marked: boolean) => {
+      const response = create(SignUpResponseSchema, { user: { email: "ada@example.com", displayName: "Ada" } });
+      return { response, impl: () => (marked ? markUnchanging(response) : response) };
+    };
+    for (const marked of [true, false]) {
+      const { response, impl } = served(marked);
+      const c: Case = { name: "shared response", body: [envelope(valid)], impl };
+      const first = await answer(createGrpcHandlerFactory, c);
+      // Breaks the promise on purpose, so that reuse of the first encoding shows.
+      response.user!.displayName = "Changed";
+      const second = await answer(createGrpcHandlerFactory, c);
+      expect(second.body === first.body).toBe(marked);
+      expect(second.trailer).toEqual(first.trailer);
+    }
   });
 
   it("leaves streaming methods to connect-node", () => {
