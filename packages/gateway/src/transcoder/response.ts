@@ -42,6 +42,11 @@ export function encodeJson(value: JsonValue): Uint8Array {
 
 /** The content type of every JSON body the transcoder writes. */
 export const JSON_CONTENT_TYPE = "application/json";
+const JSON_HEADERS: [string, string][] = [["content-type", JSON_CONTENT_TYPE]];
+
+// The JSON written for a response message, with the route it was written for (response_body
+// differs by route).
+const written = new WeakMap<Message, { route: CompiledRoute; response: { headers: [string, string][]; body: Uint8Array } }>();
 
 /**
  * Sent with every HttpBody response: browsers must not second-guess a Content-Type the service
@@ -55,7 +60,15 @@ export const NOSNIFF: [string, string] = ["x-content-type-options", "nosniff"];
  */
 export function unaryResponse(route: CompiledRoute, message: Message, registry: Registry): { headers: [string, string][]; body: Uint8Array } {
   const slot = route.responseHttpBody;
-  if (!slot) return { headers: [["content-type", JSON_CONTENT_TYPE]], body: encodeJson(responseJson(route, message, registry)) };
+  if (!slot) {
+    // The same message object again (unary-protocols.ts hands out one per distinct bytes): its
+    // JSON is already written. Callers only read what this returns.
+    const last = written.get(message);
+    if (last?.route === route) return last.response;
+    const response = { headers: JSON_HEADERS, body: encodeJson(responseJson(route, message, registry)) };
+    written.set(message, { route, response });
+    return response;
+  }
   const { contentType, data } = readHttpBody(slot, route.info.method.output, message);
   return { headers: [["content-type", contentType || DEFAULT_HTTP_BODY_TYPE], NOSNIFF], body: data };
 }

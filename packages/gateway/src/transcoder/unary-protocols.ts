@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
-import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, type Message, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromHttpStatus as connectCodeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import { findTrailerError, codeFromHttpStatus as grpcCodeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
@@ -110,11 +110,46 @@ function checkEncoding(encoding: string | string[] | undefined, header: Incoming
 }
 
 function parse<O extends DescMessage>(output: O, bytes: Uint8Array): MessageShape<O> {
+  const seen = bytes.length >= SEEN_MIN_BYTES && bytes.length <= SEEN_MAX_BYTES ? seenOf(output) : undefined;
+  const key = seen && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+  const known = key === undefined ? undefined : seen!.get(key);
+  if (known !== undefined) {
+    // Most recently seen last: the first entry is the one to drop.
+    seen!.delete(key!);
+    seen!.set(key!, known);
+    return known as MessageShape<O>;
+  }
+  let message: MessageShape<O>;
   try {
-    return fromBinary(output, bytes);
+    message = fromBinary(output, bytes);
   } catch (e) {
     throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
   }
+  if (key !== undefined) {
+    seen!.set(key, message);
+    if (seen!.size > SEEN_ENTRIES) seen!.delete(seen!.keys().next().value!);
+  }
+  return message;
+}
+
+/*
+ * Responses whose bytes were seen lately, by output type: the same bytes give the same message,
+ * and that same object lets the transcoder reuse its JSON (response.ts). A popular search or
+ * details page comes back byte for byte from a backend's cache many times a second; decoding it
+ * and writing its JSON were most of the gateway's CPU for such a request. Small responses are
+ * cheaper to decode than to look up. The transcoder never changes a response message.
+ */
+const SEEN_MIN_BYTES = 512;
+const SEEN_MAX_BYTES = 256 * 1024;
+const SEEN_ENTRIES = 256;
+const seenByType = new WeakMap<DescMessage, Map<string, Message>>();
+function seenOf(output: DescMessage): Map<string, Message> {
+  let seen = seenByType.get(output);
+  if (seen === undefined) {
+    seen = new Map();
+    seenByType.set(output, seen);
+  }
+  return seen;
 }
 
 /** Node header objects as one WHATWG Headers (only for errors, which need every entry). */
