@@ -39,7 +39,5 @@ export function isCheckViolation(err: unknown, constraint?: string): boolean {
   return e?.code === "23514" && (constraint === undefined || e.constraint_name === constraint);
 }
 
-/** True for a well-formed uuid; PostgreSQL would reject anything else with an error rather than "no row". */
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
+/** Checks ids before they reach PostgreSQL, which rejects a malformed uuid with an error rather than "no row". */
+export { isUuid } from "@triphub/platform/page-token";

@@ -31,7 +31,5 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return false;
 }
 
-/** True for a malformed uuid, which PostgreSQL would reject with an error rather than "no row". */
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
+/** Checks ids before they reach PostgreSQL, which rejects a malformed uuid with an error rather than "no row". */
+export { isUuid } from "@triphub/platform/page-token";
