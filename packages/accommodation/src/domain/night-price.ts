@@ -13,10 +13,15 @@ export function isWeekendNight(night: string): boolean {
   return WEEKEND_WEEKDAYS.includes(isoWeekday(night));
 }
 
-/** How many of the nights from `checkIn` up to `checkOut` (exclusive) are weekend nights. */
-export function countWeekendNights(checkIn: string, checkOut: string): number {
-  return datesBetween(checkIn, checkOut).filter(isWeekendNight).length;
+/** How many of the nights from `checkIn` up to `checkOut` (exclusive) are weekday and weekend nights. */
+export function nightKinds(checkIn: string, checkOut: string): { weekdays: number; weekends: number } {
+  const nights = datesBetween(checkIn, checkOut);
+  const weekends = nights.filter(isWeekendNight).length;
+  return { weekdays: nights.length - weekends, weekends };
 }
+
+/** How many of the nights from `checkIn` up to `checkOut` (exclusive) are weekend nights. */
+export const countWeekendNights = (checkIn: string, checkOut: string): number => nightKinds(checkIn, checkOut).weekends;
 
 /** A room type's prices for nights the calendar does not override. */
 export interface DefaultPrices {

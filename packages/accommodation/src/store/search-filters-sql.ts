@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { addDays } from "../domain/dates.js";
-import { countWeekendNights } from "../domain/night-price.js";
+import { nightKinds } from "../domain/night-price.js";
 import { destinationKey, type SearchQuery } from "../domain/search.js";
 import { defaultNightsSql, fromPriceSql, isWeekendNightSql, nightPriceSql } from "./night-price-sql.js";
 
@@ -156,8 +156,8 @@ export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
   const ci = sql`${d.checkIn}::date`;
   const co = sql`${d.checkOut}::date`;
   // Nights without a row cost the defaults, which differ between weekday and weekend nights.
-  const weekends = countWeekendNights(d.checkIn, d.checkOut);
-  const missingWeekdays = sql`(${d.nights - weekends}::int - (inv.n_rows - inv.n_weekend_rows))`;
+  const { weekdays, weekends } = nightKinds(d.checkIn, d.checkOut);
+  const missingWeekdays = sql`(${weekdays}::int - (inv.n_rows - inv.n_weekend_rows))`;
   const missingWeekends = sql`(${weekends}::int - inv.n_weekend_rows)`;
   const unitTotal = sql`(inv.row_sum + ${defaultNightsSql("rt", missingWeekdays, missingWeekends)})`;
   const remaining = sql`least(inv.row_min, case when inv.n_rows < ${n} then rt.unit_count end)`;

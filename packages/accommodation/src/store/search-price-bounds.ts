@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { countWeekendNights } from "../domain/night-price.js";
+import { nightKinds } from "../domain/night-price.js";
 import type { SearchQuery } from "../domain/search.js";
 import { fitsSql } from "./search-filters-sql.js";
 
@@ -12,13 +12,6 @@ import { fitsSql } from "./search-filters-sql.js";
  * skip what cannot make the page.
  */
 
-/** How many of the stay's nights are weekday and weekend nights (one weekday night without dates). */
-export function nightKinds(q: SearchQuery): { weekdays: number; weekends: number } {
-  if (q.dates === undefined) return { weekdays: 1, weekends: 0 };
-  const weekends = countWeekendNights(q.dates.checkIn, q.dates.checkOut);
-  return { weekdays: q.dates.nights - weekends, weekends };
-}
-
 /**
  * Bounds on what property `property` (an id expression) can offer this stay, a unit's total:
  * the least of its fitting room types' floors over the stay's nights (or nights times the
@@ -27,11 +20,12 @@ export function nightKinds(q: SearchQuery): { weekdays: number; weekends: number
  */
 export function stayBoundsSql(q: SearchQuery, property: SQL): { lowest: SQL; highest: SQL } {
   const fits = fitsSql(q, "r");
-  const { weekdays, weekends } = nightKinds(q);
+  const d = q.dates;
+  const kinds = d && nightKinds(d.checkIn, d.checkOut);
   const floor =
-    q.dates === undefined
+    kinds === undefined
       ? sql`r.price_floor_minor::float8`
-      : sql`(${weekdays}::float8 * r.weekday_floor_minor + ${weekends}::float8 * r.weekend_floor_minor)`;
+      : sql`(${kinds.weekdays}::float8 * r.weekday_floor_minor + ${kinds.weekends}::float8 * r.weekend_floor_minor)`;
   return {
     lowest: sql`(select min(${floor})::float8 from room_types r where r.property_id = ${property} and ${fits})`,
     highest: sql`(select max(r.price_ceiling_minor)::float8 * ${q.dates?.nights ?? 1}::float8 from room_types r

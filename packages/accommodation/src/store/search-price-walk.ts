@@ -5,7 +5,8 @@ import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
 import { allOf, attributeFilters, bestOfferSql, fitsSql } from "./search-filters-sql.js";
 import { pageSelect } from "./search-page-sql.js";
-import { nightKinds, pastCursorSql, stayBoundsSql } from "./search-price-bounds.js";
+import { nightKinds } from "../domain/night-price.js";
+import { pastCursorSql, stayBoundsSql } from "./search-price-bounds.js";
 
 /*
  * Price sorts without pricing every property at the place.
@@ -180,7 +181,7 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
  */
 function walkedBound(q: SearchQuery): "price_ceiling_minor" | "price_floor_minor" | "weekend_floor_minor" {
   if (q.sort === "price_desc") return "price_ceiling_minor";
-  return q.dates !== undefined && nightKinds(q).weekdays === 0 ? "weekend_floor_minor" : "price_floor_minor";
+  return q.dates !== undefined && nightKinds(q.dates.checkIn, q.dates.checkOut).weekdays === 0 ? "weekend_floor_minor" : "price_floor_minor";
 }
 
 /** One page of a price sort at a named region or city, or anywhere, by the room-type index walk. */

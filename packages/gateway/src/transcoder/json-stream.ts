@@ -43,7 +43,7 @@ export async function* jsonValues(chunks: AsyncIterable<Uint8Array>, maxBytes: n
 
   const finish = (): JsonValue => {
     count++;
-    const bytes = parts.length === 1 ? parts[0] : concat(parts, size);
+    const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
     parts = [];
     size = 0;
     inValue = false;
@@ -109,14 +109,4 @@ export async function* jsonValues(chunks: AsyncIterable<Uint8Array>, maxBytes: n
     if (!literal) throw invalid(count + 1, "the body ended inside it");
     yield finish();
   }
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
