@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newProperty } from "../src/domain/property.js";
 import type { Property } from "../src/domain/property.js";
@@ -31,8 +31,8 @@ beforeAll(async () => {
 afterAll(() => testDb?.close());
 
 const add = (input: Partial<RoomTypeInput> = {}) => createRoomTypeStore(testDb.db).create(newRoomType(roomTypeInput(3, input), property, t0));
-const edit = (rt: RoomType, p: RoomTypePatch, seconds: number) =>
-  createRoomTypeStore(testDb.db).updateRoomType(rt.id, undefined, (r) => applyRoomTypePatch(r, p, ["weekend_nightly_price"], "KRW", at(seconds)), today);
+const edit = (rt: RoomType, p: RoomTypePatch, seconds: number, mask = ["weekend_nightly_price"]) =>
+  createRoomTypeStore(testDb.db).updateRoomType(rt.id, undefined, (r) => applyRoomTypePatch(r, p, mask, "KRW", at(seconds)), today);
 const boundsOf = async (rt: RoomType) => {
   const [row] = await testDb.db
     .select({ floor: roomTypes.priceFloorMinor, ceiling: roomTypes.priceCeilingMinor })
@@ -59,5 +59,24 @@ describe("room type price bounds", () => {
     expect(await boundsOf(rt)).toEqual({ floor: 120_000, ceiling: 250_000 });
     await edit(rt, {}, 3);
     expect(await boundsOf(rt)).toEqual({ floor: 120_000, ceiling: 200_000 });
+  });
+
+  // Dearest first trusts a stay's base and weekend prices unless it touches a premium night.
+  it("mark the nights an override prices above their own rate as premium, and only those", async () => {
+    const rt = await add({ weekendPrice: krw(150_000) });
+    const premiumOf = async () => ((await testDb.db.execute(sql`select premium_nights::text as p from room_types where id = ${rt.id}`)) as unknown as { p: string }[])[0]!.p;
+    const calendar = createCalendarStore(testDb.db);
+    const price = (startDate: string, endDate: string, amount: number | undefined) =>
+      calendar.update(rt.id, { startDate, endDate, weekdays: [], settings: amount === undefined ? {} : { priceOverride: krw(amount) }, mask: ["price_override"] }, today);
+    expect(await premiumOf()).toBe("{}");
+    // Tuesday 10th to Sunday 15th at 140,000: above the base on weekdays, below the weekend
+    // price on Friday 13th and Saturday 14th.
+    await price("2026-03-10", "2026-03-16", 140_000);
+    expect(await premiumOf()).toBe("{[2026-03-10,2026-03-13),[2026-03-15,2026-03-16)}");
+    await price("2026-03-11", "2026-03-12", undefined);
+    expect(await premiumOf()).toBe("{[2026-03-10,2026-03-11),[2026-03-12,2026-03-13),[2026-03-15,2026-03-16)}");
+    // A base price above the overrides leaves no night dearer than its own rate.
+    await edit(rt, { basePrice: krw(145_000) }, 1, ["base_nightly_price"]);
+    expect(await premiumOf()).toBe("{}");
   });
 });

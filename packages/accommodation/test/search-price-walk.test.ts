@@ -46,7 +46,8 @@ describe("price sorts by walking price bounds", () => {
   afterAll(() => client?.end());
 
   // Every bound admits every price a search can still meet (base, weekend, overrides not yet
-  // past), and the place columns follow the property.
+  // past), every night priced above its own rate is a premium night, and the place columns
+  // follow the property.
   async function expectBoundsHold() {
     const [bad] = await client`select
         (select count(*)::int from room_types rt where rt.price_floor_minor > rt.base_price_minor or rt.price_ceiling_minor < rt.base_price_minor
@@ -55,7 +56,9 @@ describe("price sorts by walking price bounds", () => {
            or rt.price_floor_minor <> least(rt.weekday_floor_minor, rt.weekend_floor_minor)
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
                         and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor
-                          or i.price_override_minor < case when extract(isodow from i.night) in (5, 6) then rt.weekend_floor_minor else rt.weekday_floor_minor end))) as prices,
+                          or i.price_override_minor < case when extract(isodow from i.night) in (5, 6) then rt.weekend_floor_minor else rt.weekday_floor_minor end
+                          or (i.price_override_minor > case when extract(isodow from i.night) in (5, 6) then coalesce(rt.weekend_price_minor, rt.base_price_minor) else rt.base_price_minor end
+                              and not rt.premium_nights @> i.night)))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
            where (rt.place_region, rt.place_city, rt.place_listed) is distinct from (lower(p.region), lower(p.city), p.status = 'listed')) as places`;
     expect(bad).toEqual({ prices: 0, places: 0 });

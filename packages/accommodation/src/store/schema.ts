@@ -14,6 +14,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3,
 const minor = (name: string) => bigint(name, { mode: "number" });
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const bytea = customType<{ data: Uint8Array }>({ dataType: () => "bytea" });
+const datemultirange = customType<{ data: string }>({ dataType: () => "datemultirange" });
 
 /** Properties a host lists. `version` is the etag counter; `search` feeds full-text search. */
 export const properties = pgTable(
@@ -108,6 +109,9 @@ export const roomTypes = pgTable(
     priceCeilingMinor: minor("price_ceiling_minor").notNull().default(0),
     weekdayFloorMinor: minor("weekday_floor_minor").notNull().default(0),
     weekendFloorMinor: minor("weekend_floor_minor").notNull().default(0),
+    // ...and the nights an override prices above the room type's own rate for their kind
+    // (migration 0008): a stay touching none costs no more than its base and weekend prices.
+    premiumNights: datemultirange("premium_nights").notNull().default(sql`'{}'::datemultirange`),
   },
   (t) => [
     index("room_types_property_idx").on(t.propertyId, t.createdAt, t.id),

@@ -3,33 +3,52 @@ import type { SQL } from "drizzle-orm";
 import { nightKinds } from "../domain/night-price.js";
 import type { SearchQuery } from "../domain/search.js";
 import { fitsSql } from "./search-filters-sql.js";
+import { defaultNightsSql, fromPriceSql } from "./night-price-sql.js";
 
 /*
- * What the stored price bounds of room types (migrations 0005, 0007) say about a property's
- * offer for a stay: no weekday night in a room type costs a unit less than weekday_floor_minor,
- * no weekend night less than weekend_floor_minor, and no night more than price_ceiling_minor.
+ * What the stored price bounds of room types (migrations 0005, 0007, 0008) say about a
+ * property's offer for a stay: no weekday night in a room type costs a unit less than
+ * weekday_floor_minor, no weekend night less than weekend_floor_minor, no night more than
+ * price_ceiling_minor, and none more than its base or weekend price outside premium_nights.
  * The price sorts (search-price-walk.ts, search-price-sql.ts) order their work by these and
  * skip what cannot make the page.
  */
 
 /**
+ * The least a unit of room type `r` (an alias) can cost for the stay: its weekday and weekend
+ * nights at their floors. Without dates an offer is the "from" price, which no floor exceeds.
+ */
+export function stayFloorSql(q: SearchQuery, r: string): SQL {
+  const rt = sql.raw(r);
+  const kinds = q.dates && nightKinds(q.dates.checkIn, q.dates.checkOut);
+  return kinds === undefined
+    ? sql`${rt}.price_floor_minor::float8`
+    : sql`(${kinds.weekdays}::float8 * ${rt}.weekday_floor_minor + ${kinds.weekends}::float8 * ${rt}.weekend_floor_minor)`;
+}
+
+/**
+ * The most a unit of room type `r` can cost for the stay: its base and weekend prices when the
+ * stay touches none of its premium nights (an override there is at most the night's own rate),
+ * else every night at its ceiling. Without dates, exactly its "from" price.
+ */
+export function stayCeilingSql(q: SearchQuery, r: string): SQL {
+  const d = q.dates;
+  if (d === undefined) return sql`${fromPriceSql(r)}::float8`;
+  const { weekdays, weekends } = nightKinds(d.checkIn, d.checkOut);
+  return sql`(case when ${sql.raw(r)}.premium_nights && daterange(${d.checkIn}::date, ${d.checkOut}::date)
+    then ${d.nights}::float8 * ${sql.raw(r)}.price_ceiling_minor
+    else ${defaultNightsSql(r, sql`${weekdays}::float8`, sql`${weekends}::float8`)} end)`;
+}
+
+/**
  * Bounds on what property `property` (an id expression) can offer this stay, a unit's total:
- * the least of its fitting room types' floors over the stay's nights (or nights times the
- * greatest ceiling). Null when none fits. Without dates an offer is the "from" price, which no
- * floor exceeds.
+ * the least floor and the greatest ceiling of its fitting room types. Null when none fits.
  */
 export function stayBoundsSql(q: SearchQuery, property: SQL): { lowest: SQL; highest: SQL } {
   const fits = fitsSql(q, "r");
-  const d = q.dates;
-  const kinds = d && nightKinds(d.checkIn, d.checkOut);
-  const floor =
-    kinds === undefined
-      ? sql`r.price_floor_minor::float8`
-      : sql`(${kinds.weekdays}::float8 * r.weekday_floor_minor + ${kinds.weekends}::float8 * r.weekend_floor_minor)`;
   return {
-    lowest: sql`(select min(${floor})::float8 from room_types r where r.property_id = ${property} and ${fits})`,
-    highest: sql`(select max(r.price_ceiling_minor)::float8 * ${q.dates?.nights ?? 1}::float8 from room_types r
-      where r.property_id = ${property} and ${fits})`,
+    lowest: sql`(select min(${stayFloorSql(q, "r")})::float8 from room_types r where r.property_id = ${property} and ${fits})`,
+    highest: sql`(select max(${stayCeilingSql(q, "r")})::float8 from room_types r where r.property_id = ${property} and ${fits})`,
   };
 }
 

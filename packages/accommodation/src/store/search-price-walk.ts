@@ -15,20 +15,21 @@ import { pastCursorSql, stayBoundsSql } from "./search-price-bounds.js";
  * lowest a stay could cost, cheapest first, or the highest, dearest first. It prices each
  * property it meets (its cheapest fitting offer, every night free, as bestOfferSql), and
  * since no property further on can beat the bound where the walk stands, it stops once the
- * page's last row does. For weekday stays, and stays of weekend nights only (which walk the
- * weekend floors), that is about a page in; a stay mixing both walks the lowest floor of any
- * night, and peak-season premiums (which no floor sees) make it walk further. A property met
- * whose own bounds already put it beyond the page's last row, or wholly before a later page's
- * cursor, is not priced at all.
+ * page's last row does. A property met whose own bounds already put it beyond the page's last
+ * row, or wholly before a later page's cursor, is not priced at all.
  *
- * At a named region or city, or anywhere, the walk follows an index of room types by place and
- * floor (or ceiling): room types too small for the party are skipped on the index, and a
- * property is met at its first fitting room type. Circle and fuzzy destinations rank their
- * candidates by bound first (search-price-sql.ts) and walk that list.
+ * Cheapest first at a named region or city, or anywhere, the walk follows an index of room
+ * types by place and floor: room types too small for the party are skipped on the index, and a
+ * property is met at its first fitting room type. For weekday stays, and stays of weekend
+ * nights only (which walk the weekend floors), that is about a page in; a stay mixing both
+ * walks the lowest floor of any night, and peak-season premiums (which no floor sees) make it
+ * walk further. Other price sorts rank their candidates by bound first (search-price-sql.ts)
+ * and walk that list.
  */
 
-/** Whether `q` can walk the room-type index rather than ranking its candidates first. */
-export const walksByPrice = (q: SearchQuery, match: DestinationMatch) => q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy");
+/** Whether `q` walks the room-type index of floors rather than ranking its candidates first. */
+export const walksByPrice = (q: SearchQuery, match: DestinationMatch) =>
+  q.sort === "price_asc" && (q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy"));
 
 /** One property as the walk met it, with its offer when it was priced and had one. */
 export interface WalkStep {
@@ -122,9 +123,7 @@ export async function walkPage<Row>(db: AccommodationDb, q: SearchQuery, next: N
  * filters, or cannot reach the page), and a row without an offer for any other room type.
  */
 function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, from: { floor: number; id: string } | undefined, limit: number, met: ReadonlySet<string>, pageEnd: number | undefined): SQL {
-  const desc = q.sort === "price_desc";
   const bound = sql.raw(`rt.${walkedBound(q)}`);
-  const dir = sql.raw(desc ? "desc" : "asc");
   const where: SQL[] = [sql`rt.place_listed`];
   if (q.location.kind === "text") {
     const key = destinationKey(q.location.text);
@@ -132,21 +131,18 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
   }
   // A room type the party cannot fit never offers, so it must not hold the bound down.
   where.push(fitsSql(q, "rt"));
-  // Nightly price filters: a floor above the maximum (or a ceiling below the minimum) ends the walk.
-  if (!desc && q.price?.maxMinor !== undefined) where.push(sql`${bound} <= ${q.price.maxMinor}::bigint`);
-  if (desc && q.price?.minMinor !== undefined) where.push(sql`rt.price_ceiling_minor >= ${q.price.minMinor}::bigint`);
-  if (from !== undefined) {
-    where.push(desc ? sql`(${bound}, rt.id) < (${from.floor}::bigint, ${from.id}::uuid)` : sql`(${bound}, rt.id) > (${from.floor}::bigint, ${from.id}::uuid)`);
-  }
+  // Nightly price filters: a floor above the maximum ends the walk.
+  if (q.price?.maxMinor !== undefined) where.push(sql`${bound} <= ${q.price.maxMinor}::bigint`);
+  if (from !== undefined) where.push(sql`(${bound}, rt.id) > (${from.floor}::bigint, ${from.id}::uuid)`);
   // One text parameter, however many properties the walk has met.
   const seen = sql`string_to_array(${[...met].join(",")}, ',')::uuid[]`;
-  // Where the walk stands: nothing after this row can cost less (dearest first: more).
+  // Where the walk stands: nothing after this row can cost less.
   const stayBound = sql`f.floor::float8 * ${q.dates?.nights ?? 1}::float8`;
   // Not worth a calendar read: beyond the page's last row by the property's own bound (which
   // counts weekday and weekend nights at their floors; ties may still enter by id), or wholly
   // before the cursor. Without dates an offer costs no calendar read.
   const reachable: SQL[] = [];
-  if (pageEnd !== undefined) reachable.push(desc ? sql`${stayBound} >= ${pageEnd}::float8` : sql`${stayBoundsSql(q, sql`f.property_id`).lowest} <= ${pageEnd}::float8`);
+  if (pageEnd !== undefined) reachable.push(sql`${stayBoundsSql(q, sql`f.property_id`).lowest} <= ${pageEnd}::float8`);
   const pastCursor = pastCursorSql(q, sql`f.property_id`);
   if (pastCursor !== undefined) reachable.push(pastCursor);
   const reaches = q.dates === undefined ? sql`true` : allOf(reachable);
@@ -154,11 +150,11 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
       select rt.id, rt.property_id, ${bound} as floor
       from room_types rt
       where ${allOf(where)}
-      order by ${bound} ${dir}, rt.id ${dir}
+      order by ${bound}, rt.id
       limit ${limit}::int
     ),
     f as (
-      select w.*, row_number() over (partition by w.property_id order by w.floor ${dir}, w.id ${dir}) = 1
+      select w.*, row_number() over (partition by w.property_id order by w.floor, w.id) = 1
         and w.property_id <> all(${seen}) as is_first
       from w
     )
@@ -172,19 +168,18 @@ function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, fr
       from properties p cross join lateral (${bestOfferSql(q, "p")}) b
       where f.is_first and g.reaches and p.id = f.property_id and p.status = 'listed' and ${allOf(attributeFilters(q, now))}
     ) o on true
-    order by f.floor ${dir}, f.id ${dir}`;
+    order by f.floor, f.id`;
 }
 
 /**
- * The room-type column the walk follows: dearest first the ceiling; cheapest first the floor,
- * or the weekend floor for a stay of weekend nights only, which no weekday price can undercut.
+ * The room-type column the walk follows: the floor, or the weekend floor for a stay of weekend
+ * nights only, which no weekday price can undercut.
  */
-function walkedBound(q: SearchQuery): "price_ceiling_minor" | "price_floor_minor" | "weekend_floor_minor" {
-  if (q.sort === "price_desc") return "price_ceiling_minor";
+function walkedBound(q: SearchQuery): "price_floor_minor" | "weekend_floor_minor" {
   return q.dates !== undefined && nightKinds(q.dates.checkIn, q.dates.checkOut).weekdays === 0 ? "weekend_floor_minor" : "price_floor_minor";
 }
 
-/** One page of a price sort at a named region or city, or anywhere, by the room-type index walk. */
+/** One page cheapest first at a named region or city, or anywhere, by the room-type index walk. */
 export function priceWalkPage<Row>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date, candidates: () => Promise<number>): Promise<Row[]> {
   const met = new Set<string>();
   let from: { floor: number; id: string } | undefined;
