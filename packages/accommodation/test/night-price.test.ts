@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countWeekendNights, fromPriceMinor, isWeekendNight, nightPrice } from "../src/domain/night-price.js";
+import { fromPriceMinor, isWeekendNight, nightKinds, nightPrice } from "../src/domain/night-price.js";
 
 const krw = (amountMinor: number) => ({ amountMinor, currency: "KRW" });
 const withWeekend = { basePrice: krw(100_000), weekendPrice: krw(130_000) };
@@ -32,12 +32,12 @@ describe("weekend nights", () => {
   });
 
   it.each([
-    ["2026-04-09", "2026-04-12", 2],
-    ["2026-04-11", "2026-04-12", 1],
-    ["2026-04-12", "2026-04-17", 0],
-    ["2026-04-01", "2026-04-30", 8],
-  ])("counts the weekend nights from %s to %s: %i", (checkIn, checkOut, n) => {
-    expect(countWeekendNights(checkIn, checkOut)).toBe(n);
+    ["2026-04-09", "2026-04-12", 1, 2],
+    ["2026-04-11", "2026-04-12", 0, 1],
+    ["2026-04-12", "2026-04-17", 5, 0],
+    ["2026-04-01", "2026-04-30", 21, 8],
+  ])("splits the nights from %s to %s into %i weekday and %i weekend nights", (checkIn, checkOut, weekdays, weekends) => {
+    expect(nightKinds(checkIn, checkOut)).toEqual({ weekdays, weekends });
   });
 });
 

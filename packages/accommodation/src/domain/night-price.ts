@@ -20,9 +20,6 @@ export function nightKinds(checkIn: string, checkOut: string): { weekdays: numbe
   return { weekdays: nights.length - weekends, weekends };
 }
 
-/** How many of the nights from `checkIn` up to `checkOut` (exclusive) are weekend nights. */
-export const countWeekendNights = (checkIn: string, checkOut: string): number => nightKinds(checkIn, checkOut).weekends;
-
 /** A room type's prices for nights the calendar does not override. */
 export interface DefaultPrices {
   basePrice: Money;
