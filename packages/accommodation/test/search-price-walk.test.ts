@@ -64,15 +64,16 @@ describe("price sorts by walking price bounds", () => {
     expect(bad).toEqual({ prices: 0, places: 0 });
   }
 
-  async function walk(over: Partial<SearchInput>): Promise<Hit[]> {
+  async function walk(over: Partial<SearchInput>, maxPages = Number.POSITIVE_INFINITY): Promise<Hit[]> {
     const store = createSearchStore(db);
     const hits: Hit[] = [];
     let pageToken = "";
-    do {
+    for (let pages = 0; pages < maxPages; pages++) {
       const page = await store.search(parseSearch(input({ ...over, pageToken }), now), now);
       hits.push(...page.hits.map((h) => ({ propertyId: h.property.id, roomTypeId: h.offer.roomTypeId })));
       pageToken = page.nextPageToken;
-    } while (pageToken !== "");
+      if (pageToken === "") break;
+    }
     return hits;
   }
 
@@ -158,6 +159,51 @@ describe("price sorts by walking price bounds", () => {
       });
     }
   }
+
+  // Small pages rank from a threshold set by the first few dozen properties, and further on
+  // every later page (search-price-sql.ts).
+  it("ranks dearest first from a threshold, and further when the walk needs more, as the full pricing does", async () => {
+    const where = [
+      { location: { kind: "text", text: "Seoul" } as const, match: "region" as const },
+      { location: { kind: "anywhere" } as const, match: "fuzzy" as const },
+    ];
+    const cases: Partial<SearchInput>[] = [
+      { checkIn: "2026-03-05", checkOut: "2026-03-06" },
+      { checkIn: "2026-03-06", checkOut: "2026-03-09", maxPrice: { amountMinor: 150_000, currency: "KRW" } },
+      { adults: 3 },
+    ];
+    for (const w of where) {
+      for (const c of cases) {
+        const over = { ...c, location: w.location, sort: "price_desc" as const, pageSize: 1 };
+        // The first pages rank from a threshold; past ~30 properties, the ranking goes further.
+        expect(await walk(over, 40)).toEqual((await everyCandidatePriced(over, w.match)).slice(0, 40));
+      }
+    }
+  });
+
+  // A property whose room type of highest ceiling (a premium night months away) is sold out for
+  // the stay, and whose only other room type is priced below the first ranking's threshold: it
+  // must still come at its own price, after the ranking has gone further.
+  it("places a property by the room type it has free when its dearest one is sold out", async () => {
+    // Four adults: only family rooms fit, so the property below offers only what is added here.
+    const over = { checkIn: "2026-03-10", checkOut: "2026-03-12", adults: 4, location: { kind: "anywhere" } as const, sort: "price_desc" as const, pageSize: 1 };
+    const q: SearchQuery = { ...parseSearch(input(over), now), pageSize: 10_000 };
+    const offers = (await db.execute(pricedPageSql(q, "fuzzy", now))) as unknown as { unitTotal: number }[];
+    expect(offers.length).toBeGreaterThan(60);
+    // About the 45th offer: below the threshold the first ranking sets, within the pages compared.
+    const nightly = Math.round(offers[44]!.unitTotal / 2);
+    const [property] = await client<{ id: string }[]>`select p.id from properties p where p.status = 'listed'
+      and not exists (select 1 from room_types r where r.property_id = p.id and r.max_adults >= 4) order by p.id limit 1`;
+    const [far, plain] = await client<{ id: string }[]>`insert into room_types (property_id, name, max_adults, max_children, unit_count, base_price_minor, currency)
+      values (${property!.id}, 'Far premium', 4, 0, 1, 10000, 'KRW'), (${property!.id}, 'Plain', 4, 0, 1, ${nightly}, 'KRW') returning id`;
+    // Sold out for the stay; priced far above everything on a night months away.
+    await client`insert into inventory (room_type_id, night, units_total, price_override_minor) values
+      (${far!.id}, '2026-03-10', 0, null), (${far!.id}, '2026-03-11', 0, null), (${far!.id}, '2026-06-20', 1, 100000000)`;
+    await client`select refresh_room_type_price_bounds(array[${far!.id}, ${plain!.id}]::uuid[], ${today}::date)`;
+    const expected = (await everyCandidatePriced(over, "fuzzy")).slice(0, 60);
+    expect(expected.map((h) => h.roomTypeId)).toContain(plain!.id);
+    expect(await walk(over, 60)).toEqual(expected);
+  });
 
   it("walks circles with rare amenities and price filters as the full pricing does", async () => {
     const circle = { kind: "near", latitude: 37.5665, longitude: 126.978, radiusKm: 8 } as const;

@@ -15,45 +15,49 @@ import { type NextSteps, type WalkStep, walkPage } from "./search-price-walk.js"
  * Dearest first ranks by what the stay can cost (stayCeilingSql), which is the stay's own base
  * and weekend prices unless it touches a room type's premium nights. A stored ceiling would
  * count the peak season on every stay, and a walk by it priced ~3,000 Seoul properties for a
- * page where ~200 can reach it. The ranking reads the place's room types from an index
- * (migration 0008; ~30k at Seoul, ~30 ms) and sends back only the best-ranked `limit`.
+ * page where ~300 can reach it. The ranking reads the place's room types from an index in
+ * ceiling order (migrations 0008, 0009), only as far down as a threshold the first few hundred
+ * set, and ranks further only when the walk gets past what it sent back.
  */
 
 interface Ranked {
   propertyId: string;
   bound: number;
   distanceKm: number;
-  candidates: number;
 }
 
+/** Candidates in bound order, down to where `complete` says whether any are left out. */
+interface Ranking {
+  rows: Ranked[];
+  complete: boolean;
+}
+
+const direction = (q: SearchQuery) => sql.raw(q.sort === "price_desc" ? "desc" : "asc");
+
 /**
- * The best-ranked `limit` of `candidates` (rows of "propertyId", "bound", "distanceKm" and
- * "reachable": false when wholly before the cursor, so never on this page), in bound order,
- * each with how many candidates there are in all (for estimated totals, the same on every page).
+ * Circles and fuzzy destinations: the best-ranked `limit` candidates by property, bounds from
+ * their room types, each with how many candidates there are in all (for estimated totals).
  */
-function bestRanked(q: SearchQuery, candidates: SQL, limit: number): SQL {
-  return sql`select c."propertyId", c."bound", c."distanceKm", c."candidates" from (
-      select r.*, count(*) over ()::int as "candidates" from (${candidates}) r where r."bound" is not null
+function rankedPropertiesSql(q: SearchQuery, match: DestinationMatch, now: Date, limit: number): SQL {
+  return sql`select c.*, count(*) over ()::int as "candidates" from (
+      select p.id as "propertyId", ${sortBoundSql(q, sql`p.id`)} as "bound", ${distanceExpr(q)} as "distanceKm"
+      from properties p
+      where ${allOf([...placeFilters(q, match), ...attributeFilters(q, now)])}
     ) c
-    where c."reachable"
-    order by c."bound" ${sql.raw(q.sort === "price_desc" ? "desc" : "asc")}, c."propertyId"
+    where c."bound" is not null
+    order by c."bound" ${direction(q)}, c."propertyId"
     limit ${limit}::int`;
 }
 
-/** Circles and fuzzy destinations: the candidates by property, bounds from their room types. */
-function rankedPropertiesSql(q: SearchQuery, match: DestinationMatch, now: Date, limit: number): SQL {
-  return bestRanked(q, sql`select p.id as "propertyId", ${sortBoundSql(q, sql`p.id`)} as "bound", ${distanceExpr(q)} as "distanceKm",
-      ${pastCursorSql(q, sql`p.id`) ?? sql`true`} as "reachable"
-    from properties p
-    where ${allOf([...placeFilters(q, match), ...attributeFilters(q, now)])}`, limit);
-}
-
 /**
- * Dearest first at a named region or city, or anywhere: the best-ranked `limit` properties by
- * the most the stay can cost in a fitting room type whose price can meet the nightly price
- * filter. The property's other filters are left to the offer (`offersSql`).
+ * Dearest first at a named region or city, or anywhere: properties by the most the stay can
+ * cost in a fitting room type whose price can meet the nightly price filter, every one whose
+ * bound reaches a threshold (all of them when "threshold" is null). The threshold is the
+ * `first`-th best property bound among the room types of highest ceiling, read off an index in
+ * ceiling order: a room type below it by its ceiling cannot reach it by its stay, so the ranking
+ * reads only those above. The property's other filters are left to the offer (`offersSql`).
  */
-function rankedRoomTypesSql(q: SearchQuery, match: DestinationMatch, limit: number): SQL {
+function rankedRoomTypesSql(q: SearchQuery, match: DestinationMatch, first: number): SQL {
   const where: SQL[] = [sql`rt.place_listed`, fitsSql(q, "rt")];
   if (q.location.kind === "text") {
     const key = destinationKey(q.location.text);
@@ -68,56 +72,85 @@ function rankedRoomTypesSql(q: SearchQuery, match: DestinationMatch, limit: numb
     ceiling = sql`least(${ceiling}, ${most}::float8)`;
   }
   if (q.price?.minMinor !== undefined) where.push(sql`${ceiling} >= ${q.price.minMinor * nights}::float8`);
-  // Wholly before the cursor: even its cheapest offer is dearer than the cursor's.
-  const reachable = q.after === undefined ? sql`true` : sql`min(${stayFloorSql(q, "rt")}) <= ${-q.after.k1}::float8`;
-  return bestRanked(q, sql`select rt.property_id as "propertyId", max(${ceiling})::float8 as "bound", 0::float8 as "distanceKm", ${reachable} as "reachable"
+  return sql`with top as (
+      select rt.property_id, ${ceiling} as bound from room_types rt
+      where ${allOf(where)}
+      order by rt.price_ceiling_minor desc
+      limit ${4 * first}::int
+    ),
+    threshold as (
+      select max(bound) as at_least from top group by property_id order by at_least desc offset ${first - 1}::int limit 1
+    )
+    select rt.property_id as "propertyId", max(${ceiling})::float8 as "bound", 0::float8 as "distanceKm",
+      (select at_least from threshold)::float8 as "threshold"
     from room_types rt
-    where ${allOf(where)}
-    group by rt.property_id`, limit);
+    -- By the ceiling alone, so that the index can start there (rounded down: never too high).
+    where ${allOf(where)} and rt.price_ceiling_minor >= coalesce((select floor(at_least / ${nights}::float8) from threshold), 0)::bigint
+    group by rt.property_id
+    -- A property below it may have room types the scan left out, so its bound would be short.
+    having max(${ceiling}) >= coalesce((select at_least from threshold), '-infinity')
+    order by "bound" desc, "propertyId"`;
 }
 
-/** The best offers of `ids` (one row each, nulls for none); with `now`, only of properties that pass the other filters. */
+/**
+ * The best offers of `ids` (one row each, nulls for none), and whether each can still come
+ * after a later page's cursor; with `now`, only of properties that pass the other filters.
+ */
 function offersSql(q: SearchQuery, ids: readonly string[], now: Date | undefined): SQL {
-  const passes = now === undefined ? sql`true` : allOf([sql`p.status = 'listed'`, ...attributeFilters(q, now)]);
-  return sql`select c.id as "propertyId", b.room_type_id as "roomTypeId", b.unit_total::float8 as "unitTotal", b.remaining::int as "remaining"
+  const reachable = pastCursorSql(q, sql`p.id`) ?? sql`true`;
+  const passes = now === undefined ? reachable : allOf([reachable, sql`p.status = 'listed'`, ...attributeFilters(q, now)]);
+  return sql`select c.id as "propertyId", ${reachable} as "reachable", b.room_type_id as "roomTypeId", b.unit_total::float8 as "unitTotal",
+      b.remaining::int as "remaining"
     from unnest(string_to_array(${ids.join(",")}, ',')::uuid[]) as c(id)
     join properties p on p.id = c.id
     left join lateral (select o.* from (${bestOfferSql(q, "p")}) o where ${passes}) b on true`;
 }
 
-// Ranked candidates fetched at first, per row of the page: a few times what a dearest-first
-// page at Seoul walks (~300 properties for 20 results at 100k), since ranking again costs as
-// much as the first time.
-const FIRST_RANKED_PER_ROW = 48;
+// Candidates ranked at first, per row of the page: a few times what a dearest-first page at
+// Seoul walks (~300 properties for 20 results at 100k), since ranking again costs as much.
+const FIRST_RANKED_PER_ROW = 16;
 
-/** One page of a price sort by ranking: at a circle or fuzzy destination, or dearest first. */
-export async function pricedPage<Row>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date): Promise<Row[]> {
+/**
+ * One page of a price sort by ranking: at a circle or fuzzy destination, or dearest first.
+ * `placeSize` counts the properties at a named place or anywhere, for estimated totals.
+ */
+export async function pricedPage<Row>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date, placeSize: () => Promise<number>): Promise<Row[]> {
   // A named region or city, or anywhere, has an index of its room types to rank from.
   const byRoomTypes = q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy");
-  const rank = (limit: number) => db.execute(byRoomTypes ? rankedRoomTypesSql(q, match, limit) : rankedPropertiesSql(q, match, now, limit)) as unknown as Promise<Ranked[]>;
-  let asked = FIRST_RANKED_PER_ROW * (q.pageSize + 1);
-  let ranked = await rank(asked);
+  let candidates = 0;
+  const rank = async (first: number): Promise<Ranking> => {
+    if (byRoomTypes) {
+      const rows = (await db.execute(rankedRoomTypesSql(q, match, first))) as unknown as (Ranked & { threshold: number | null })[];
+      return { rows, complete: rows.length === 0 || rows[0]!.threshold === null };
+    }
+    const rows = (await db.execute(rankedPropertiesSql(q, match, now, first))) as unknown as (Ranked & { candidates: number })[];
+    candidates = rows[0]?.candidates ?? 0;
+    return { rows, complete: rows.length < first };
+  };
+  let first = FIRST_RANKED_PER_ROW * (q.pageSize + 1);
+  let ranking = await rank(first);
   const sign = q.sort === "price_desc" ? -1 : 1;
   let at = 0;
   const next: NextSteps = async (limit, pageEnd) => {
-    // Ranked again, further: the walk went past what the first ranking sent back.
-    while (at + limit > ranked.length && ranked.length === asked) {
-      asked *= 8;
-      ranked = await rank(asked);
+    // Ranked again, further: the walk went past what the ranking sent back.
+    while (at + limit > ranking.rows.length && !ranking.complete) {
+      first *= 8;
+      ranking = await rank(first);
     }
-    const batch = ranked.slice(at, at + limit);
+    const batch = ranking.rows.slice(at, at + limit);
     at += batch.length;
     // Beyond the page's last row: not worth a calendar read (ties may still enter by id).
     const priced = batch.filter((r) => pageEnd === undefined || sign * r.bound <= sign * pageEnd);
     const offers =
       priced.length === 0
         ? []
-        : ((await db.execute(offersSql(q, priced.map((r) => r.propertyId), byRoomTypes ? now : undefined))) as unknown as Pick<WalkStep, "propertyId" | "roomTypeId" | "unitTotal" | "remaining">[]);
+        : ((await db.execute(offersSql(q, priced.map((r) => r.propertyId), byRoomTypes ? now : undefined))) as unknown as (Pick<WalkStep, "propertyId" | "roomTypeId" | "unitTotal" | "remaining"> & { reachable: boolean })[]);
     const byId = new Map(offers.map((o) => [o.propertyId, o]));
     return batch.map(({ propertyId, bound, distanceKm }) => {
       const o = byId.get(propertyId);
-      return { propertyId, bound, distanceKm, skipped: o === undefined, roomTypeId: o?.roomTypeId ?? null, unitTotal: o?.unitTotal ?? null, remaining: o?.remaining ?? null };
+      const skipped = o === undefined || !o.reachable;
+      return { propertyId, bound, distanceKm, skipped, roomTypeId: o?.roomTypeId ?? null, unitTotal: o?.unitTotal ?? null, remaining: o?.remaining ?? null };
     });
   };
-  return walkPage<Row>(db, q, next, async () => ranked[0]?.candidates ?? 0);
+  return walkPage<Row>(db, q, next, async () => (byRoomTypes ? placeSize() : candidates));
 }

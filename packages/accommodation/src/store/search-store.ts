@@ -174,7 +174,7 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
         ? ((await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[])
         : walksByPrice(place.q, place.match)
           ? await priceWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match))
-          : await pricedPage<Row>(db, place.q, place.match, now);
+          : await pricedPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match));
       const first = rows[0];
       // Only an estimate needs it: a first page holding every match counts itself.
       if (first !== undefined && (rows.length > q.pageSize || q.after !== undefined) && placeCounted(place.q, place.match)) {
