@@ -17,7 +17,7 @@ export interface TlsOptions {
  * starts with the client preface ("PRI * HTTP/2.0").
  */
 export function dualProtocolServerFactory(tls?: TlsOptions): FastifyServerFactory {
-  return (handler: FastifyServerFactoryHandler) => {
+  return (handler: FastifyServerFactoryHandler, options: Http1Options) => {
     if (tls) {
       const secure = http2.createSecureServer({
         ...tls,
@@ -25,6 +25,7 @@ export function dualProtocolServerFactory(tls?: TlsOptions): FastifyServerFactor
         requestCert: tls.ca !== undefined,
         rejectUnauthorized: tls.ca !== undefined,
       });
+      applyHttp1Options(secure, options);
       secure.on("request", handler as never);
       const sessions = trackSessions(secure);
       return Object.assign(secure, {
@@ -33,12 +34,35 @@ export function dualProtocolServerFactory(tls?: TlsOptions): FastifyServerFactor
         },
       }) as unknown as http.Server;
     }
-    return createCleartextDualServer(handler) as unknown as http.Server;
+    return createCleartextDualServer(handler, options) as unknown as http.Server;
   };
 }
 
-function createCleartextDualServer(handler: FastifyServerFactoryHandler) {
+/** The options of Fastify's (already defaulted) that it sets on an HTTP/1.1 server it builds. */
+interface Http1Options {
+  requestTimeout?: number;
+  keepAliveTimeout?: number;
+  connectionTimeout?: number;
+  maxRequestsPerSocket?: number;
+}
+
+/**
+ * What Fastify does to an HTTP/1.1 server it builds itself, and skips for a server factory's:
+ * without it, Node's defaults would cut every HTTP/1.1 request body after 300 s (a long upload
+ * through the gateway) and close idle keep-alive connections after 5 s, where Fastify's own
+ * server has no request timeout and keeps them 72 s, as HTTP/2 sessions here are.
+ */
+function applyHttp1Options(server: http.Server | http2.Http2SecureServer, o: Http1Options) {
+  const h1 = server as http.Server;
+  if (o.requestTimeout !== undefined) h1.requestTimeout = o.requestTimeout;
+  if (o.keepAliveTimeout !== undefined) h1.keepAliveTimeout = o.keepAliveTimeout;
+  if (o.maxRequestsPerSocket) h1.maxRequestsPerSocket = o.maxRequestsPerSocket;
+  if (o.connectionTimeout) server.setTimeout(o.connectionTimeout);
+}
+
+function createCleartextDualServer(handler: FastifyServerFactoryHandler, options: Http1Options) {
   const h1 = http.createServer(handler as http.RequestListener);
+  applyHttp1Options(h1, options);
   const h2 = http2.createServer(handler as never);
   const sessions = trackSessions(h2);
   const sockets = new Set<net.Socket>();

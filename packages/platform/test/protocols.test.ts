@@ -1,4 +1,4 @@
-import { request as h1Request } from "node:http";
+import { Agent, request as h1Request } from "node:http";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
@@ -45,6 +45,30 @@ describe("one port, every protocol", () => {
     expect(status).toBe(200);
     expect(JSON.parse(body)).toEqual({ keys: [{ kid: "k1", kty: "EC" }] });
   });
+
+  // The server factory skips what Fastify sets on an HTTP/1.1 server it builds; without it,
+  // Node's defaults close an idle keep-alive connection after 5 s (and cut request bodies
+  // after 300 s).
+  it("keeps an idle HTTP/1.1 connection alive past Node's 5 s default, as Fastify's own server does", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = h1Request(`${url}/healthz`, { agent });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      expect(await get()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await get()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 
   it("echoes a well-formed request id and invents one otherwise", async () => {
     const given = await fetch(`${url}/healthz`, { headers: { "x-request-id": "req-12345678" } });
