@@ -106,8 +106,9 @@ function offersSql(q: SearchQuery, ids: readonly string[], now: Date | undefined
     left join lateral (select o.* from (${bestOfferSql(q, "p")}) o where ${passes}) b on true`;
 }
 
-// Candidates ranked at first, per row of the page: a few times what a dearest-first page at
-// Seoul walks (~300 properties for 20 results at 100k), since ranking again costs as much.
+// Candidates ranked at first, per row of the page: about what a dearest-first page at Seoul
+// walks (~300 properties for 20 results at 100k). A walk that gets further ranks again with
+// eight times as many, which costs about what the first ranking did.
 const FIRST_RANKED_PER_ROW = 16;
 
 /**
