@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { nightKinds } from "../domain/night-price.js";
-import type { SearchQuery } from "../domain/search.js";
-import { fitsSql } from "./search-filters-sql.js";
+import { destinationKey, type SearchQuery } from "../domain/search.js";
+import { type DestinationMatch, fitsSql } from "./search-filters-sql.js";
 import { defaultNightsSql, fromPriceSql } from "./night-price-sql.js";
 
 /*
@@ -13,6 +13,20 @@ import { defaultNightsSql, fromPriceSql } from "./night-price-sql.js";
  * The price sorts (search-price-walk.ts, search-price-sql.ts) order their work by these and
  * skip what cannot make the page.
  */
+
+/**
+ * Room types `rt` of listed properties at a named region or city (anywhere: all of them) that
+ * take the party: what price sorts read from the room-type indexes by place (migrations 0005,
+ * 0009). A room type the party cannot fit never offers, so it must not hold a bound down.
+ */
+export function roomTypesAtPlace(q: SearchQuery, match: DestinationMatch): SQL[] {
+  const where: SQL[] = [sql`rt.place_listed`, fitsSql(q, "rt")];
+  if (q.location.kind === "text") {
+    const key = destinationKey(q.location.text);
+    where.push(match === "region" ? sql`rt.place_region = ${key}` : sql`rt.place_city = ${key}`);
+  }
+  return where;
+}
 
 /**
  * The least a unit of room type `r` (an alias) can cost for the stay: its weekday and weekend

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { destinationKey, type SearchQuery } from "../domain/search.js";
+import type { SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
-import { allOf, attributeFilters, bestOfferSql, distanceExpr, fitsSql, placeFilters } from "./search-filters-sql.js";
-import { pastCursorSql, sortBoundSql, stayCeilingSql, stayFloorSql } from "./search-price-bounds.js";
+import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "./search-filters-sql.js";
+import { pastCursorSql, roomTypesAtPlace, sortBoundSql, stayCeilingSql, stayFloorSql } from "./search-price-bounds.js";
 import { type NextSteps, type WalkStep, walkPage } from "./search-price-walk.js";
 
 /*
@@ -58,11 +58,7 @@ function rankedPropertiesSql(q: SearchQuery, match: DestinationMatch, now: Date,
  * reads only those above. The property's other filters are left to the offer (`offersSql`).
  */
 function rankedRoomTypesSql(q: SearchQuery, match: DestinationMatch, first: number): SQL {
-  const where: SQL[] = [sql`rt.place_listed`, fitsSql(q, "rt")];
-  if (q.location.kind === "text") {
-    const key = destinationKey(q.location.text);
-    where.push(match === "region" ? sql`rt.place_region = ${key}` : sql`rt.place_city = ${key}`);
-  }
+  const where = roomTypesAtPlace(q, match);
   const nights = q.dates?.nights ?? 1;
   let ceiling = stayCeilingSql(q, "rt");
   // Offers are filtered by their average night, rounded down (bestOfferSql).
@@ -93,12 +89,13 @@ function rankedRoomTypesSql(q: SearchQuery, match: DestinationMatch, first: numb
 }
 
 /**
- * The best offers of `ids` (one row each, nulls for none), and whether each can still come
- * after a later page's cursor; with `now`, only of properties that pass the other filters.
+ * The best offers of `ids` (one row each, nulls for none) among properties that pass the other
+ * filters (ranking by room types does not look at them), and whether each can still come after
+ * a later page's cursor.
  */
-function offersSql(q: SearchQuery, ids: readonly string[], now: Date | undefined): SQL {
+function offersSql(q: SearchQuery, ids: readonly string[], now: Date): SQL {
   const reachable = pastCursorSql(q, sql`p.id`) ?? sql`true`;
-  const passes = now === undefined ? reachable : allOf([reachable, sql`p.status = 'listed'`, ...attributeFilters(q, now)]);
+  const passes = allOf([reachable, sql`p.status = 'listed'`, ...attributeFilters(q, now)]);
   return sql`select c.id as "propertyId", ${reachable} as "reachable", b.room_type_id as "roomTypeId", b.unit_total::float8 as "unitTotal",
       b.remaining::int as "remaining"
     from unnest(string_to_array(${ids.join(",")}, ',')::uuid[]) as c(id)
@@ -145,7 +142,7 @@ export async function pricedPage<Row>(db: AccommodationDb, q: SearchQuery, match
     const offers =
       priced.length === 0
         ? []
-        : ((await db.execute(offersSql(q, priced.map((r) => r.propertyId), byRoomTypes ? now : undefined))) as unknown as (Pick<WalkStep, "propertyId" | "roomTypeId" | "unitTotal" | "remaining"> & { reachable: boolean })[]);
+        : ((await db.execute(offersSql(q, priced.map((r) => r.propertyId), now))) as unknown as (Pick<WalkStep, "propertyId" | "roomTypeId" | "unitTotal" | "remaining"> & { reachable: boolean })[]);
     const byId = new Map(offers.map((o) => [o.propertyId, o]));
     return batch.map(({ propertyId, bound, distanceKm }) => {
       const o = byId.get(propertyId);

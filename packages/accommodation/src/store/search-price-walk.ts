@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { destinationKey, type SearchQuery } from "../domain/search.js";
+import type { SearchQuery } from "../domain/search.js";
 import type { AccommodationDb } from "./db.js";
 import type { DestinationMatch } from "./search-filters-sql.js";
-import { allOf, attributeFilters, bestOfferSql, fitsSql } from "./search-filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, } from "./search-filters-sql.js";
 import { pageSelect } from "./search-page-sql.js";
 import { nightKinds } from "../domain/night-price.js";
-import { pastCursorSql, stayBoundsSql } from "./search-price-bounds.js";
+import { pastCursorSql, roomTypesAtPlace, stayBoundsSql } from "./search-price-bounds.js";
 
 /*
  * Price sorts without pricing every property at the place.
@@ -124,13 +124,7 @@ export async function walkPage<Row>(db: AccommodationDb, q: SearchQuery, next: N
  */
 function roomTypeStepsSql(q: SearchQuery, match: DestinationMatch, now: Date, from: { floor: number; id: string } | undefined, limit: number, met: ReadonlySet<string>, pageEnd: number | undefined): SQL {
   const bound = sql.raw(`rt.${walkedBound(q)}`);
-  const where: SQL[] = [sql`rt.place_listed`];
-  if (q.location.kind === "text") {
-    const key = destinationKey(q.location.text);
-    where.push(match === "region" ? sql`rt.place_region = ${key}` : sql`rt.place_city = ${key}`);
-  }
-  // A room type the party cannot fit never offers, so it must not hold the bound down.
-  where.push(fitsSql(q, "rt"));
+  const where = roomTypesAtPlace(q, match);
   // Nightly price filters: a floor above the maximum ends the walk.
   if (q.price?.maxMinor !== undefined) where.push(sql`${bound} <= ${q.price.maxMinor}::bigint`);
   if (from !== undefined) where.push(sql`(${bound}, rt.id) > (${from.floor}::bigint, ${from.id}::uuid)`);

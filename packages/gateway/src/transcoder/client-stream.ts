@@ -1,11 +1,9 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { StreamInput } from "./request-stream.js";
 import { copyResponseHeaders } from "./response-headers.js";
 import { unaryResponse } from "./response.js";
-import type { CompiledRoute } from "./routes.js";
-import { cancelOnClientGone, type StreamCallContext } from "./stream-call.js";
-import type { TranscodeRequest, TranscodeResponse } from "./transcoder.js";
+import { cancelOnClientGone, type StreamCall } from "./stream-call.js";
+import type { TranscodeResponse } from "./transcoder.js";
 
 /**
  * Calls a client-streaming method with the messages read from the body (`input`, sent on as
@@ -14,14 +12,8 @@ import type { TranscodeRequest, TranscodeResponse } from "./transcoder.js";
  * ForwardResponseMessage. Throws what fails, for the transcoder's error response; a bad
  * message in the body is INVALID_ARGUMENT, HTTP 400, since nothing has been answered yet.
  */
-export async function callClientStream(
-  ctx: StreamCallContext,
-  route: CompiledRoute,
-  input: StreamInput,
-  abort: AbortController,
-  metadata: [string, string][],
-  req: TranscodeRequest,
-): Promise<TranscodeResponse> {
+export async function callClientStream(call: StreamCall): Promise<TranscodeResponse> {
+  const { ctx, route, input, abort, metadata, req } = call;
   const method = route.info.method as DescMethod & { methodKind: "client_streaming" };
   const close = cancelOnClientGone(abort, req.signal);
   try {

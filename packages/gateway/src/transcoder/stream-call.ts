@@ -22,6 +22,19 @@ export interface StreamCallContext {
 }
 
 /**
+ * One streaming call as the transcoder starts it: the route, its request messages (`input`),
+ * what aborts it, the metadata to send and the HTTP request it answers.
+ */
+export interface StreamCall {
+  ctx: StreamCallContext;
+  route: CompiledRoute;
+  input: StreamInput;
+  abort: AbortController;
+  metadata: [string, string][];
+  req: TranscodeRequest;
+}
+
+/**
  * Aborts `abort` when the client goes away (`signal`). Returns what ends the call: it stops
  * listening and aborts, which cancels the upstream call if it is still running.
  */
@@ -41,14 +54,8 @@ export function cancelOnClientGone(abort: AbortController, signal: AbortSignal |
  * those read from the body of a bidi stream while the answer is already streaming. It waits
  * for the first response message, so a stream that fails at once gets the error's status.
  */
-export async function callStream(
-  ctx: StreamCallContext,
-  route: CompiledRoute,
-  input: StreamInput,
-  abort: AbortController,
-  metadata: [string, string][],
-  req: TranscodeRequest,
-): Promise<TranscodeResponse> {
+export async function callStream(call: StreamCall): Promise<TranscodeResponse> {
+  const { ctx, route, input, abort, metadata, req } = call;
   const method = route.info.method as DescMethod & { methodKind: "server_streaming" | "bidi_streaming" };
   const format = streamFormatOf(req.headers.get("accept"));
   const close = cancelOnClientGone(abort, req.signal);

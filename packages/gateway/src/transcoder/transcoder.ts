@@ -127,7 +127,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       const message = bindRequest(route, parts, registry, ignored);
       const res =
         route.kind === "server-streaming"
-          ? await callStream(streamContext(route), route, singleInput(message), new AbortController(), metadata, req)
+          ? await callStream({ ctx: streamContext(route), route, input: singleInput(message), abort: new AbortController(), metadata, req })
           : await callUnary(route, message, metadata, req);
       if (key !== undefined) responses.set(key, res, ttl);
       if (head) res.body = new Uint8Array(0);
@@ -143,7 +143,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     const abort = new AbortController();
     const input = bodyInput(route, bind, req.body, req.headers.get("content-type") ?? "", req.bodyLimit ?? DEFAULT_BODY_LIMIT, abort);
     const call = route.kind === "bidi-streaming" ? callStream : callClientStream;
-    return call(streamContext(route), route, input, abort, metadata, req);
+    return call({ ctx: streamContext(route), route, input, abort, metadata, req });
   }
 
   // grpc-gateway's routing errors (runtime.DefaultRoutingErrorHandler in runtime/errors.go):
