@@ -3,9 +3,11 @@ import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v
 import {
   createCache,
   createService,
+  createServiceTokenVerifier,
   createTokenVerifier,
   type Database,
   type Logger,
+  remoteKeys,
   type ServiceHost,
   type TlsOptions,
   type TokenVerifier,
@@ -30,7 +32,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta
 
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface AccommodationServerDeps {
-  config: Pick<AccommodationConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "TRUST_PROXY"> &
+  config: Pick<AccommodationConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE"> &
     Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS" | "REDIS_URL">>;
   database: Database;
   log: Logger;
@@ -45,6 +47,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const { config, database, log } = deps;
   const now = deps.now ?? (() => new Date());
   const db = database.db as AccommodationDb;
+  const authKeys = remoteKeys(config.AUTH_JWKS_URL);
   const holds = createHoldStore(db);
   const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log, groups: ["search:"] });
   const feed = createEventFeed({ sql: database.sql, log });
@@ -67,12 +70,11 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     name: "accommodation",
     serviceNames: [AccommodationService.typeName],
     log,
-    trustProxy: config.TRUST_PROXY,
     tls: deps.tls,
     routes: (router) => router.service(AccommodationService, impl),
     interceptors: [eventMetadataInterceptor()],
-    verifyToken:
-      deps.verifyToken ?? createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
+    verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "accommodation", now }),
     isReady: async () => {
       await database.sql`select 1`;
       return true;

@@ -9,8 +9,8 @@ import { Amenity, PropertyType, type PropertySchema } from "@triphub/contracts/t
 import { BedType, type RoomTypeSchema } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
-import { createLogger, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
-import { freshDatabase, rejectionOf, type RunningService, serve } from "@triphub/testkit";
+import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
+import { freshDatabase, rejectionOf, type RunningService, serve, type TestServiceIdentities, testServiceIdentities } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 const ISSUER = "triphub-auth";
@@ -44,8 +44,10 @@ export interface Platform {
   auth: RunningService;
   accommodation: RunningService;
   clock: ReturnType<typeof testClock>;
-  /** A client without a token: how another service inside the cluster calls the hold RPCs. */
+  /** A client calling as the reservation service (its service token): how the booking saga calls the hold RPCs. */
   internal: Client<typeof AccommodationService>;
+  /** The service identities auth knows in this platform (for calls as another service). */
+  identities: TestServiceIdentities;
   admin: TestUser;
   /** The accommodation service's own database: for what no RPC sets yet (rating summaries). */
   database: Database;
@@ -58,6 +60,7 @@ let counter = 0;
 
 /** Starts auth and accommodation on fresh databases named after the test file. */
 export async function startPlatform(name: string): Promise<Platform> {
+  const identities = testServiceIdentities();
   const authUrl = await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` });
   const authDb = await openDatabase({
     url: authUrl,
@@ -67,7 +70,13 @@ export async function startPlatform(name: string): Promise<Platform> {
   });
   const auth = await serve(
     await buildAuth({
-      config: loadAuthConfig({ DATABASE_URL: authUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL }),
+      config: loadAuthConfig({
+        DATABASE_URL: authUrl,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+        SERVICE_CLIENTS: identities.serviceClients,
+      }),
       database: authDb,
       log,
       passwordParams: { N: 1024, r: 8, p: 1 },
@@ -86,7 +95,6 @@ export async function startPlatform(name: string): Promise<Platform> {
         AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
         AUTH_ISSUER: ISSUER,
         AUTH_AUDIENCE: AUDIENCE,
-        TRUST_PROXY: false,
         HOLD_SWEEP_INTERVAL_MS: 100,
       },
       database,
@@ -108,7 +116,10 @@ export async function startPlatform(name: string): Promise<Platform> {
     auth,
     accommodation,
     clock,
-    internal: accommodation.client(AccommodationService),
+    internal: createServiceClient(AccommodationService, accommodation.url, {
+      identity: { tokens: identities.tokens("reservation", auth.url), audience: "accommodation" },
+    }),
+    identities,
     admin,
     database,
     async user(roles = []) {

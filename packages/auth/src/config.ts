@@ -1,4 +1,23 @@
-import { env, loadConfig, serviceConfigSpec } from "@triphub/platform";
+import { type EnvVar, env, InvalidValue, loadConfig, SERVICE_NAME, serviceConfigSpec } from "@triphub/platform";
+
+/**
+ * The services that may get service tokens, as `name:sha256-of-secret` pairs, comma-separated
+ * (platform's `formatServiceClients` writes it). Only hashes: the value is not a secret.
+ */
+const serviceClients: EnvVar<ReadonlyMap<string, string>> = {
+  expect: "comma-separated <service>:<64 hex digits> pairs",
+  parse(raw) {
+    const clients = new Map<string, string>();
+    for (const entry of (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [name = "", hash = ""] = entry.split(":", 2);
+      if (!SERVICE_NAME.test(name) || !/^[0-9a-f]{64}$/i.test(hash)) {
+        throw new InvalidValue(`entry "${name}:…" must be <service>:<sha256 hex of its secret>`);
+      }
+      clients.set(name, hash.toLowerCase());
+    }
+    return clients;
+  },
+};
 
 /** Everything the auth service reads from its environment, with the defaults `npm start` uses. */
 export const authConfigSpec = {
@@ -16,6 +35,10 @@ export const authConfigSpec = {
    * accept. `npm start` generates one on first start.
    */
   AUTH_KEY_ENCRYPTION_KEY: env.optionalSecret(32),
+  /** Services that may call others: who gets service tokens from POST /oauth2/token. */
+  SERVICE_CLIENTS: serviceClients,
+  /** Lifetime of service tokens (never longer than ACCESS_TOKEN_TTL_SECONDS). */
+  SERVICE_TOKEN_TTL_SECONDS: env.int({ default: 300, min: 60, max: 3600 }),
 };
 
 /** The auth service's configuration. */

@@ -3,6 +3,7 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
   createPeriodicJob,
   createService,
+  createServiceTokenVerifier,
   createTokenVerifier,
   type Database,
   type Logger,
@@ -14,6 +15,7 @@ import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
 import { createKeyRing } from "./key-ring.js";
 import { createAuthService } from "./service.js";
+import { registerTokenEndpoint } from "./token-endpoint.js";
 import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
 import { createSessionStore } from "./store/session-store.js";
@@ -32,9 +34,9 @@ export interface AuthServerDeps {
     | "ACCESS_TOKEN_TTL_SECONDS"
     | "REFRESH_TOKEN_TTL_DAYS"
     | "BOOTSTRAP_ADMIN_EMAIL"
-    | "TRUST_PROXY"
     | "AUTH_KEY_ENCRYPTION_KEY"
-  >;
+  > &
+    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS">>;
   database: Database;
   log: Logger;
   now?: () => Date;
@@ -97,19 +99,29 @@ function housekeeping(db: Database["db"], log: Logger, now: () => Date) {
 export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
   const { impl, keys, housekeeping: chores } = await buildAuthImpl(deps);
+  const now = deps.now ?? (() => new Date());
   const host = await createService({
     name: "auth",
     serviceNames: [AuthService.typeName],
     log,
-    trustProxy: config.TRUST_PROXY,
     tls: deps.tls,
     routes: (router) => router.service(AuthService, impl),
     // Auth verifies its own tokens with the keys it holds, not over HTTP.
     verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    verifyServiceToken: createServiceTokenVerifier({ keys: keys.resolver, issuer: config.AUTH_ISSUER, audience: "auth", now }),
     httpRoutes: (app) => {
       app.get("/.well-known/jwks.json", async (_req, reply) => {
         reply.header("cache-control", "public, max-age=300");
         return keys.jwks();
+      });
+      registerTokenEndpoint(app, {
+        keys,
+        clients: config.SERVICE_CLIENTS ?? new Map(),
+        issuer: config.AUTH_ISSUER,
+        userAudience: config.AUTH_AUDIENCE,
+        // Retired keys stay published for one access-token lifetime; a service token must not outlive that.
+        ttlSeconds: Math.min(config.SERVICE_TOKEN_TTL_SECONDS ?? 300, config.ACCESS_TOKEN_TTL_SECONDS),
+        now,
       });
     },
     isReady: async () => {

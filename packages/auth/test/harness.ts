@@ -15,12 +15,15 @@ export function testClock() {
 }
 
 /** The auth service on a fresh database, served over real gRPC on loopback. */
-export async function startAuth(clock = testClock()): Promise<RunningService & { clock: ReturnType<typeof testClock> }> {
+export async function startAuth(
+  clock = testClock(),
+  extraConfig: Record<string, string> = {},
+): Promise<RunningService & { clock: ReturnType<typeof testClock> }> {
   const log = createLogger({ service: "auth-test", level: "silent" });
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth" });
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 5 });
   const host = await buildServer({
-    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL }),
+    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, ...extraConfig }),
     database,
     log,
     now: clock.now,

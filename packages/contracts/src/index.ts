@@ -6,7 +6,14 @@
  * `@triphub/contracts/descriptors` (`readDescriptorSet()`), kept apart because it reads a file.
  */
 export { http } from "./gen/google/api/annotations_pb.js";
-export { edge, type EdgePolicy, EdgePolicySchema } from "./gen/triphub/options/v1/options_pb.js";
+export {
+  type CallerPolicy,
+  CallerPolicySchema,
+  callers,
+  edge,
+  type EdgePolicy,
+  EdgePolicySchema,
+} from "./gen/triphub/options/v1/options_pb.js";
 export {
   Health,
   HealthCheckRequestSchema,

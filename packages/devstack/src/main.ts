@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { devSecret, type LocalPostgres, startLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { seedCatalogue } from "./seed.js";
+import { devServiceIdentities } from "./service-identities.js";
 import { type Child, startChild, stopChild, tailOfLog, waitReady } from "./supervisor.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -64,13 +65,17 @@ async function main() {
   const auth = SERVICES.find((s) => s.name === "auth")!;
   // Every service verifies access tokens against auth's keys; they are fetched on first use,
   // so the services can start alongside auth.
-  const jwksUrl = `http://127.0.0.1:${portOf(auth)}/.well-known/jwks.json`;
+  const authUrl = `http://127.0.0.1:${portOf(auth)}`;
+  const jwksUrl = `${authUrl}/.well-known/jwks.json`;
+  // Each service proves who it is to the others with tokens from auth (client credentials).
+  const identities = await devServiceIdentities(dataDir, [...SERVICES, GATEWAY].map((s) => s.name), authUrl);
   const services = [];
   for (const svc of SERVICES) {
-    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl };
+    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name) };
     // Auth seals its signing keys with a secret made on first start (never in the repository).
     if (svc.name === "auth") {
       env.AUTH_KEY_ENCRYPTION_KEY = process.env.AUTH_KEY_ENCRYPTION_KEY ?? (await devSecret(dataDir, "auth-key-encryption-key"));
+      env.SERVICE_CLIENTS = identities.serviceClients;
     }
     if (svc.database) {
       const db = `triphub_${svc.name}`;
@@ -93,6 +98,7 @@ async function main() {
       .map((s) => `${s.name}=http://127.0.0.1:${portOf(s)}`)
       .join(","),
     AUTH_JWKS_URL: jwksUrl,
+    ...identities.envFor(GATEWAY.name),
     PUBLIC_URL: `http://127.0.0.1:${portOf(GATEWAY)}`,
   });
   await ready([gateway]);

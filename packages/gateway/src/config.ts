@@ -1,4 +1,4 @@
-import { type EnvVar, env, loadConfig, serviceConfigSpec } from "@triphub/platform";
+import { type EnvVar, env, loadConfig, serviceConfigSpec, serviceIdentityConfigSpec } from "@triphub/platform";
 
 /**
  * Query parameter names, comma-separated; a trailing `*` matches every name with that prefix
@@ -17,6 +17,13 @@ const queryParameterNames: EnvVar<(string | RegExp)[]> = {
 /** The gateway's environment, with the defaults `npm start` uses. */
 export const gatewayConfigSpec = {
   ...serviceConfigSpec(8080),
+  /** The gateway's service identity: services believe the client address only from it. */
+  ...serviceIdentityConfigSpec,
+  /**
+   * One proxy or load balancer in front of the gateway is trusted: the client address is the
+   * last X-Forwarded-For entry (the one that proxy appended). Off: the socket's peer.
+   */
+  TRUST_PROXY: env.bool(false),
   /** Backends to route to: `auth=http://127.0.0.1:7101,accommodation=http://127.0.0.1:7102`. */
   UPSTREAMS: env.string("auth=http://127.0.0.1:7101"),
   /** Where access tokens are verified: the auth service's JWKS. */

@@ -2,11 +2,13 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
+import { clientAddress } from "./client-address.js";
 import type { GatewayConfig } from "./config.js";
 import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
+import { upstreamIdentity } from "./upstream-identity.js";
 import { parseUpstreams, upstreamTransport } from "./upstreams.js";
 
 /** What {@link buildGateway} needs; tests build it the same way main.ts does. */
@@ -24,7 +26,8 @@ export interface GatewayDeps {
     | "IGNORED_QUERY_PARAMS"
     | "PUBLIC_URL"
     | "TRUST_PROXY"
-  >;
+  > &
+    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
   log: Logger;
   tls?: TlsOptions;
   /** Overrides the JWKS-backed verifier (tests). */
@@ -44,6 +47,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   const verify =
     deps.verifyToken ??
     createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const identity = upstreamIdentity(config, upstreams, log);
   const transports = new Map<DescService, Transport>(
     upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
@@ -59,6 +63,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;
       n.userId = (await authenticate(route, headers, verify))?.userId;
+      return identity.metadataFor(route, clientAddress(raw, config.TRUST_PROXY));
     },
   });
   const openApi = buildOpenApi({
@@ -77,7 +82,6 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     routes: () => {},
     log,
     tls: deps.tls,
-    trustProxy: config.TRUST_PROXY,
     httpRoutes: (app) => {
       registerCors(
         app,

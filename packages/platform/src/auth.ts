@@ -1,6 +1,7 @@
 import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { DomainError } from "./domain-error.js";
+import { remoteKeys } from "./service-token.js";
 
 /** The authenticated caller of an RPC. */
 export interface Identity {
@@ -25,7 +26,14 @@ export interface TokenVerifierOptions {
   audience: string;
   /** How many verified tokens to remember (0 turns the cache off). */
   cacheSize?: number;
+  /** The longest lifetime (exp - iat) a token may claim; default an hour, auth's maximum. */
+  maxLifetimeSeconds?: number;
+  now?: () => Date;
 }
+
+// Clocks of issuer and verifier differ a little; more than this and a token "from the future"
+// is refused, since only a wrong clock or a forger makes one.
+const CLOCK_SKEW_SECONDS = 30;
 
 /**
  * Verifies access tokens locally against the auth service's public keys. A remote JWKS is
@@ -34,21 +42,28 @@ export interface TokenVerifierOptions {
  * HMAC-with-the-public-key forgeries fail.
  */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
-  const keys =
-    typeof opts.jwks === "string"
-      ? createRemoteJWKSet(new URL(opts.jwks), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
-      : opts.jwks;
-  const verified = createVerifiedTokenCache(opts.cacheSize ?? 10_000);
+  const keys = typeof opts.jwks === "string" ? remoteKeys(opts.jwks) : opts.jwks;
+  const now = opts.now ?? (() => new Date());
+  const maxLifetime = opts.maxLifetimeSeconds ?? 3600;
+  const verified = createVerifiedTokenCache(opts.cacheSize ?? 10_000, now);
   return async (token) => {
     const hit = verified.get(token);
     if (hit) return hit;
+    const currentDate = now();
     const { payload } = await jwtVerify(token, keys, {
       issuer: opts.issuer,
       audience: opts.audience,
       algorithms: ["ES256", "EdDSA"],
       typ: "at+jwt",
       requiredClaims: ["sub", "exp", "iat"],
+      currentDate,
+      clockTolerance: CLOCK_SKEW_SECONDS,
     });
+    const iat = payload.iat ?? 0;
+    if (iat > currentDate.getTime() / 1000 + CLOCK_SKEW_SECONDS) throw new errors.JWTClaimValidationFailed("iat is in the future", payload, "iat", "check_failed");
+    if ((payload.exp ?? 0) - iat > maxLifetime) throw new errors.JWTClaimValidationFailed("lifetime exceeds the maximum", payload, "exp", "check_failed");
+    // A service's token (client credentials) never speaks for a user.
+    if (payload.client_id !== undefined) throw new errors.JWTClaimValidationFailed("a service token is not a user's", payload, "client_id", "check_failed");
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
     const identity = { userId: String(payload.sub), roles, sessionId: typeof payload.sid === "string" ? payload.sid : undefined };
     verified.set(token, identity, (payload.exp ?? 0) * 1000);
@@ -65,13 +80,13 @@ const MAX_CACHED_MS = 60_000;
  * until they expire or for a minute, whichever comes first. Verifying an ES256 signature costs
  * far more than the rest of a typical read RPC; a client sends the same token many times.
  */
-function createVerifiedTokenCache(max: number) {
+function createVerifiedTokenCache(max: number, now: () => Date) {
   const entries = new Map<string, { identity: Identity; until: number }>();
   return {
     get(token: string): Identity | undefined {
       const e = entries.get(token);
       if (!e) return undefined;
-      if (e.until <= Date.now()) {
+      if (e.until <= now().getTime()) {
         entries.delete(token);
         return undefined;
       }
@@ -81,7 +96,7 @@ function createVerifiedTokenCache(max: number) {
       if (max <= 0) return;
       // Map iterates in insertion order: dropping the first entry evicts the oldest.
       if (entries.size >= max) entries.delete(entries.keys().next().value as string);
-      entries.set(token, { identity, until: Math.min(expiresAtMs, Date.now() + MAX_CACHED_MS) });
+      entries.set(token, { identity, until: Math.min(expiresAtMs, now().getTime() + MAX_CACHED_MS) });
     },
   };
 }

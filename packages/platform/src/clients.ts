@@ -1,12 +1,18 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { type ServiceTokenSource, serviceTokenInterceptor } from "./service-token.js";
 
 /** Options for {@link createServiceClient}. */
 export interface ServiceClientOptions {
   interceptors?: Interceptor[];
   /** Per-call deadline unless the call sets its own. */
   timeoutMs?: number;
+  /**
+   * Who is calling: this service's tokens, sent for `audience` (the called service's name).
+   * Internal RPCs answer only the services their proto lists.
+   */
+  identity?: { tokens: ServiceTokenSource; audience: string };
 }
 
 /**
@@ -18,9 +24,10 @@ export function createServiceClient<T extends DescService>(
   baseUrl: string,
   opts: ServiceClientOptions = {},
 ): Client<T> {
+  const identity = opts.identity ? [serviceTokenInterceptor(opts.identity.tokens, opts.identity.audience)] : [];
   const transport = createGrpcTransport({
     baseUrl,
-    interceptors: opts.interceptors,
+    interceptors: [...identity, ...(opts.interceptors ?? [])],
     defaultTimeoutMs: opts.timeoutMs ?? 10_000,
   });
   return createClient(service, transport);

@@ -10,7 +10,8 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-class Invalid extends Error {}
+/** Thrown by an {@link EnvVar}'s parse when the value is wrong; its message follows the variable's name. */
+export class InvalidValue extends Error {}
 
 function variable<T>(expect: string, parse: (raw: string) => T, fallback?: () => T): EnvVar<T> {
   return {
@@ -18,7 +19,7 @@ function variable<T>(expect: string, parse: (raw: string) => T, fallback?: () =>
     parse(raw) {
       if (raw === undefined || raw === "") {
         if (fallback) return fallback();
-        throw new Invalid("is required");
+        throw new InvalidValue("is required");
       }
       return parse(raw);
     },
@@ -34,14 +35,14 @@ export const env = {
   /** A secret of at least `minLength` characters, or unset. Never echoed in errors (name it *KEY*, *SECRET*...). */
   optionalSecret: (minLength: number) =>
     variable<string | undefined>(`a secret of at least ${minLength} characters`, (s) => {
-      if (s.length < minLength) throw new Invalid(`must be at least ${minLength} characters`);
+      if (s.length < minLength) throw new InvalidValue(`must be at least ${minLength} characters`);
       return s;
     }, () => undefined),
   int(opts: { default?: number; min?: number; max?: number } = {}) {
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
     return variable(`an integer from ${min} to ${max}`, (s) => {
       const n = Number(s);
-      if (!/^-?\d+$/.test(s) || n < min || n > max) throw new Invalid(`must be an integer from ${min} to ${max}`);
+      if (!/^-?\d+$/.test(s) || n < min || n > max) throw new InvalidValue(`must be an integer from ${min} to ${max}`);
       return n;
     }, given(opts.default));
   },
@@ -50,7 +51,7 @@ export const env = {
     variable("true or false", (s) => {
       if (/^(1|true|yes)$/i.test(s)) return true;
       if (/^(0|false|no)$/i.test(s)) return false;
-      throw new Invalid("must be true or false");
+      throw new InvalidValue("must be true or false");
     }, given(fallback)),
   url: (fallback?: string, protocols?: string[]) =>
     variable(`a URL${protocols ? ` (${protocols.join(", ")})` : ""}`, (s) => {
@@ -58,10 +59,10 @@ export const env = {
       try {
         u = new URL(s);
       } catch {
-        throw new Invalid("must be a URL");
+        throw new InvalidValue("must be a URL");
       }
       if (protocols && !protocols.includes(u.protocol.replace(/:$/, ""))) {
-        throw new Invalid(`must use ${protocols.join(" or ")}`);
+        throw new InvalidValue(`must use ${protocols.join(" or ")}`);
       }
       return s;
     }, given(fallback)),
@@ -71,7 +72,7 @@ export const env = {
   },
   oneOf: <const V extends string>(values: readonly V[], fallback?: V) =>
     variable(`one of ${values.join(", ")}`, (s) => {
-      if (!(values as readonly string[]).includes(s)) throw new Invalid(`must be one of ${values.join(", ")}`);
+      if (!(values as readonly string[]).includes(s)) throw new InvalidValue(`must be one of ${values.join(", ")}`);
       return s as V;
     }, given(fallback)),
 };
@@ -95,7 +96,7 @@ export function loadConfig<S extends Record<string, EnvVar<unknown>>>(
     try {
       out[name] = v.parse(raw);
     } catch (e) {
-      if (!(e instanceof Invalid)) throw e;
+      if (!(e instanceof InvalidValue)) throw e;
       const shown = raw === undefined ? "unset" : /SECRET|PASSWORD|KEY|TOKEN|URL/i.test(name) ? "(hidden)" : JSON.stringify(raw);
       problems.push(`${name} ${e.message} (expected ${v.expect}; got ${shown})`);
     }

@@ -16,13 +16,36 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from "./auth.js";
+export {
+  CLIENT_IP_HEADER,
+  callerPolicyInterceptor,
+  callerServiceKey,
+  GATEWAY_SERVICE,
+  isInternal,
+} from "./caller-policy.js";
+export { peerServiceKey, peerServiceOf, SERVICE_URI_PREFIX } from "./peer-identity.js";
+export {
+  clientSecretMatches,
+  createServiceTokenSource,
+  createServiceTokenVerifier,
+  formatServiceClients,
+  hashClientSecret,
+  remoteKeys,
+  SERVICE_NAME,
+  SERVICE_TOKEN_HEADER,
+  type ServiceCredentials,
+  type ServiceTokenSource,
+  type ServiceTokenVerifier,
+  type ServiceTokenVerifierOptions,
+  serviceTokenInterceptor,
+} from "./service-token.js";
 export { type Cache, type CacheCodec, type CacheOptions, createCache } from "./cache.js";
 /** A bounded in-process map with per-entry time to live that forgets the least recently used first. */
 export { createLru, type Lru } from "./lru.js";
 /** A background job on a timer that never overlaps itself (sweepers, purgers). */
 export { createPeriodicJob, type PeriodicJob } from "./periodic-job.js";
 export { createServiceClient, type ServiceClientOptions } from "./clients.js";
-export { type ConfigOf, ConfigError, type EnvVar, env, loadConfig } from "./config.js";
+export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig } from "./config.js";
 export { type Database, type DatabaseOptions, migrateExclusively, openDatabase } from "./database.js";
 export {
   DomainError,
@@ -45,7 +68,9 @@ export { createHealthState, type HealthState, healthService, ServingStatus } fro
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export { closeOnSignals } from "./run.js";
-export { loadTls, serviceConfigSpec } from "./service-config.js";
+export { loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";
+/** Fastify's types for a service's plain HTTP routes (`ServiceOptions.httpRoutes`). */
+export type { FastifyInstance, FastifyReply } from "fastify";
 export { markUnchanging } from "./unchanging-responses.js";

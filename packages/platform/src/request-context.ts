@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createContextKey, createContextValues, type HandlerContext } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import type { Logger } from "pino";
+import { peerServiceKey, peerServiceOf } from "./peer-identity.js";
 
 /** Who sent a request and how to log about it; set for every RPC by the chassis. */
 export interface RequestInfo {
   requestId: string;
-  /** The client address: the first X-Forwarded-For hop when a trusted proxy set it, else the peer. */
+  /** The client address: the one the gateway saw when the gateway called, else the peer's. */
   clientIp: string;
   log: Logger;
 }
@@ -22,15 +23,20 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return v && REQUEST_ID.test(v) ? v : randomUUID();
 }
 
-/** Builds the Connect context values of one request from Fastify's request. */
-export function contextValuesFrom(req: FastifyRequest, trustProxy: boolean) {
-  const forwarded = trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+/**
+ * Builds the Connect context values of one request from Fastify's request. The client address
+ * is the peer's; the chassis replaces it with the one the gateway passes on, only for calls the
+ * gateway's service identity makes (caller-policy.ts). X-Forwarded-For is never read here.
+ */
+export function contextValuesFrom(req: FastifyRequest) {
   const info: RequestInfo = {
     requestId: String(req.id),
-    clientIp: forwarded || req.socket.remoteAddress || "unknown",
+    clientIp: req.socket.remoteAddress || "unknown",
     log: req.log as Logger,
   };
-  return createContextValues().set(requestInfoKey, info);
+  const values = createContextValues().set(requestInfoKey, info);
+  const peer = peerServiceOf(req.socket);
+  return peer === undefined ? values : values.set(peerServiceKey, peer);
 }
 
 /** The request info of a handler's context (a fallback for handlers called outside the chassis). */

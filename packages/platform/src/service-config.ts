@@ -7,14 +7,22 @@ export const serviceConfigSpec = (defaultPort: number) => ({
   PORT: env.port(defaultPort),
   HOST: env.string("127.0.0.1"),
   LOG_LEVEL: env.oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
-  /** Trust X-Forwarded-For: only behind the gateway or a load balancer. */
-  TRUST_PROXY: env.bool(false),
   /** PEM files; with both set the port speaks TLS (HTTP/2 via ALPN, and HTTP/1.1). */
   TLS_CERT_FILE: env.optionalString(),
   TLS_KEY_FILE: env.optionalString(),
   /** With a CA, callers must present a certificate it signed (mTLS between services). */
   TLS_CA_FILE: env.optionalString(),
 });
+
+/**
+ * The environment of a service that calls other services: where auth's token endpoint is, and
+ * this service's client secret for it (its client id is its name). Spread it into the spec of
+ * a service that calls others; `npm start` and the testkit provision the secret.
+ */
+export const serviceIdentityConfigSpec = {
+  AUTH_TOKEN_URL: env.url("http://127.0.0.1:7101/oauth2/token", ["http", "https"]),
+  SERVICE_CLIENT_SECRET: env.optionalSecret(32),
+};
 
 /** Reads the TLS files named in the configuration, or undefined for cleartext (h2c + HTTP/1.1). */
 export async function loadTls(cfg: { TLS_CERT_FILE?: string; TLS_KEY_FILE?: string; TLS_CA_FILE?: string }): Promise<TlsOptions | undefined> {

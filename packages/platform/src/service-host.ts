@@ -8,11 +8,13 @@ import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, type TokenVerifier } from "./auth.js";
+import { callerPolicyInterceptor } from "./caller-policy.js";
 import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
+import type { ServiceTokenVerifier } from "./service-token.js";
 
 /** What {@link createService} needs to build a service process. */
 export interface ServiceOptions {
@@ -25,9 +27,12 @@ export interface ServiceOptions {
   log: Logger;
   /** Verifies bearer tokens; without it every call is anonymous. */
   verifyToken?: TokenVerifier;
+  /**
+   * Verifies service tokens (audience: this service). Without it only an mTLS peer certificate
+   * proves a calling service, and internal RPCs refuse every call that has none.
+   */
+  verifyServiceToken?: ServiceTokenVerifier;
   tls?: TlsOptions;
-  /** Trust X-Forwarded-For (only behind our gateway or a load balancer). */
-  trustProxy?: boolean;
   /** How long shutdown waits for in-flight calls before aborting them. */
   drainTimeoutMs?: number;
   /** Extra plain HTTP routes (e.g. /.well-known/jwks.json). */
@@ -88,12 +93,13 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     return call;
   };
 
-  // Order matters: the error mapper sees everything; auth runs before validation so anonymous
-  // callers of protected RPCs learn nothing about the request shape.
+  // Order matters: the error mapper sees everything; the caller policy and auth run before
+  // validation so callers who may not call an RPC learn nothing about the request shape.
   const interceptors: Interceptor[] = [
     tracked,
     accessLogInterceptor(),
     errorInterceptor(opts.log),
+    callerPolicyInterceptor(opts.verifyServiceToken),
     ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
     createValidateInterceptor(),
     ...(opts.interceptors ?? []),
@@ -113,7 +119,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
       router.service(Health, healthService(health));
       opts.routes(router);
     },
-    contextValues: (req) => contextValuesFrom(req, opts.trustProxy ?? false),
+    contextValues: (req) => contextValuesFrom(req),
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));

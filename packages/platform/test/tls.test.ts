@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,8 @@ beforeAll(() => {
   openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-subj", "/CN=test ca", "-days", "1", "-out", "ca.crt");
   issue("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
   issue("client", "/CN=reservation", "extendedKeyUsage=clientAuth\n");
+  issue("gateway", "/CN=gateway", "subjectAltName=URI:spiffe://triphub/gateway\nextendedKeyUsage=clientAuth\n");
+  issue("reservation", "/CN=gateway", "subjectAltName=URI:spiffe://triphub/reservation\nextendedKeyUsage=clientAuth\n");
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -55,6 +57,21 @@ describe("TLS on the service port", () => {
     const anonymous = createClient(AuthService, createGrpcTransport({ baseUrl: url, nodeOptions: { ca } }));
     // TLS 1.3 may reset the stream rather than fail the handshake: assert no answer, not a code.
     await expect(anonymous.getJwks({}, { timeoutMs: 3_000 })).rejects.toThrow();
+    await host.close();
+  });
+
+  it("takes a caller's service identity from its certificate's spiffe://triphub/ URI, never its common name", async () => {
+    const tls = { cert: pem("server.crt"), key: pem("server.key"), ca: pem("ca.crt") };
+    // VerifyApiKey is internal and lists only the gateway.
+    const { host, url } = await startTestHost({ verifyApiKey: () => ({ apiKeyId: "k1" }) }, { tls });
+    const as = (name: string) =>
+      createClient(AuthService, createGrpcTransport({ baseUrl: url, nodeOptions: { ca: pem("ca.crt"), cert: pem(`${name}.crt`), key: pem(`${name}.key`) } }));
+    expect((await as("gateway").verifyApiKey({ secret: "tk_live_0123456789abcdef0123456789abcdef" })).apiKeyId).toBe("k1");
+    // Its common name says "gateway", but only the URI SAN names a service.
+    const denied = await as("reservation").verifyApiKey({ secret: "tk_live_0123456789abcdef0123456789abcdef" }).catch((e: unknown) => ConnectError.from(e));
+    expect(denied).toMatchObject({ code: Code.PermissionDenied });
+    const noSan = await as("client").verifyApiKey({ secret: "tk_live_0123456789abcdef0123456789abcdef" }).catch((e: unknown) => ConnectError.from(e));
+    expect(noSan).toMatchObject({ code: Code.PermissionDenied });
     await host.close();
   });
 

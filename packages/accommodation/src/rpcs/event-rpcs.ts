@@ -28,12 +28,9 @@ const PENDING_RETRY_MS = 25;
  * StreamEvents: the outbox, in position order, to the services that react to accommodation
  * changes (reservation, review, search indexers).
  *
- * Who may call it: the same as the hold RPCs (see hold-rpcs.ts). It has no google.api.http
- * rule, so the gateway never exposes it; it is reachable only on this service's port inside
- * the cluster (loopback in the devstack, mTLS in Kubernetes). Its callers are services keeping
- * a cursor, not users, and no user role fits: the stream carries every host's drafts and every
- * guest's holds, so even ADMIN would be the wrong test. The network boundary is the check, and
- * this is where a service identity would be required once services have one.
+ * Who may call it: the services its proto `callers` option names, checked by the chassis as
+ * for the hold RPCs. No user role would fit: the stream carries every host's drafts and every
+ * guest's holds, so even ADMIN would be the wrong test.
  */
 export function eventRpcs(d: EventRpcDeps): EventRpcs {
   const heartbeatMs = d.heartbeatMs ?? 10_000;

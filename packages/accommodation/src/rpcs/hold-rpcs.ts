@@ -8,17 +8,9 @@ import type { HoldStore } from "../store/hold-store.js";
 type HoldRpcs = Pick<ServiceImpl<typeof AccommodationService>, "holdInventory" | "confirmHold" | "releaseHold" | "getHold">;
 
 /**
- * The inventory holds of the booking saga, called by the reservation service.
- *
- * Who may call them: these RPCs carry no google.api.http rule, so the gateway, which builds its
- * routes from those rules only, never exposes them; they are reachable only on this service's
- * own port, which in every deployment is inside the cluster (the devstack binds 127.0.0.1; in
- * Kubernetes the mesh's mTLS, or TLS_CA_FILE, admits only workloads holding a certificate). The
- * caller is a service acting for a saga, not a user, and users' tokens cannot express that: no
- * user role fits (a guest must not hold rooms for others, and requiring ADMIN would make the saga
- * need an admin's credentials). So the network boundary is the check and the handlers do not
- * ask for an identity. When services get identities of their own (mTLS peer names or
- * client-credential tokens), this is the one place to require them.
+ * The inventory holds of the booking saga, called by the reservation service. They are
+ * internal: the proto's `callers` option names reservation, and the chassis refuses every other
+ * caller (a user's token included) before a handler runs, so the handlers ask for no identity.
  */
 export function holdRpcs(d: { holds: HoldStore; now: () => Date }): HoldRpcs {
   return {

@@ -66,3 +66,35 @@ export async function issueAccessToken(
     .sign(await privateKeyOf(key));
   return { token, expiresAt: new Date(exp * 1000) };
 }
+
+/** A service token's subject and audience: the calling service and the one it calls. */
+export interface ServiceTokenClaims {
+  /** The calling service's client id, e.g. "reservation". */
+  clientId: string;
+  /** The service the token is for, e.g. "accommodation". */
+  audience: string;
+}
+
+/**
+ * Signs a service token (OAuth 2.0 client credentials, RFC 9068 claims): typ "at+jwt", aud the
+ * called service, sub and client_id the calling one, no roles and no session, so it can never
+ * pass as a user's access token (verifiers of those require a session) nor open another service.
+ */
+export async function issueServiceToken(
+  key: SigningKey,
+  claims: ServiceTokenClaims,
+  options: Omit<AccessTokenOptions, "audience">,
+): Promise<IssuedAccessToken> {
+  const iat = Math.floor(options.now.getTime() / 1000);
+  const exp = iat + options.ttlSeconds;
+  const token = await new SignJWT({ client_id: claims.clientId })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(options.issuer)
+    .setAudience(claims.audience)
+    .setSubject(claims.clientId)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setJti(randomBytes(16).toString("base64url"))
+    .sign(await privateKeyOf(key));
+  return { token, expiresAt: new Date(exp * 1000) };
+}

@@ -24,8 +24,11 @@ export interface TranscoderOptions {
    * Runs after routing, before the request is parsed (e.g. edge authentication, so anonymous
    * callers learn nothing about a request's shape). A thrown ConnectError becomes the response.
    * `raw` is {@link TranscodeRequest.raw}, for per-request notes such as an access log's.
+   * Returned name-value pairs are added to the call's metadata (e.g. the proxy's own credentials
+   * or the client address it saw), after the forwarded headers, whatever the client sent.
    */
-  beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that adds nothing returns nothing.
+  beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): CallMetadata | void | Promise<CallMetadata | void>;
   /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
   cacheControl?(route: RouteInfo): string | undefined;
   /**
@@ -60,3 +63,6 @@ export interface TranscoderOptions {
  * request id and the caller's language.
  */
 export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language"];
+
+/** Metadata {@link TranscoderOptions.beforeCall} adds to an upstream call: name-value pairs, or nothing. */
+export type CallMetadata = readonly (readonly [string, string])[] | undefined;

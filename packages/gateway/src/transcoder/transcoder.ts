@@ -110,7 +110,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     }
     const { route, pathValues } = found;
     try {
-      await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
+      const added = await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
       const ttl = sharedTtl.get(route) ?? 0;
       const key = ttl > 0 ? responses.keyOf(route.info.template, req) : undefined;
       const hit = key === undefined ? undefined : responses.get(key, req);
@@ -121,6 +121,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
         const v = req.headers.get(h);
         if (v !== null) metadata.push([h, v]);
       }
+      if (added) for (const [k, v] of added) metadata.push([k, v]);
       if (streamsRequest(route.kind)) return await callRequestStream(route, pathValues, metadata, req);
       const limit = req.bodyLimit ?? DEFAULT_BODY_LIMIT;
       const parts = { pathValues, query: req.query, body: await bodyBytes(req.body, limit), contentType: req.headers.get("content-type") };

@@ -1,0 +1,91 @@
+// The client address through the gateway: auth's per-IP login throttle counts each client, not
+// the gateway, and a forged X-Forwarded-For moves nothing unless a trusted proxy is in front.
+import { request } from "node:http";
+import { buildServer as buildAuth, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
+import { createLogger, openDatabase } from "@triphub/platform";
+import { freshDatabase, type RunningService, serve, testServiceIdentities } from "@triphub/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildGateway, loadGatewayConfig } from "../src/index.js";
+
+const log = createLogger({ service: "gateway-test", level: "silent" });
+const identities = testServiceIdentities(["gateway"]);
+// auth's LOGIN_THROTTLE.maxPerIp: failures per client address per window.
+const MAX_PER_IP = 20;
+let auth: RunningService;
+let gateway: RunningService;
+let behindProxy: RunningService;
+
+const gatewayWith = async (extra: Record<string, string>) =>
+  serve(
+    await buildGateway({
+      config: loadGatewayConfig({
+        UPSTREAMS: `auth=${auth.url}`,
+        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
+        AUTH_TOKEN_URL: `${auth.url}/oauth2/token`,
+        SERVICE_CLIENT_SECRET: identities.secretOf("gateway"),
+        EDGE_CACHE_TTL_MS: "0",
+        ...extra,
+      }),
+      log,
+    }),
+  );
+
+beforeAll(async () => {
+  const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "gateway_client_address" });
+  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 });
+  const config = loadAuthConfig({ DATABASE_URL: url, SERVICE_CLIENTS: identities.serviceClients });
+  auth = await serve(await buildAuth({ config, database, log, passwordParams: { N: 1024, r: 8, p: 1 } }));
+  gateway = await gatewayWith({});
+  behindProxy = await gatewayWith({ TRUST_PROXY: "true" });
+});
+afterAll(async () => {
+  await behindProxy?.close();
+  await gateway?.close();
+  await auth?.close();
+});
+
+/** A failed login through `gw` from the loopback address `from`; resolves to the HTTP status. */
+function login(gw: RunningService, from: string, email: string, headers: Record<string, string> = {}): Promise<number> {
+  const { port } = new URL(gw.url);
+  const body = JSON.stringify({ email, password: "not the password" });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port, localAddress: from, method: "POST", path: "/api/v1/auth:login", headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function spray(gw: RunningService, from: string, tag: string, headers: (i: number) => Record<string, string> = () => ({})) {
+  for (let i = 0; i < MAX_PER_IP; i++) expect(await login(gw, from, `${tag}-${i}@example.com`, headers(i))).toBe(401);
+}
+
+describe("login throttling through the gateway", () => {
+  it("locks out the client that sprayed, not every other client", async () => {
+    await spray(gateway, "127.0.0.2", "spray-a");
+    expect(await login(gateway, "127.0.0.2", "one-more-a@example.com")).toBe(429);
+    expect(await login(gateway, "127.0.0.3", "innocent@example.com")).toBe(401);
+  });
+
+  it("ignores X-Forwarded-For from a client when no proxy is trusted", async () => {
+    await spray(gateway, "127.0.0.4", "spray-b", (i) => ({ "x-forwarded-for": `203.0.113.${i + 1}` }));
+    expect(await login(gateway, "127.0.0.4", "one-more-b@example.com", { "x-forwarded-for": "203.0.113.250" })).toBe(429);
+  });
+
+  it("ignores a client's own X-Client-Ip header", async () => {
+    await spray(gateway, "127.0.0.5", "spray-c", (i) => ({ "x-client-ip": `198.51.100.${i + 1}` }));
+    expect(await login(gateway, "127.0.0.5", "one-more-c@example.com", { "x-client-ip": "198.51.100.250" })).toBe(429);
+  });
+
+  it("behind a trusted proxy, counts the address that proxy appended, not what the client wrote before it", async () => {
+    const via = (client: string) => ({ "x-forwarded-for": `10.9.9.9, ${client}` });
+    await spray(behindProxy, "127.0.0.6", "spray-d", () => via("192.0.2.10"));
+    expect(await login(behindProxy, "127.0.0.6", "one-more-d@example.com", via("192.0.2.10"))).toBe(429);
+    expect(await login(behindProxy, "127.0.0.6", "other-d@example.com", via("192.0.2.11"))).toBe(401);
+  });
+});
