@@ -2,6 +2,7 @@
 // leaves it down (saying so) after repeated crashes, so one process dying never takes the
 // others down with it.
 import { relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_RESTART_POLICY, decideRestart, type RestartPolicy } from "./restart-policy.js";
 import { tailOfLog } from "./service-process.js";
 
@@ -83,7 +84,7 @@ export function createSupervisor(unit: SupervisedUnit, opts: SupervisorOptions):
     crashes = decision.crashes;
     if (decision.action === "give-up") {
       state = "down";
-      const log = unit.logFile ? await tailOfLog(unit.logFile) : "";
+      const log = unit.logFile ? await tailOfLog(unit.logFile, 12) : "";
       const where = log ? ` Last lines of ${relative(opts.root ?? ".", unit.logFile!)}:\n${log}` : "";
       opts.say(
         `✖ ${unit.name} ${what}: ${decision.crash} crashes within ${policy.windowMs / 1000}s, giving up. ` +
@@ -94,13 +95,7 @@ export function createSupervisor(unit: SupervisedUnit, opts: SupervisorOptions):
     state = "restarting";
     const of = `crash ${decision.crash} of ${policy.maxCrashes} in ${policy.windowMs / 1000}s`;
     opts.say(`✖ ${unit.name} ${what}; restarting in ${seconds(decision.delayMs)} (${of})`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, decision.delayMs);
-      halted.signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await sleep(decision.delayMs, undefined, { signal: halted.signal }).catch(() => {});
     if (halted.signal.aborted) return;
     const began = performance.now();
     try {
