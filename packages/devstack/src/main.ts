@@ -2,11 +2,12 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { devSecret, type LocalPostgres, startLocalPostgres } from "./embedded-postgres.js";
+import { devSecret, type LocalPostgres, openLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { seedCatalogue } from "./seed.js";
+import { killLeftoverChildren, serviceUnit, tailOfLog } from "./service-process.js";
 import { devServiceIdentities } from "./service-identities.js";
-import { type Child, startChild, stopChild, tailOfLog, waitReady } from "./supervisor.js";
+import { createSupervisor, type SupervisedUnit, type Supervisor } from "./supervisor.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 // Tests run a second devstack beside a developer's own with these two.
@@ -16,50 +17,67 @@ const logDir = join(dataDir, "logs");
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const portOf = (s: ServiceSpec) => s.port + portOffset;
 
+/** A service process the devstack runs, under its supervisor. */
+interface Started {
+  name: string;
+  url: string;
+  logFile: string;
+  supervisor: Supervisor;
+}
+
 async function main() {
   const started = performance.now();
   await mkdir(logDir, { recursive: true });
   const external = (name: string) => process.env[databaseUrlVariable(name)];
+  // embedded-postgres stops its server on these signals by itself and then exits the process,
+  // racing the stop below, which ends the services before their database.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.removeAllListeners(signal);
+  process.on("exit", killLeftoverChildren);
 
-  let pg: LocalPostgres | undefined;
-  if (SERVICES.some((s) => s.database && !external(s.name))) {
-    const port = process.env.DEVSTACK_POSTGRES_PORT ? Number(process.env.DEVSTACK_POSTGRES_PORT) : 54329 + portOffset;
-    pg = await startLocalPostgres(dataDir, port);
-    say(`▸ PostgreSQL (embedded) on 127.0.0.1:${port}, data in ${relative(root, dataDir)}/postgres`);
-  }
-
-  const children: Child[] = [];
+  const services: Started[] = [];
+  let database: Supervisor | undefined;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("▸ stopping…");
-    await Promise.all(children.map((c) => stopChild(c)));
-    await pg?.stop();
+    // No restart from here on, the database's included: it stops once nobody uses it.
+    database?.halt();
+    await Promise.all(services.map((s) => s.supervisor.stop()));
+    await database?.stop();
     process.exit(code);
   };
-  process.once("SIGINT", () => void stopAll(0));
-  process.once("SIGTERM", () => void stopAll(0));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void stopAll(0));
 
-  const start = (svc: ServiceSpec, env: Record<string, string>) => {
-    const entry = join("packages", svc.dir, "src", "main.ts");
-    const child = startChild({ name: svc.name, root, entry, port: portOf(svc), env, logDir });
-    children.push(child);
-    void child.exited.then(async (code) => {
-      if (stopping) return;
-      say(`✖ ${child.name} exited (${code}). Last lines of ${child.logFile}:\n${await tailOfLog(child)}`);
-      await stopAll(1);
-    });
-    return child;
-  };
-  const ready = async (batch: Child[]) => {
+  const supervise = (unit: SupervisedUnit) => createSupervisor(unit, { say, root });
+  // A failure while the platform first starts stops everything: what is broken then is not
+  // going to mend itself by restarting.
+  const startAll = async (batch: Started[]) => {
     try {
-      await Promise.all(batch.map((c) => waitReady(c, 30_000)));
+      await Promise.all(batch.map((s) => s.supervisor.start()));
     } catch (e) {
+      if (stopping) return;
       say(`✖ ${(e as Error).message}`);
-      for (const c of batch) say(`--- ${c.name} (${c.logFile}):\n${await tailOfLog(c)}`);
+      for (const s of batch) say(`--- ${s.name} (${s.logFile}):\n${await tailOfLog(s.logFile)}`);
       await stopAll(1);
     }
+  };
+
+  let pg: LocalPostgres | undefined;
+  if (SERVICES.some((s) => s.database && !external(s.name))) {
+    const port = process.env.DEVSTACK_POSTGRES_PORT ? Number(process.env.DEVSTACK_POSTGRES_PORT) : 54329 + portOffset;
+    pg = await openLocalPostgres(dataDir, port, logDir);
+    database = supervise(pg.server);
+    await database.start();
+    say(`▸ PostgreSQL (embedded) on 127.0.0.1:${port}, data in ${relative(root, dataDir)}/postgres`);
+  }
+
+  const start = (svc: ServiceSpec, env: Record<string, string>): Started => {
+    const entry = join("packages", svc.dir, "src", "main.ts");
+    const unit = serviceUnit({ name: svc.name, root, entry, port: portOf(svc), env, logDir });
+    const started = { name: svc.name, url: `http://127.0.0.1:${portOf(svc)}`, logFile: unit.logFile!, supervisor: supervise(unit) };
+    services.push(started);
+    return started;
   };
 
   const auth = SERVICES.find((s) => s.name === "auth")!;
@@ -69,7 +87,7 @@ async function main() {
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   // Each service proves who it is to the others with tokens from auth (client credentials).
   const identities = await devServiceIdentities(dataDir, [...SERVICES, GATEWAY].map((s) => s.name), authUrl);
-  const services = [];
+  const batch = [];
   for (const svc of SERVICES) {
     const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name) };
     // Auth seals its signing keys with a secret made on first start (never in the repository).
@@ -82,9 +100,10 @@ async function main() {
       if (!external(svc.name)) await pg!.ensureDatabase(db);
       env.DATABASE_URL = external(svc.name) ?? pg!.urlFor(db);
     }
-    services.push(start(svc, env));
+    batch.push(start(svc, env));
   }
-  await ready(services);
+  await startAll(batch);
+  if (stopping) return;
 
   // The demo catalogue goes into the embedded database only, never an external one.
   const accommodation = SERVICES.find((s) => s.name === "accommodation");
@@ -101,20 +120,22 @@ async function main() {
     ...identities.envFor(GATEWAY.name),
     PUBLIC_URL: `http://127.0.0.1:${portOf(GATEWAY)}`,
   });
-  await ready([gateway]);
+  await startAll([gateway]);
+  if (stopping) return;
+  const gatewayUrl = gateway.url;
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   say(`\nTripHub is up in ${seconds}s.\n`);
-  say(`  REST API   ${gateway.url}/api/v1/...`);
-  say(`  API docs   ${gateway.url}/docs   (OpenAPI: ${gateway.url}/openapi.json)`);
-  const width = Math.max(...children.map((c) => c.name.length)) + 1;
-  for (const c of children) say(`  ${c.name.padEnd(width)} ${c.url}   (log: ${relative(root, c.logFile)})`);
+  say(`  REST API   ${gatewayUrl}/api/v1/...`);
+  say(`  API docs   ${gatewayUrl}/docs   (OpenAPI: ${gatewayUrl}/openapi.json)`);
+  const width = Math.max(...services.map((c) => c.name.length)) + 1;
+  for (const c of services) say(`  ${c.name.padEnd(width)} ${c.url}   (log: ${relative(root, c.logFile)})`);
   say("\nTry it:");
   say(
-    `  curl -s ${gateway.url}/api/v1/users -H 'content-type: application/json' \\\n` +
+    `  curl -s ${gatewayUrl}/api/v1/users -H 'content-type: application/json' \\\n` +
       `    -d '{"email":"ana@example.com","password":"correct horse battery","displayName":"Ana"}'`,
   );
-  say("\nCtrl-C stops everything.");
+  say("\nA service that crashes is restarted. Ctrl-C stops everything.");
 }
 
 main().catch((e: unknown) => {

@@ -1,68 +1,134 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+// Keeps one process of the devstack running: restarts it with backoff when it crashes, and
+// leaves it down (saying so) after repeated crashes, so one process dying never takes the
+// others down with it.
+import { relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DEFAULT_RESTART_POLICY, decideRestart, type RestartPolicy } from "./restart-policy.js";
+import { tailOfLog } from "./service-process.js";
 
-/** A service process the devstack started. */
-export interface Child {
+/** One run of a supervised process, from ready until it ends. */
+export interface Incarnation {
+  /** Resolves, when the process ends, with how: `code 1`, `SIGKILL`. */
+  exited: Promise<string>;
+  /** Ends the process cleanly and resolves once it has ended. */
+  stop(): Promise<void>;
+}
+
+/** What a supervisor runs: a service, or the embedded PostgreSQL. */
+export interface SupervisedUnit {
   name: string;
-  url: string;
-  logFile: string;
-  process: ChildProcess;
-  /** Resolves with the exit code (or signal) when the process ends. */
-  exited: Promise<number | string>;
+  /** Its output, whose last lines are shown when it stays down. */
+  logFile?: string;
+  /**
+   * Starts the process and resolves once it is ready; when it cannot get ready, or `signal`
+   * aborts first, it ends whatever it started and rejects.
+   */
+  start(signal: AbortSignal): Promise<Incarnation>;
 }
 
-/** Options for {@link startChild}. */
-export interface ChildOptions {
-  name: string;
-  root: string;
-  entry: string;
-  port: number;
-  env: Record<string, string>;
-  logDir: string;
+/** `up`: ready; `restarting`: crashed and coming back; `down`: crashed too often, left down. */
+export type SupervisorState = "starting" | "up" | "restarting" | "down" | "stopped";
+
+/** Options for {@link createSupervisor}. */
+export interface SupervisorOptions {
+  policy?: RestartPolicy;
+  /** Writes one line to the devstack's output. */
+  say: (line: string) => void;
+  /** Log paths are shown relative to this folder. */
+  root?: string;
 }
 
-/** Starts a service process; its stdout and stderr go to `<logDir>/<name>.log`. */
-export function startChild(opts: ChildOptions): Child {
-  const logFile = join(opts.logDir, `${opts.name}.log`);
-  const log = createWriteStream(logFile, { flags: "a" });
-  const child = spawn(process.execPath, ["--conditions=@triphub/source", "--import", "tsx", opts.entry], {
-    cwd: opts.root,
-    env: { ...process.env, ...opts.env, PORT: String(opts.port) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
-  return { name: opts.name, url: `http://127.0.0.1:${opts.port}`, logFile, process: child, exited };
+/** A process kept running by {@link createSupervisor}. */
+export interface Supervisor {
+  readonly name: string;
+  readonly state: SupervisorState;
+  /** The first start: rejects when the process does not get ready (it is not retried). */
+  start(): Promise<void>;
+  /** From now on a crash is not restarted; `stop()` implies it. */
+  halt(): void;
+  /** Halts, then ends the process (or a restart under way) and resolves once it has ended. */
+  stop(): Promise<void>;
 }
 
-/** Polls `/readyz` until it answers 200; rejects when the process exits or time runs out. */
-export async function waitReady(child: Child, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void child.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${child.name} exited during start-up`);
-    const ok = await fetch(`${child.url}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${child.name} was not ready within ${timeoutMs / 1000}s`);
-}
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** Sends SIGTERM, and SIGKILL when the process has not ended after `graceMs`. */
-export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  child.process.kill("SIGTERM");
-  const timer = setTimeout(() => child.process.kill("SIGKILL"), graceMs);
-  await child.exited;
-  clearTimeout(timer);
-}
+/** Supervises `unit`: call `start()` once, `stop()` at the end. */
+export function createSupervisor(unit: SupervisedUnit, opts: SupervisorOptions): Supervisor {
+  const policy = opts.policy ?? DEFAULT_RESTART_POLICY;
+  const halted = new AbortController();
+  let state: SupervisorState = "starting";
+  let current: Incarnation | undefined;
+  let crashes: number[] = [];
+  // The start or restart under way, which stop() must wait for.
+  let busy: Promise<void> = Promise.resolve();
 
-/** The last `lines` lines of a child's log, for reporting a crash. */
-export async function tailOfLog(child: Child, lines = 20): Promise<string> {
-  const text = await readFile(child.logFile, "utf8").catch(() => "");
-  return text.trimEnd().split("\n").slice(-lines).join("\n");
+  /** Starts an incarnation and watches it: false when halted meanwhile, rejects when it did not get ready. */
+  const launch = async (): Promise<boolean> => {
+    const running = await unit.start(halted.signal);
+    if (halted.signal.aborted) {
+      await running.stop();
+      return false;
+    }
+    current = running;
+    state = "up";
+    const upSince = Date.now();
+    void running.exited.then((how) => {
+      current = undefined;
+      if (!halted.signal.aborted) busy = recover(`exited (${how})`, upSince);
+    });
+    return true;
+  };
+
+  const recover = async (what: string, upSince: number): Promise<void> => {
+    const decision = decideRestart(policy, crashes, upSince, Date.now());
+    crashes = decision.crashes;
+    if (decision.action === "give-up") {
+      state = "down";
+      const log = unit.logFile ? await tailOfLog(unit.logFile, 12) : "";
+      const where = log ? ` Last lines of ${relative(opts.root ?? ".", unit.logFile!)}:\n${log}` : "";
+      opts.say(
+        `✖ ${unit.name} ${what}: ${decision.crash} crashes within ${policy.windowMs / 1000}s, giving up. ` +
+          `${unit.name} stays down; the rest keep running.${where}`,
+      );
+      return;
+    }
+    state = "restarting";
+    const of = `crash ${decision.crash} of ${policy.maxCrashes} in ${policy.windowMs / 1000}s`;
+    opts.say(`✖ ${unit.name} ${what}; restarting in ${seconds(decision.delayMs)} (${of})`);
+    await sleep(decision.delayMs, undefined, { signal: halted.signal }).catch(() => {});
+    if (halted.signal.aborted) return;
+    const began = performance.now();
+    try {
+      if (await launch()) opts.say(`▸ ${unit.name} is back (ready in ${seconds(performance.now() - began)})`);
+    } catch (e) {
+      if (halted.signal.aborted) return;
+      const reason = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+      await recover(`did not come back (${reason})`, Date.now());
+    }
+  };
+
+  const halt = () => {
+    if (state !== "down") state = "stopped";
+    halted.abort();
+  };
+
+  return {
+    name: unit.name,
+    get state() {
+      return state;
+    },
+    async start() {
+      const first = launch();
+      busy = first.then(
+        () => {},
+        () => {},
+      );
+      await first;
+    },
+    halt,
+    async stop() {
+      halt();
+      await Promise.all([current?.stop(), busy]);
+    },
+  };
 }
