@@ -21,14 +21,14 @@ beforeAll(async () => {
 
 const verifier = () => createTokenVerifier({ jwks: localKeys({ keys: [publicJwk] }), issuer, audience });
 
-function token(opts: { key?: CryptoKey; kid?: string; exp?: number; iss?: string; roles?: string[] } = {}) {
+function token(opts: { key?: CryptoKey; kid?: string; exp?: number; iat?: number; iss?: string; roles?: string[]; extra?: object } = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: opts.roles ?? ["GUEST"], sid: "s1" })
+  return new SignJWT({ roles: opts.roles ?? ["GUEST"], sid: "s1", ...opts.extra })
     .setProtectedHeader({ alg: "ES256", kid: opts.kid ?? "k1", typ: "at+jwt" })
     .setSubject("user-1")
     .setIssuer(opts.iss ?? issuer)
     .setAudience(audience)
-    .setIssuedAt(now - 10)
+    .setIssuedAt(opts.iat ?? now - 10)
     .setExpirationTime(opts.exp ?? now + 300)
     .sign(opts.key ?? privateKey);
 }
@@ -58,9 +58,23 @@ describe("access token verification", () => {
         return `${h}.${b64({ sub: "user-1", roles: ["ADMIN"], iss: issuer, aud: audience, exp: 9e9, iat: 1 })}.${s}`;
       },
     ],
+    ["living longer than the maximum (a day)", async () => token({ exp: Math.floor(Date.now() / 1000) + 86_400 })],
+    ["issued in the future", async () => token({ iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 900 })],
+    ["issued to a service (client credentials)", async () => token({ extra: { client_id: "reservation" } })],
     ["unsigned (alg: none)", async () => `${b64({ alg: "none", typ: "at+jwt", kid: "k1" })}.${b64({ sub: "user-1", iss: issuer, aud: audience, exp: 9e9, iat: 1 })}.`],
   ])("refuses a token %s", async (_name, make) => {
     await expect(verifier()(await make())).rejects.toThrow();
+  });
+});
+
+describe("the verifier's clock", () => {
+  it("is the one it is given: a token is expired when the clock says so, not the wall's", async () => {
+    let now = new Date();
+    const verify = createTokenVerifier({ jwks: localKeys({ keys: [publicJwk] }), issuer, audience, cacheSize: 0, now: () => now });
+    const t = await token();
+    await expect(verify(t)).resolves.toMatchObject({ userId: "user-1" });
+    now = new Date(now.getTime() + 3_600_000);
+    await expect(verify(t)).rejects.toThrow();
   });
 });
 
