@@ -7,6 +7,7 @@ import { type DescFile, type DescMessage, type DescService, getOption, hasOption
 import { field as fieldRules, message as messageRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { describe, expect, it } from "vitest";
 import { http } from "../src/gen/google/api/annotations_pb.js";
+import { callers } from "../src/gen/triphub/options/v1/options_pb.js";
 
 const genRoot = fileURLToPath(new URL("../src/gen/triphub", import.meta.url));
 
@@ -69,5 +70,23 @@ describe("contracts", () => {
       }
     }
     expect(offPath).toEqual([]);
+  });
+
+  // Config's SetConfig and ListConfigVersions are for operators; who may call them is decided
+  // with the config server (the chassis refuses every caller of an internal RPC listing nobody).
+  const NOT_YET_DECIDED = new Set(["triphub.config.v1.ConfigService/SetConfig", "triphub.config.v1.ConfigService/ListConfigVersions"]);
+
+  it("name the services allowed to call every internal RPC, and only on internal ones", async () => {
+    const wrong: string[] = [];
+    for (const s of await services()) {
+      for (const m of s.methods) {
+        const name = `${s.typeName}/${m.name}`;
+        const internal = !hasOption(m, http);
+        if (internal && !hasOption(m, callers) && !NOT_YET_DECIDED.has(name)) wrong.push(`${name}: internal without callers`);
+        if (!internal && hasOption(m, callers)) wrong.push(`${name}: callers on a REST method`);
+        if (hasOption(m, callers) && getOption(m, callers).services.length === 0) wrong.push(`${name}: callers lists nobody`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

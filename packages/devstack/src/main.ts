@@ -2,6 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVICE_NAMES } from "@triphub/platform";
 import { devSecret, type LocalPostgres, openLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { seedCatalogue } from "./seed.js";
@@ -86,7 +87,7 @@ async function main() {
   const authUrl = `http://127.0.0.1:${portOf(auth)}`;
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   // Each service proves who it is to the others with tokens from auth (client credentials).
-  const identities = await devServiceIdentities(dataDir, [...SERVICES, GATEWAY].map((s) => s.name), authUrl);
+  const identities = await devServiceIdentities(dataDir, SERVICE_NAMES, authUrl);
   const batch = [];
   for (const svc of SERVICES) {
     const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name) };

@@ -65,7 +65,12 @@ describe("the README against a running devstack", () => {
     const commands = await readmeCommands();
     expect(commands.length).toBeGreaterThan(0);
     let output = "";
-    for (const script of commands) output += (await run("bash", ["-euo", "pipefail", "-c", script], { cwd: root })).stdout;
+    let errors = "";
+    for (const script of commands) {
+      const done = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: root, env: { ...process.env, DEVSTACK_DATA_DIR: dataDir } });
+      output += done.stdout;
+      errors += done.stderr;
+    }
     // What the README promises: the profile with the token, 401 without it, field violations
     // for bad input, a token over gRPC, and a healthy service.
     expect(output).toMatch(/"email":\s*"ana@example.com"/);
@@ -75,6 +80,9 @@ describe("the README against a running devstack", () => {
     expect(output).toMatch(/"status":\s*"SERVING"/);
     expect(output).toMatch(/"results":\[\{"accommodation":/);
     expect(output).not.toMatch(/"code":\s*(13|14|"internal"|"unavailable")/);
+    // An internal RPC refuses a caller without a service identity and answers the one it lists.
+    expect(errors).toMatch(/"code":\s*"permission_denied"/);
+    expect(errors).toMatch(/"code":\s*"not_found"/);
   });
 
   it("serves the API docs and the OpenAPI document", async () => {

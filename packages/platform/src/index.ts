@@ -32,6 +32,7 @@ export {
   hashClientSecret,
   remoteKeys,
   SERVICE_NAME,
+  SERVICE_NAMES,
   SERVICE_TOKEN_HEADER,
   type ServiceCredentials,
   type ServiceTokenSource,

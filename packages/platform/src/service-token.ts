@@ -8,6 +8,13 @@ export const SERVICE_TOKEN_HEADER = "x-service-token";
 /** Checks a service token and returns the name of the service it was issued to, or throws. */
 export type ServiceTokenVerifier = (token: string) => Promise<string>;
 
+/**
+ * Every service identity of a TripHub deployment, the gateway's included: what `npm start` and
+ * the testkit register with auth (services still being built are registered ahead, so a newcomer
+ * can call as them).
+ */
+export const SERVICE_NAMES = ["gateway", "auth", "accommodation", "reservation", "payment", "review", "registry", "config"] as const;
+
 /** A service name as auth registers clients: lower case, e.g. "reservation". */
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 

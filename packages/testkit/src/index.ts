@@ -14,4 +14,4 @@ export { type RunningService, serve } from "./service-harness.js";
 /** What a promise rejects with, of an expected error class (test assertions). */
 export { rejectionOf } from "./rejection.js";
 /** Client secrets and token sources for the services of a test platform. */
-export { SERVICE_NAMES, type TestServiceIdentities, testServiceIdentities } from "./service-identities.js";
+export { type TestServiceIdentities, testServiceIdentities } from "./service-identities.js";

@@ -1,8 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServiceTokenSource, formatServiceClients, type ServiceTokenSource } from "@triphub/platform";
-
-/** Every service identity a TripHub deployment has (the gateway's included). */
-export const SERVICE_NAMES = ["gateway", "auth", "accommodation", "reservation", "payment", "review"] as const;
+import { createServiceTokenSource, formatServiceClients, SERVICE_NAMES, type ServiceTokenSource } from "@triphub/platform";
 
 /** Client secrets for a test platform, made fresh per call, as `npm start` makes them on first start. */
 export interface TestServiceIdentities {
