@@ -256,6 +256,11 @@ describe("invalid input", () => {
     expect(`${err.message} ${detailsOf(err).fields.join(" ")}`).toContain(field);
   });
 
+  it("refuses a NUL in the destination as INVALID_ARGUMENT naming it, not INTERNAL", async () => {
+    const err = await rpcError(search({ location: { case: "destination", value: "Se\u0000oul" }, ...stay }));
+    expect(detailsOf(err)).toMatchObject({ code: Code.InvalidArgument, fields: ["destination"] });
+  });
+
   it("refuses a distance sort without a circle", async () => {
     expect((await rpcError(search({ sort: SearchSort.DISTANCE_ASC }))).code).toBe(Code.InvalidArgument);
   });

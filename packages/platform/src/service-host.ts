@@ -12,6 +12,7 @@ import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
+import { nulStringInterceptor } from "./nul-strings.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 
 /** What {@link createService} needs to build a service process. */
@@ -89,13 +90,15 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   };
 
   // Order matters: the error mapper sees everything; auth runs before validation so anonymous
-  // callers of protected RPCs learn nothing about the request shape.
+  // callers of protected RPCs learn nothing about the request shape; no string reaches a
+  // handler with U+0000 in it.
   const interceptors: Interceptor[] = [
     tracked,
     accessLogInterceptor(),
     errorInterceptor(opts.log),
     ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
     createValidateInterceptor(),
+    nulStringInterceptor(),
     ...(opts.interceptors ?? []),
   ];
 
