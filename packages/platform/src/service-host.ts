@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import type { Registry } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
@@ -39,6 +40,13 @@ export interface ServiceOptions {
   onClose?: () => Promise<void>;
   /** Extra interceptors, innermost (after auth and validation). */
   interceptors?: Interceptor[];
+  /**
+   * The message types that `google.protobuf.Any` fields of requests and responses may hold,
+   * e.g. `createRegistry(file_..._events)` for the payloads of StreamEvents. The JSON form of
+   * an Any names its type and spells out its fields, so without it Connect and gRPC-Web JSON
+   * callers get INTERNAL for any message with an Any (binary callers need nothing).
+   */
+  jsonRegistry?: Registry;
 }
 
 /** A built service: listen, then close on shutdown. */
@@ -107,7 +115,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     acceptCompression: [compressionGzip, compressionBrotli],
     // Aborted only when draining outlasts drainTimeoutMs (see close()).
     shutdownSignal: drainDeadline.signal,
-    jsonOptions: { ignoreUnknownFields: false },
+    jsonOptions: { ignoreUnknownFields: false, ...(opts.jsonRegistry ? { registry: opts.jsonRegistry } : {}) },
   };
   await app.register(fastifyConnectPlugin, {
     ...handlerOptions,
