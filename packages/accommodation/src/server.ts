@@ -18,6 +18,7 @@ import { eventMetadataInterceptor } from "./event-metadata.js";
 import { createHoldSweeper } from "./hold-sweeper.js";
 import { forgetProperties, withReadCache } from "./read-cache.js";
 import { createRequestIdPurger } from "./request-id-purger.js";
+import { eventTypes } from "./rpcs/event-rpcs.js";
 import { createAccommodationService } from "./service.js";
 import { createCalendarStore } from "./store/calendar-store.js";
 import type { AccommodationDb } from "./store/db.js";
@@ -73,6 +74,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     tls: deps.tls,
     routes: (router) => router.service(AccommodationService, impl),
     interceptors: [eventMetadataInterceptor()],
+    jsonRegistry: eventTypes,
     verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
     verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "accommodation", now }),
     isReady: async () => {

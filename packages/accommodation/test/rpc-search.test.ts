@@ -256,6 +256,20 @@ describe("invalid input", () => {
     expect(`${err.message} ${detailsOf(err).fields.join(" ")}`).toContain(field);
   });
 
+  it("refuses a NUL in the destination as INVALID_ARGUMENT naming it, not INTERNAL", async () => {
+    const err = await rpcError(search({ location: { case: "destination", value: "Se\u0000oul" }, ...stay }));
+    expect(detailsOf(err)).toMatchObject({ code: Code.InvalidArgument, fields: ["destination"] });
+  });
+
+  it("refuses 500 unknown amenities as INVALID_ARGUMENT with the first 20 violations, not a broken stream", async () => {
+    const err = await rpcError(search({ amenities: Array(500).fill(999), ...stay }));
+    const { code, fields } = detailsOf(err);
+    expect(code).toBe(Code.InvalidArgument);
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields.length).toBeLessThanOrEqual(20);
+    expect(err.rawMessage).toMatch(/more not listed/);
+  });
+
   it("refuses a distance sort without a circle", async () => {
     expect((await rpcError(search({ sort: SearchSort.DISTANCE_ASC }))).code).toBe(Code.InvalidArgument);
   });

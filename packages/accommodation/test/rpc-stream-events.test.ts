@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { Weekday } from "@triphub/contracts/triphub/accommodation/v1/calendar_pb";
 import { HoldReleaseReason } from "@triphub/contracts/triphub/accommodation/v1/hold_pb";
 import type { StreamEventsRequest, StreamEventsResponse } from "@triphub/contracts/triphub/accommodation/v1/events_pb";
 import { PropertyCreatedSchema } from "@triphub/contracts/triphub/accommodation/v1/events_pb";
 import type { Event } from "@triphub/contracts/triphub/common/v1/event_pb";
+import { serviceTokenInterceptor } from "@triphub/platform";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventTypes } from "../src/rpcs/event-rpcs.js";
 import { host, listedProperty, type Platform, startPlatform } from "./rpc-harness.js";
 
 const A = "triphub.accommodation.v1.";
@@ -125,6 +129,25 @@ describe("StreamEvents", () => {
     clearTimeout(timeout);
     expect(seen).toHaveLength(expected);
     expect(new Set(seen.map((e) => e.eventId)).size).toBe(expected);
+  });
+
+  it("serves Connect JSON clients, with each payload in the JSON form of its type", async () => {
+    const owner = await host(p);
+    const { property } = await listedProperty(owner);
+    // A Connect JSON client needs the event types too, to read the payloads' "@type".
+    const transport = createConnectTransport({
+      baseUrl: p.accommodation.url,
+      httpVersion: "1.1",
+      useBinaryFormat: false,
+      jsonOptions: { registry: eventTypes },
+      interceptors: [serviceTokenInterceptor(p.identities.tokens("review", p.auth.url), "accommodation")],
+    });
+    const json = createClient(AccommodationService, transport);
+    const events: Event[] = [];
+    for await (const m of json.streamEvents({ stopAtHead: true })) events.push(...m.events);
+    const created = events.find((e) => e.streamId === property.propertyId && e.type === `${A}PropertyCreated`);
+    expect(anyUnpack(created!.payload!, PropertyCreatedSchema)?.property?.propertyId).toBe(property.propertyId);
+    expect(events.map((e) => e.eventId)).toEqual(allEvents(await collect({})).map((e) => e.eventId));
   });
 
   // Last: it shuts the service down.

@@ -9,6 +9,7 @@ import {
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Logger } from "pino";
 import { DomainError, type DomainErrorKind, type FieldViolation } from "./domain-error.js";
+import { boundError } from "./error-bounds.js";
 
 /** The error domain carried in `google.rpc.ErrorInfo` details. */
 export const ERROR_DOMAIN = "triphub.io";
@@ -127,13 +128,14 @@ export function loggableError(e: unknown): unknown {
 
 /**
  * Maps every thrown error through `toConnectError` (also errors raised while a response
- * stream is being read) and logs server faults once, without personal data.
+ * stream is being read), bounds what it sends (see error-bounds.ts) and logs server faults
+ * once, without personal data.
  */
 export function errorInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
     const rpc = `${req.service.typeName}/${req.method.name}`;
     const mapped = (e: unknown) => {
-      const err = withBadRequest(toConnectError(e));
+      const err = boundError(withBadRequest(toConnectError(e)));
       if (isServerFault(err.code)) log.error({ err: loggableError(err.cause ?? err), rpc, code: Code[err.code] }, "rpc failed");
       return err;
     };

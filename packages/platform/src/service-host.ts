@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import type { Registry } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
@@ -13,6 +14,7 @@ import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
 import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
+import { nulStringInterceptor } from "./nul-strings.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 import type { ServiceTokenVerifier } from "./service-token.js";
 
@@ -43,6 +45,13 @@ export interface ServiceOptions {
   onClose?: () => Promise<void>;
   /** Extra interceptors, innermost (after auth and validation). */
   interceptors?: Interceptor[];
+  /**
+   * The message types that `google.protobuf.Any` fields of requests and responses may hold,
+   * e.g. `createRegistry(file_..._events)` for the payloads of StreamEvents. The JSON form of
+   * an Any names its type and spells out its fields, so without it Connect and gRPC-Web JSON
+   * callers get INTERNAL for any message with an Any (binary callers need nothing).
+   */
+  jsonRegistry?: Registry;
 }
 
 /** A built service: listen, then close on shutdown. */
@@ -94,7 +103,8 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   };
 
   // Order matters: the error mapper sees everything; the caller policy and auth run before
-  // validation so callers who may not call an RPC learn nothing about the request shape.
+  // validation so callers who may not call an RPC learn nothing about the request shape; no
+  // string reaches a handler with U+0000 in it.
   const interceptors: Interceptor[] = [
     tracked,
     accessLogInterceptor(),
@@ -102,6 +112,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     callerPolicyInterceptor(opts.verifyServiceToken),
     ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
     createValidateInterceptor(),
+    nulStringInterceptor(),
     ...(opts.interceptors ?? []),
   ];
 
@@ -110,7 +121,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     acceptCompression: [compressionGzip, compressionBrotli],
     // Aborted only when draining outlasts drainTimeoutMs (see close()).
     shutdownSignal: drainDeadline.signal,
-    jsonOptions: { ignoreUnknownFields: false },
+    jsonOptions: { ignoreUnknownFields: false, ...(opts.jsonRegistry ? { registry: opts.jsonRegistry } : {}) },
   };
   await app.register(fastifyConnectPlugin, {
     ...handlerOptions,

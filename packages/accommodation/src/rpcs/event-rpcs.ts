@@ -1,10 +1,19 @@
+import { createRegistry } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { file_triphub_accommodation_v1_events } from "@triphub/contracts/triphub/accommodation/v1/events_pb";
 import type { EventFeed } from "../event-feed.js";
 import { toProtoEvent } from "../proto-mapping/events.js";
 import type { EventStore } from "../store/event-store.js";
 
 type EventRpcs = Pick<ServiceImpl<typeof AccommodationService>, "streamEvents">;
+
+/**
+ * Every payload type the feed carries (all declared in events.proto). Events hold their
+ * payload as google.protobuf.Any, and the JSON form of an Any is its message's fields plus
+ * "@type": Connect JSON callers of StreamEvents need the service to know each type.
+ */
+export const eventTypes = createRegistry(file_triphub_accommodation_v1_events);
 
 /** Events per response when the caller asks for 0 (events.proto). */
 export const DEFAULT_EVENT_BATCH = 100;
