@@ -1,7 +1,7 @@
 import { DomainError } from "@triphub/platform/domain-error";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashRefreshSecret } from "../src/domain/refresh-token.js";
+import { hashRefreshSecret, REFRESH_RETRY_GRACE_MS } from "../src/domain/refresh-token.js";
 import { newUser } from "../src/domain/user.js";
 import { refreshTokens } from "../src/store/schema.js";
 import { createSessionStore } from "../src/store/session-store.js";
@@ -16,6 +16,8 @@ let sessions: SessionStore;
 const t0 = new Date("2026-01-01T00:00:00.000Z");
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 const TTL = 3600;
+/** The first second past the retry window of a rotation at `seconds`. */
+const afterGrace = (seconds: number) => at(seconds + REFRESH_RETRY_GRACE_MS / 1000 + 1);
 
 beforeAll(async () => {
   testDb = await openTestDb("auth_session_store");
@@ -77,8 +79,8 @@ describe("rotate", () => {
     const stolen = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
     const other = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
     await sessions.rotate(stolen.secret, at(1), TTL);
-    await expectNoLongerValid(sessions.rotate(stolen.secret, at(2), TTL));
-    await expect(sessions.rotate(other.secret, at(3), TTL)).resolves.toMatchObject({ familyId: other.familyId });
+    await expectNoLongerValid(sessions.rotate(stolen.secret, afterGrace(1), TTL));
+    await expect(sessions.rotate(other.secret, afterGrace(2), TTL)).resolves.toMatchObject({ familyId: other.familyId });
   });
 
   it.each([
@@ -92,22 +94,61 @@ describe("rotate", () => {
     expect(rows.map((r) => r.revokedAt)).toEqual([null]);
   });
 
-  it("lets exactly one of two concurrent rotations win and treats the other as reuse", async () => {
+  it("gives two concurrent rotations of one token the same successor, which rotates on", async () => {
     for (let round = 0; round < 5; round++) {
       const userId = await newUserId();
       const issued = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
-      const results = await Promise.allSettled([
-        sessions.rotate(issued.secret, at(1), TTL),
-        sessions.rotate(issued.secret, at(1), TTL),
-      ]);
-      const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-      const lost = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
-      expect(won).toHaveLength(1);
-      expect(lost).toHaveLength(1);
-      expect(lost[0]).toMatchObject({ kind: "unauthenticated" });
-      // The loser's replay revoked the family, including the winner's new token.
-      await expectNoLongerValid(sessions.rotate(won[0].secret, at(2), TTL));
+      const [a, b] = await Promise.all([sessions.rotate(issued.secret, at(1), TTL), sessions.rotate(issued.secret, at(1), TTL)]);
+      expect(b).toEqual(a);
+      expect(a).toMatchObject({ userId, familyId: issued.familyId, expiresAt: at(1 + TTL) });
+      // One chain, not two: the family holds the first token and its single successor.
+      const rows = await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.familyId, issued.familyId));
+      expect(rows).toHaveLength(2);
+      await expect(sessions.rotate(a.secret, at(2), TTL)).resolves.toMatchObject({ familyId: issued.familyId });
     }
+  });
+
+  it("hands out the same successor again to a retry within the window, keeping only a sealed copy", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const second = await sessions.rotate(first.secret, at(60), TTL);
+    const retried = await sessions.rotate(first.secret, at(60 + REFRESH_RETRY_GRACE_MS / 1000 - 1), TTL);
+    expect(retried).toEqual(second);
+    await expect(sessions.rotate(first.secret, at(61), TTL)).resolves.toEqual(second);
+    const rows = await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.familyId, first.familyId));
+    expect(rows.map((r) => r.revokedAt)).toEqual([null, null]);
+    expect(JSON.stringify(rows)).not.toContain(second.secret);
+    await expect(sessions.rotate(second.secret, at(62), TTL)).resolves.toMatchObject({ familyId: first.familyId });
+  });
+
+  it("revokes the family when the spent token comes back after the window", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const second = await sessions.rotate(first.secret, at(60), TTL);
+    await expectNoLongerValid(sessions.rotate(first.secret, afterGrace(60), TTL));
+    await expectNoLongerValid(sessions.rotate(second.secret, afterGrace(60), TTL));
+    const rows = await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.familyId, first.familyId));
+    expect(rows.map((r) => r.successorSealed)).toEqual([null, null]);
+  });
+
+  it("grants no retry to a token whose successor was rotated too, even within the window", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const second = await sessions.rotate(first.secret, at(1), TTL);
+    const third = await sessions.rotate(second.secret, at(2), TTL);
+    const [firstRow] = await testDb.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashRefreshSecret(first.secret)));
+    // Nothing left that the first token could open.
+    expect(firstRow.successorSealed).toBeNull();
+    await expectNoLongerValid(sessions.rotate(first.secret, at(3), TTL));
+    await expectNoLongerValid(sessions.rotate(third.secret, at(4), TTL));
+  });
+
+  it("grants no retry after logout, even within the window", async () => {
+    const userId = await newUserId();
+    const first = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    await sessions.rotate(first.secret, at(1), TTL);
+    await sessions.revokeFamilyOf(first.secret, at(2));
+    await expectNoLongerValid(sessions.rotate(first.secret, at(3), TTL));
   });
 });
 

@@ -1,16 +1,23 @@
 import { Code } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import type { RunningService } from "@triphub/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeJwt } from "jose";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { REFRESH_RETRY_GRACE_MS } from "../src/domain/refresh-token.js";
 import { signUp, startAuth } from "./harness.js";
 
-let svc: RunningService;
+let svc: Awaited<ReturnType<typeof startAuth>>;
 beforeAll(async () => {
   svc = await startAuth();
 });
 afterAll(() => svc.close());
+afterEach(() => svc.clock.reset());
 
 const auth = () => svc.client(AuthService);
+function sessionOf(accessToken: string): string {
+  const { sid } = decodeJwt(accessToken);
+  expect(sid).toEqual(expect.any(String));
+  return sid as string;
+}
 
 describe("refresh tokens", () => {
   it("rotates on every use: a new pair each time, in the same session", async () => {
@@ -22,21 +29,41 @@ describe("refresh tokens", () => {
     await expect(svc.client(AuthService, second.accessToken).getMe({})).resolves.toBeDefined();
   });
 
-  it("treats a spent token presented again as theft and revokes the whole session", async () => {
+  it("treats a spent token presented again after the retry window as theft and revokes the whole session", async () => {
     const { tokens } = await signUp(svc);
     const next = (await auth().refreshToken({ refreshToken: tokens.refreshToken })).tokens!;
+    svc.clock.shift(REFRESH_RETRY_GRACE_MS + 5_000);
     await expect(auth().refreshToken({ refreshToken: tokens.refreshToken })).rejects.toMatchObject({ code: Code.Unauthenticated });
     // The legitimate holder's newer token died with the family.
     await expect(auth().refreshToken({ refreshToken: next.refreshToken })).rejects.toMatchObject({ code: Code.Unauthenticated });
   });
 
-  it("lets exactly one of two concurrent refreshes of one token win", async () => {
+  it("gives two concurrent refreshes of one token the same refresh token, and the session lives on", async () => {
     const { tokens } = await signUp(svc);
-    const results = await Promise.allSettled([
+    const [a, b] = await Promise.all([
       auth().refreshToken({ refreshToken: tokens.refreshToken }),
       auth().refreshToken({ refreshToken: tokens.refreshToken }),
     ]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(b.tokens!.refreshToken).toBe(a.tokens!.refreshToken);
+    expect(a.tokens!.refreshTokenExpireTime).toBeDefined();
+    expect(b.tokens!.refreshTokenExpireTime).toEqual(a.tokens!.refreshTokenExpireTime);
+    expect(sessionOf(b.tokens!.accessToken)).toBe(sessionOf(a.tokens!.accessToken));
+    await expect(svc.client(AuthService, b.tokens!.accessToken).getMe({})).resolves.toBeDefined();
+    const next = (await auth().refreshToken({ refreshToken: a.tokens!.refreshToken })).tokens!;
+    await expect(svc.client(AuthService, next.accessToken).getMe({})).resolves.toBeDefined();
+  });
+
+  it("answers a retry within the window with the same refresh token of the same session", async () => {
+    const { tokens } = await signUp(svc);
+    const first = (await auth().refreshToken({ refreshToken: tokens.refreshToken })).tokens!;
+    svc.clock.shift(REFRESH_RETRY_GRACE_MS / 2);
+    const retried = (await auth().refreshToken({ refreshToken: tokens.refreshToken })).tokens!;
+    expect(retried.refreshToken).toBe(first.refreshToken);
+    expect(first.refreshTokenExpireTime).toBeDefined();
+    expect(retried.refreshTokenExpireTime).toEqual(first.refreshTokenExpireTime);
+    expect(sessionOf(retried.accessToken)).toBe(sessionOf(first.accessToken));
+    await expect(svc.client(AuthService, retried.accessToken).getMe({})).resolves.toBeDefined();
+    await expect(auth().refreshToken({ refreshToken: retried.refreshToken })).resolves.toBeDefined();
   });
 
   it("refuses an unknown refresh token", async () => {

@@ -49,6 +49,10 @@ export const refreshTokens = pgTable(
     usedAt: ts("used_at"),
     revokedAt: ts("revoked_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
+    // The successor's secret sealed under a key derived from this token's secret (see
+    // sealSuccessorSecret), so a retry within the grace window gets the same successor. Null
+    // before rotation, and again once the successor is rotated or the family revoked.
+    successorSealed: text("successor_sealed"),
   },
   (t) => [index("refresh_tokens_family_id_idx").on(t.familyId), index("refresh_tokens_user_id_idx").on(t.userId)],
 );

@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { DomainError } from "@triphub/platform/domain-error";
-import { and, eq, inArray, isNull, lt, ne } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { hashRefreshSecret, judgeRefresh, newRefreshSecret } from "../domain/refresh-token.js";
+import {
+  hashRefreshSecret,
+  judgeRefresh,
+  newRefreshSecret,
+  openSuccessorSecret,
+  sealSuccessorSecret,
+} from "../domain/refresh-token.js";
 import type { StoredRefreshToken } from "../domain/refresh-token.js";
 import { isUuid } from "./db.js";
 import type { AuthDb, AuthTx } from "./db.js";
@@ -40,8 +46,9 @@ export interface SessionStore {
   /**
    * Spends `secret` and issues its successor in the same family, in one transaction with the
    * row locked. A spent or revoked token revokes its whole family; it, an unknown and an expired
-   * token all throw "unauthenticated". Of two concurrent rotations of one token exactly one
-   * succeeds; the other counts as reuse.
+   * token all throw "unauthenticated". The exception is a retry: the token spent last in its
+   * family, presented again within `REFRESH_RETRY_GRACE_MS`, returns the same successor (so two
+   * concurrent rotations of one token both get it).
    */
   rotate(secret: string, now: Date, ttlSeconds: number): Promise<RotatedRefreshToken>;
   /** Logout: revokes the family `secret` belongs to. An unknown secret is a no-op. */
@@ -74,8 +81,7 @@ function toStored(row: TokenRow): StoredRefreshToken {
   };
 }
 
-async function insertToken(db: AuthDb | AuthTx, input: NewRefreshToken): Promise<IssuedRefreshToken> {
-  const secret = newRefreshSecret();
+async function insertToken(db: AuthDb | AuthTx, input: NewRefreshToken, secret = newRefreshSecret()): Promise<IssuedRefreshToken> {
   const familyId = input.familyId ?? randomUUID();
   const expiresAt = new Date(input.now.getTime() + input.ttlSeconds * 1000);
   await db.insert(refreshTokens).values({
@@ -92,7 +98,8 @@ async function insertToken(db: AuthDb | AuthTx, input: NewRefreshToken): Promise
 async function revokeWhere(db: AuthDb | AuthTx, where: SQL | undefined, now: Date): Promise<number> {
   const rows = await db
     .update(refreshTokens)
-    .set({ revokedAt: now })
+    // A revoked family grants no retries, so the sealed successors go with it.
+    .set({ revokedAt: now, successorSealed: null })
     .where(and(where, isNull(refreshTokens.revokedAt)))
     .returning({ id: refreshTokens.id });
   return rows.length;
@@ -109,24 +116,40 @@ export function createSessionStore(db: AuthDb): SessionStore {
       const tokenHash = hashRefreshSecret(secret);
       // The transaction returns instead of throwing on reuse: throwing would roll back the
       // family revocation that must stick.
-      const rotated = await db.transaction(async (tx): Promise<RotatedRefreshToken | undefined> => {
+      const rotated = await db.transaction(async (tx): Promise<(RotatedRefreshToken & { spentParentId?: string }) | undefined> => {
         // FOR UPDATE serialises rotations of one token; a waiter re-reads the row after the
-        // winner commits, sees used_at and takes the reuse path.
+        // winner commits, sees used_at and takes the retry or the reuse path.
         const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).for("update");
         const stored = row ? toStored(row) : undefined;
-        const decision = judgeRefresh(stored, now);
+        const successorSecret = row?.successorSealed ? openSuccessorSecret(row.successorSealed, secret) : undefined;
+        // Not locked: a rotation of the successor would then wait for this row while holding
+        // its own (deadlock); reading it as committed is enough, a retry handed a successor
+        // spent a moment later gets that one's successor in the same way.
+        const [successorRow] = successorSecret
+          ? await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hashRefreshSecret(successorSecret)))
+          : [];
+        const successor = successorRow ? toStored(successorRow) : undefined;
+        const decision = judgeRefresh(stored, now, successor);
         switch (decision.kind) {
           case "rotate": {
             if (stored === undefined) throw new Error("judgeRefresh rotated an unknown token");
-            await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.id, stored.id));
-            const next = await insertToken(tx, {
-              userId: stored.userId,
-              familyId: stored.familyId,
-              parentId: stored.id,
-              ttlSeconds,
-              now,
-            });
-            return { ...next, userId: stored.userId };
+            const nextSecret = newRefreshSecret();
+            await tx
+              .update(refreshTokens)
+              .set({ usedAt: now, successorSealed: sealSuccessorSecret(nextSecret, secret) })
+              .where(eq(refreshTokens.id, stored.id));
+            const next = await insertToken(
+              tx,
+              { userId: stored.userId, familyId: stored.familyId, parentId: stored.id, ttlSeconds, now },
+              nextSecret,
+            );
+            return { ...next, userId: stored.userId, spentParentId: stored.parentId };
+          }
+          case "replay": {
+            if (stored === undefined || successor === undefined || successorSecret === undefined) {
+              throw new Error("judgeRefresh replayed without a successor");
+            }
+            return { secret: successorSecret, familyId: successor.familyId, expiresAt: successor.expiresAt, userId: successor.userId };
           }
           case "reuse":
             await revokeWhere(tx, eq(refreshTokens.familyId, decision.familyId), now);
@@ -140,7 +163,18 @@ export function createSessionStore(db: AuthDb): SessionStore {
         }
       });
       if (rotated === undefined) throw noLongerValid();
-      return rotated;
+      const { spentParentId, ...result } = rotated;
+      if (spentParentId !== undefined) {
+        // The parent can no longer be retried (its successor is spent), so its sealed copy of
+        // that successor only helps someone holding both the table and the old token walk the
+        // chain: drop it. After commit, because locking the parent while holding this row could
+        // deadlock with a reuse of the parent revoking the family.
+        await db
+          .update(refreshTokens)
+          .set({ successorSealed: null })
+          .where(and(eq(refreshTokens.id, spentParentId), isNotNull(refreshTokens.successorSealed)));
+      }
+      return result;
     },
 
     async revokeFamilyOf(secret, now) {
