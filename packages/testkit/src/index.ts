@@ -13,3 +13,5 @@ export type { RespValue } from "./redis-command.js";
 export { type RunningService, serve } from "./service-harness.js";
 /** What a promise rejects with, of an expected error class (test assertions). */
 export { rejectionOf } from "./rejection.js";
+/** A PostgreSQL server of a test's own that it may SIGKILL and start again (outage tests). */
+export { type KillablePostgres, startKillablePostgres } from "./killable-postgres.js";
