@@ -2,8 +2,13 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { Logger } from "pino";
 import postgres from "postgres";
+import { callSignal } from "./call-scope.js";
+import { cancelOnAbort } from "./cancellable-sql.js";
 
-/** A service's database: drizzle for queries, the raw postgres.js client for the rest. */
+/**
+ * A service's database: drizzle for queries, the postgres.js client for the rest. Statements
+ * made while serving an RPC are cancelled when the call is abandoned (see cancellable-sql.ts).
+ */
 export interface Database {
   db: PostgresJsDatabase;
   sql: postgres.Sql;
@@ -20,7 +25,7 @@ export interface DatabaseOptions {
   log: Logger;
   /** Pool size. */
   max?: number;
-  /** Ceiling on any one statement, in ms (0: none); default 60 s. */
+  /** Ceiling on any one statement, in ms (0: none); default 60 s. RPCs' statements end with their call sooner. */
   statementTimeoutMs?: number;
 }
 
@@ -43,14 +48,15 @@ const MIGRATION_LOCK = 7_242_001;
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   await migrateExclusively(opts.url, opts.migrationsFolder, opts.log);
-  const sql = postgres(opts.url, {
+  const pool = postgres(opts.url, {
     max: opts.max ?? 10,
     onnotice: () => {},
     connect_timeout: CONNECT_TIMEOUT_S,
     backoff: reconnectBackoffS,
     connection: { application_name: "triphub", statement_timeout: opts.statementTimeoutMs ?? 60_000 },
   });
-  return { db: drizzle(sql), sql, ping: (timeoutMs) => ping(sql, timeoutMs), close: () => sql.end({ timeout: 5 }) };
+  const sql = cancelOnAbort(pool, callSignal);
+  return { db: drizzle(sql), sql, ping: (timeoutMs) => ping(pool, timeoutMs), close: () => pool.end({ timeout: 5 }) };
 }
 
 /** Runs the migrations in `folder` under the migration lock (also used by tests). */

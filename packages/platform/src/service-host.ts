@@ -8,6 +8,7 @@ import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, type TokenVerifier } from "./auth.js";
+import { callScopeInterceptor } from "./call-scope.js";
 import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
@@ -90,12 +91,14 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     return call;
   };
 
-  // Order matters: the error mapper sees everything; auth runs before validation so anonymous
-  // callers of protected RPCs learn nothing about the request shape.
+  // Order matters: the error mapper sees everything; the call's scope (its signal, for the
+  // database) covers all that runs for it; auth runs before validation so anonymous callers of
+  // protected RPCs learn nothing about the request shape.
   const interceptors: Interceptor[] = [
     tracked,
     accessLogInterceptor(),
     errorInterceptor(opts.log),
+    callScopeInterceptor(),
     ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
     createValidateInterceptor(),
     ...(opts.interceptors ?? []),
