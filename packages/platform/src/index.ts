@@ -16,6 +16,7 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from "./auth.js";
+export { callSignal, outsideCall } from "./call-scope.js";
 export { type Cache, type CacheCodec, type CacheOptions, createCache } from "./cache.js";
 /** A bounded in-process map with per-entry time to live that forgets the least recently used first. */
 export { createLru, type Lru } from "./lru.js";
