@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Logger } from "pino";
 import { createClient } from "redis";
+import { outsideCall } from "./call-scope.js";
 import { createLru } from "./lru.js";
 
 /**
@@ -143,7 +144,8 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
       let pending = inflight.get(key) as Promise<T> | undefined;
       if (pending === undefined) {
         const started = epoch;
-        pending = (async () => {
+        // Concurrent callers share this load: it must not be cancelled when the first one leaves.
+        pending = outsideCall(async () => {
           const shared = await fromRedis(key, codec);
           const value = shared.value !== undefined ? shared.value : await load();
           if (epoch === started) {
@@ -155,7 +157,7 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
             }
           }
           return value;
-        })();
+        });
         const mine = pending;
         inflight.set(key, mine);
         void mine.finally(() => inflight.get(key) === mine && inflight.delete(key)).catch(() => {});

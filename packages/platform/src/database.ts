@@ -2,11 +2,18 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { Logger } from "pino";
 import postgres from "postgres";
+import { callSignal } from "./call-scope.js";
+import { cancelOnAbort } from "./cancellable-sql.js";
 
-/** A service's database: drizzle for queries, the raw postgres.js client for the rest. */
+/**
+ * A service's database: drizzle for queries, the postgres.js client for the rest. Statements
+ * made while serving an RPC are cancelled when the call is abandoned (see cancellable-sql.ts).
+ */
 export interface Database {
   db: PostgresJsDatabase;
   sql: postgres.Sql;
+  /** Whether the database answers `select 1` within `timeoutMs` (default 1 s): for readiness. */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -18,7 +25,18 @@ export interface DatabaseOptions {
   log: Logger;
   /** Pool size. */
   max?: number;
+  /** Ceiling on any one statement, in ms (0: none); default 60 s. RPCs' statements end with their call sooner. */
+  statementTimeoutMs?: number;
 }
+
+// How long opening a connection may take. PostgreSQL answers within milliseconds when it is
+// there; past this it is gone, and a caller is better told so than kept waiting.
+const CONNECT_TIMEOUT_S = 2;
+
+// postgres.js waits before each new connection attempt after failed ones, growing to 10-20 s:
+// during an outage every query waited that long before failing. Keep the pause short, so a
+// query fails (or finds the database back) within a second.
+const reconnectBackoffS = (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 0.5);
 
 // Any constant works: the lock is scoped to the service's own database.
 const MIGRATION_LOCK = 7_242_001;
@@ -30,8 +48,15 @@ const MIGRATION_LOCK = 7_242_001;
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   await migrateExclusively(opts.url, opts.migrationsFolder, opts.log);
-  const sql = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connection: { application_name: "triphub" } });
-  return { db: drizzle(sql), sql, close: () => sql.end({ timeout: 5 }) };
+  const pool = postgres(opts.url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: reconnectBackoffS,
+    connection: { application_name: "triphub", statement_timeout: opts.statementTimeoutMs ?? 60_000 },
+  });
+  const sql = cancelOnAbort(pool, callSignal);
+  return { db: drizzle(sql), sql, ping: (timeoutMs) => ping(pool, timeoutMs), close: () => pool.end({ timeout: 5 }) };
 }
 
 /** Runs the migrations in `folder` under the migration lock (also used by tests). */
@@ -45,5 +70,19 @@ export async function migrateExclusively(url: string, folder: string, log: Logge
   } finally {
     await one`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
     await one.end({ timeout: 5 });
+  }
+}
+
+async function ping(sql: postgres.Sql, timeoutMs = 1_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+  const answered = sql`select 1`.then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -8,6 +8,7 @@ import {
 } from "@triphub/contracts/google/rpc/error_details_pb";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Logger } from "pino";
+import { databaseFailure } from "./database-errors.js";
 import { DomainError, type DomainErrorKind, type FieldViolation } from "./domain-error.js";
 import { boundError } from "./error-bounds.js";
 
@@ -69,7 +70,7 @@ export function toConnectError(err: unknown): ConnectError {
     }
     return new ConnectError(err.message, codeOf(err.kind), undefined, details, err);
   }
-  return new ConnectError("internal error", Code.Internal, undefined, undefined, err);
+  return databaseFailure(err) ?? new ConnectError("internal error", Code.Internal, undefined, undefined, err);
 }
 
 /** Caller mistakes are logged at info; server faults at error. */

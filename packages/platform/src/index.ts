@@ -16,6 +16,7 @@ export {
   type TokenVerifier,
   type TokenVerifierOptions,
 } from "./auth.js";
+export { callSignal, outsideCall } from "./call-scope.js";
 export {
   CLIENT_IP_HEADER,
   callerPolicyInterceptor,

@@ -9,6 +9,7 @@ import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, type TokenVerifier } from "./auth.js";
+import { callScopeInterceptor } from "./call-scope.js";
 import { callerPolicyInterceptor } from "./caller-policy.js";
 import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
@@ -39,8 +40,10 @@ export interface ServiceOptions {
   drainTimeoutMs?: number;
   /** Extra plain HTTP routes (e.g. /.well-known/jwks.json). */
   httpRoutes?: (app: FastifyInstance) => void;
-  /** Readiness beyond "started", e.g. a database ping. */
+  /** Readiness beyond "started", e.g. a database ping; counted as not ready past `readyTimeoutMs`. */
   isReady?: () => Promise<boolean>;
+  /** How long /readyz waits for `isReady` before answering 503 (default 1 s). */
+  readyTimeoutMs?: number;
   /** Runs after the server stopped accepting and drained: close pools here. */
   onClose?: () => Promise<void>;
   /** Extra interceptors, innermost (after auth and validation). */
@@ -102,13 +105,15 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     return call;
   };
 
-  // Order matters: the error mapper sees everything; the caller policy and auth run before
-  // validation so callers who may not call an RPC learn nothing about the request shape; no
-  // string reaches a handler with U+0000 in it.
+  // Order matters: the error mapper sees everything; the call's scope (its signal, for the
+  // database) covers all that runs for it; the caller policy and auth run before validation so
+  // callers who may not call an RPC learn nothing about the request shape; no string reaches a
+  // handler with U+0000 in it.
   const interceptors: Interceptor[] = [
     tracked,
     accessLogInterceptor(),
     errorInterceptor(opts.log),
+    callScopeInterceptor(),
     callerPolicyInterceptor(opts.verifyServiceToken),
     ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
     createValidateInterceptor(),
@@ -134,8 +139,11 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 1_000;
   app.get("/readyz", async (_req, reply) => {
-    const serving = health.get("") === ServingStatus.SERVING && (await (opts.isReady?.() ?? Promise.resolve(true)).catch(() => false));
+    // A probe that hangs is worse than one that says no: the orchestrator's own timeout
+    // would hide why, and a check that never answers keeps a dead instance in rotation.
+    const serving = health.get("") === ServingStatus.SERVING && (await within(readyTimeoutMs, opts.isReady));
     return reply.code(serving ? 200 : 503).send({ status: serving ? "ready" : "not ready" });
   });
   opts.httpRoutes?.(app);
@@ -175,4 +183,16 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
       return closing;
     },
   };
+}
+
+/** Whether `check` says true within `ms`; a check that throws or is late says false. */
+async function within(ms: number, check: (() => Promise<boolean>) | undefined): Promise<boolean> {
+  if (!check) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([Promise.resolve().then(check).catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

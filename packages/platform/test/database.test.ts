@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { databaseUrl, serverUrl } from "@triphub/testkit";
 import postgres from "postgres";
+import { Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { createLogger, openDatabase } from "../src/index.js";
+import { createLogger, openDatabase, toConnectError } from "../src/index.js";
 
 const migrationsFolder = fileURLToPath(new URL("./fixtures/migrations", import.meta.url));
 const log = createLogger({ service: "test", level: "silent" });
@@ -34,5 +35,17 @@ describe("database", () => {
     const rows = await again.sql`select count(*)::int as n from rooms`;
     expect(rows[0]!.n).toBe(1);
     await again.close();
+  });
+
+  it("cuts any statement off at the pool's statement timeout, which callers see as DEADLINE_EXCEEDED", async () => {
+    const url = await emptyDatabase();
+    const database = await openDatabase({ url, migrationsFolder, log, statementTimeoutMs: 200 });
+    const err = await database.sql`select pg_sleep(5)`.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: "57014" });
+    expect(toConnectError(err).code).toBe(Code.DeadlineExceeded);
+    await database.close();
   });
 });

@@ -54,4 +54,13 @@ describe("health", () => {
     expect((await fetch(`${url}/readyz`)).status).toBe(503);
     await host.close();
   });
+
+  it("answers /readyz with 503 within a second when a readiness check never answers", async () => {
+    const { host, url } = await startTestHost({}, { isReady: () => new Promise<boolean>(() => {}) });
+    const started = performance.now();
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+    expect(res.status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    await host.close();
+  });
 });

@@ -15,3 +15,5 @@ export { type RunningService, serve } from "./service-harness.js";
 export { rejectionOf } from "./rejection.js";
 /** Client secrets and token sources for the services of a test platform. */
 export { type TestServiceIdentities, testServiceIdentities } from "./service-identities.js";
+/** A PostgreSQL server of a test's own that it may SIGKILL and start again (outage tests). */
+export { type KillablePostgres, startKillablePostgres } from "./killable-postgres.js";
