@@ -26,6 +26,12 @@ export interface TranscoderOptions {
    * `raw` is {@link TranscodeRequest.raw}, for per-request notes such as an access log's.
    */
   beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): void | Promise<void>;
+  /**
+   * Request headers that identify the caller (default: {@link DEFAULT_CREDENTIAL_HEADERS}). A
+   * request with any of them is never answered from or kept in the shared response cache, a
+   * `public` Cache-Control becomes `private` for it, and cacheable responses `Vary` on them.
+   */
+  credentialHeaders?: readonly string[];
   /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
   cacheControl?(route: RouteInfo): string | undefined;
   /**
@@ -60,3 +66,6 @@ export interface TranscoderOptions {
  * request id and the caller's language.
  */
 export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "traceparent", "tracestate", "x-request-id", "accept-language"];
+
+/** Request headers that identify the caller, by default: the bearer token. */
+export const DEFAULT_CREDENTIAL_HEADERS: readonly string[] = ["Authorization"];
