@@ -21,6 +21,12 @@ function policyOf(route: RouteInfo): EdgePolicy {
   return p;
 }
 
+/**
+ * Request headers that identify the caller: the bearer token, and the partner API key. Answers
+ * to requests with either are never shared (see the transcoder's `credentialHeaders`).
+ */
+export const CREDENTIAL_HEADERS: readonly string[] = ["Authorization", "X-Api-Key"];
+
 /** Whether an RPC is marked callable without a token (`option (triphub.options.v1.edge).public`). */
 export function isPublic(route: RouteInfo): boolean {
   return policyOf(route).public;

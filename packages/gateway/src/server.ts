@@ -3,12 +3,15 @@ import type { Transport } from "@connectrpc/connect";
 import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import { clientAddress } from "./client-address.js";
+import { answerClientError } from "./client-error.js";
 import type { GatewayConfig } from "./config.js";
 import { registerCors } from "./cors.js";
-import { authenticate, cacheControlOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
+import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
+import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { upstreamIdentity } from "./upstream-identity.js";
+import { upstreamReadiness } from "./upstream-readiness.js";
 import { parseUpstreams, upstreamTransport } from "./upstreams.js";
 
 /** What {@link buildGateway} needs; tests build it the same way main.ts does. */
@@ -56,6 +59,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     transportFor: (service) => transports.get(service)!,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     cacheControl: cacheControlOf,
+    credentialHeaders: CREDENTIAL_HEADERS,
     sharedCacheTtlMs: (route) => Math.min(sharedMaxAgeMs(route), config.EDGE_CACHE_TTL_MS),
     responseHeaders: responseHeadersOf,
     ignoredQueryParameters: config.IGNORED_QUERY_PARAMS,
@@ -82,7 +86,11 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     routes: () => {},
     log,
     tls: deps.tls,
+    clientErrorHandler: answerClientError,
+    // Ready when every upstream is: a gateway whose backends are down should get no traffic.
+    isReady: upstreamReadiness(upstreams.map((u) => u.url)),
     httpRoutes: (app) => {
+      registerEdgeErrors(app);
       registerCors(
         app,
         config.CORS_ORIGINS.split(",")
@@ -97,7 +105,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
         done();
       });
       app.get("/openapi.json", async () => openApi);
-      registerDocs(app, { specUrl: "/openapi.json", path: "/docs" });
+      registerDocs(app, { specUrl: "/openapi.json", path: "/docs", apiOrigins: config.PUBLIC_URL ? [new URL(config.PUBLIC_URL).origin] : [] });
       fastifyTranscoder(app, transcoder);
     },
   });

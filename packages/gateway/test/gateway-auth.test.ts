@@ -81,6 +81,19 @@ describe("REST through the gateway to auth", () => {
     expect(res.headers.get("etag")).toBeTruthy();
   });
 
+  it("never lets shared caches keep an answer to a request with credentials", async () => {
+    await post("/api/v1/users", { email: "cache@example.com", password: "correct horse battery", displayName: "Cache" });
+    const login = await post("/api/v1/auth:login", { email: "cache@example.com", password: "correct horse battery" });
+    const { tokens } = (await login.json()) as { tokens: { accessToken: string } };
+    const anonymous = await fetch(`${gateway.url}/api/v1/auth/jwks`);
+    expect(anonymous.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(anonymous.headers.get("vary")).toMatch(/\bAuthorization\b/i);
+    const identified = await fetch(`${gateway.url}/api/v1/auth/jwks`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect(identified.status).toBe(200);
+    expect(identified.headers.get("cache-control")).toBe("private, max-age=300");
+    expect(identified.headers.get("vary")).toMatch(/\bAuthorization\b/i);
+  });
+
   it("answers CORS preflights for an allowed origin and not for others", async () => {
     const ok = await fetch(`${gateway.url}/api/v1/users/me`, {
       method: "OPTIONS",

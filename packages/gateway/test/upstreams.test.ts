@@ -67,7 +67,7 @@ describe("upstreamTransport (gRPC and Connect) answers REST clients exactly as c
     try {
       const [a, b] = await Promise.all([call(`${down.base}/v1/items/x`), call(`${downGrpc.base}/v1/items/x`)]);
       expect(seen(a)).toEqual(seen(b));
-      expect(a.json).toEqual({ code: 14, message: "upstream unavailable", details: [] });
+      expect(a.json).toEqual({ code: 14, message: "the transcoding service is unavailable; retry shortly", details: [] });
     } finally {
       await down.close();
       await downGrpc.close();

@@ -87,6 +87,11 @@ function createCleartextDualServer(handler: FastifyServerFactoryHandler, options
   // http.Server tracks its connections (for closeIdleConnections and timeouts) only once it
   // emits "listening"; it never listens itself here, so relay the wrapper's event.
   server.once("listening", () => h1.emit("listening"));
+  // Fastify listens for clientError on the server it was given; without this relay its
+  // clientErrorHandler never runs and Node answers a refused request itself, without a body.
+  h1.on("clientError", (err: Error, socket: net.Socket) => {
+    if (!server.emit("clientError", err, socket)) socket.destroy(err);
+  });
 
   // net.Server#close waits for every connection to end, but HTTP/1.1 keep-alive connections
   // only become idle after their in-flight response: keep closing idle ones until all are gone.

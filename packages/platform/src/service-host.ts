@@ -5,7 +5,7 @@ import { createValidateInterceptor } from "@connectrpc/validate";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { Health } from "@triphub/contracts";
-import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, type TokenVerifier } from "./auth.js";
@@ -55,6 +55,11 @@ export interface ServiceOptions {
    * callers get INTERNAL for any message with an Any (binary callers need nothing).
    */
   jsonRegistry?: Registry;
+  /**
+   * Answers HTTP/1.1 requests Node's parser refuses before any route sees them (headers or URL
+   * too large, malformed): Fastify's `clientErrorHandler`. Default: Fastify's.
+   */
+  clientErrorHandler?: FastifyServerOptions["clientErrorHandler"];
 }
 
 /** A built service: listen, then close on shutdown. */
@@ -84,13 +89,21 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     serverFactory: dualProtocolServerFactory(opts.tls),
     genReqId: (req) => requestIdFrom(req.headers["x-request-id"]),
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is written raw, past every hook and the error handler;
+    // the hook below answers it through the app's error handler instead, in the app's format.
+    return503OnClosing: false,
     bodyLimit: 4 * 1024 * 1024,
+    clientErrorHandler: opts.clientErrorHandler,
   });
 
+  let draining = false;
+  app.addHook("preClose", (done) => {
+    draining = true;
+    done();
+  });
   app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
-    done();
+    done(draining ? Object.assign(new Error("Service Unavailable"), { statusCode: 503 }) : undefined);
   });
 
   // Handlers still running. Closing the server waits for their requests, but a request whose

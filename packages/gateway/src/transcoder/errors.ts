@@ -62,28 +62,71 @@ export function invalidField(field: string, description: string): ConnectError {
   ]);
 }
 
-// Messages for failures that happened before any backend answered. A transport error's own
-// message names hosts and ports ("connect ECONNREFUSED 10.0.3.7:7001"): keep it in logs, not
-// in responses.
-const LOCAL_FAILURE: Partial<Record<Code, string>> = {
-  [Code.Unavailable]: "upstream unavailable",
-  [Code.DeadlineExceeded]: "upstream deadline exceeded",
-  [Code.Internal]: "internal error",
-  [Code.Unknown]: "internal error",
-};
+/**
+ * What a client is told of a server fault. The text of such an error describes the server,
+ * not the request: a transport failure names hosts, ports and HTTP/2 codes
+ * ("connect ECONNREFUSED 10.0.3.7:7001", "http/2 stream closed with error code 0x6"), whether
+ * it happened here or in a backend that passed its own upstream's failure on. The client can
+ * only retry or give up, so it gets a message that says which, and the original stays in logs
+ * (as `cause`). Details and metadata (ErrorInfo, RetryInfo, Retry-After) are kept.
+ */
+function serverFaultMessage(code: Code, service: string | undefined): string | undefined {
+  const who = service ? `the ${service} service` : "the service";
+  switch (code) {
+    case Code.Unavailable:
+      return `${who} is unavailable; retry shortly`;
+    case Code.DeadlineExceeded:
+      return `${who} did not answer in time`;
+    case Code.Internal:
+    case Code.Unknown:
+    case Code.DataLoss:
+      return "internal error";
+    default:
+      return undefined;
+  }
+}
 
 /**
- * Anything thrown while handling a request, as a ConnectError that is safe to show: errors
- * from the backend keep their message and details; transport failures get a generic message;
- * anything else (a bug) is INTERNAL "internal error", never a stack trace.
+ * A service's name for client messages: its proto name without the `Service` suffix, in words
+ * (`AccommodationService` -> "accommodation", `ConfigServerService` -> "config server").
  */
-export function toPublicError(e: unknown): ConnectError {
-  if (e instanceof ConnectError) {
-    const local = e.cause instanceof Error && !(e.cause instanceof ConnectError) && e.details.length === 0;
-    const generic = LOCAL_FAILURE[e.code];
-    return local && generic ? new ConnectError(generic, e.code, e.metadata, undefined, e) : e;
+export function serviceLabel(serviceName: string): string {
+  return serviceName
+    .replace(/Service$/, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase();
+}
+
+// The text of Node's and connect-node's transport failures, whatever code they came with: a
+// backend that relays such an error from its own upstream passes this text on as its message.
+const TRANSPORT_TEXT = /http\/2 |\bE(CONN[A-Z]+|PIPE|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH)\b|\bERR_[A-Z0-9_]+\b|protocol error|socket hang up/;
+
+/**
+ * Anything thrown while handling a request, as a ConnectError that is safe to show: client
+ * errors from the backend keep their message and details; server faults (UNAVAILABLE,
+ * DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS), from the backend or from the transport, get
+ * a generic message naming `service` when given, as does any other error that carries the text
+ * of a transport failure (raised here, or passed on by a backend); anything else (a bug) is INTERNAL
+ * "internal error", never a stack trace.
+ */
+export function toPublicError(e: unknown, service?: string): ConnectError {
+  if (!(e instanceof ConnectError)) return new ConnectError("internal error", Code.Internal, undefined, undefined, e);
+  const generic = serverFaultMessage(e.code, service) ?? (TRANSPORT_TEXT.test(e.rawMessage) ? transportFailureMessage(e.code) : undefined);
+  if (generic === undefined || generic === e.rawMessage) return e;
+  const err = new ConnectError(generic, e.code, e.metadata, undefined, e);
+  err.details.push(...e.details);
+  return err;
+}
+
+function transportFailureMessage(code: Code): string {
+  switch (code) {
+    case Code.Canceled:
+      return "the call was cancelled";
+    case Code.ResourceExhausted:
+      return "the service is overloaded; retry later";
+    default:
+      return "the call failed";
   }
-  return new ConnectError("internal error", Code.Internal, undefined, undefined, e);
 }
 
 /**

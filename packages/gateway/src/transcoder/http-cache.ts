@@ -34,3 +34,28 @@ export function ifNoneMatchMatches(header: string | null, etag: string): boolean
  * copy can revalidate with If-None-Match.
  */
 export const DEFAULT_CACHE_CONTROL = "no-store";
+
+/**
+ * A Cache-Control for a response to a caller who sent credentials: `public` becomes `private`
+ * and the directives only shared caches read (`s-maxage`, `proxy-revalidate`) go, so only the
+ * caller's own cache may keep it. `no-store` and `private` stay as they are.
+ */
+export function privateCacheControl(cacheControl: string): string {
+  const directives = cacheControl
+    .split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  if (directives.some((d) => /^(no-store|private)\b/i.test(d))) return cacheControl;
+  return ["private", ...directives.filter((d) => !/^(public|s-maxage\s*=.*|proxy-revalidate)$/i.test(d))].join(", ");
+}
+
+/** A Vary header with `names` added to what it already lists (each once, `*` kept). */
+export function varyOn(current: string | null, names: readonly string[]): string {
+  const listed = (current ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (listed.includes("*")) return "*";
+  const seen = new Set(listed.map((n) => n.toLowerCase()));
+  return [...listed, ...names.filter((n) => !seen.has(n.toLowerCase()))].join(", ");
+}

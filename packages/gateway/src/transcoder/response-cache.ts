@@ -5,7 +5,8 @@ import type { TranscodeRequest, TranscodeResponse } from "./transcoder.js";
  * (RFC 9111 §3: `Cache-Control: public`): the same request within a second or two is answered
  * from memory, without a backend call or JSON encoding, which is what hot public reads such as
  * a popular search cost most. It keeps only anonymous requests' responses (RFC 9111 §3.5: a
- * shared cache does not reuse a response to a request with Authorization), varies on the
+ * shared cache does not reuse a response to a request with Authorization; nor does this one for any other credential header,
+ * such as an API key), varies on the
  * language forwarded to the backend, and never stores the request id, which is set per request.
  * Staleness is bounded by the route's TTL, which the API already allows any shared cache.
  */
@@ -24,13 +25,13 @@ export interface ResponseCache {
   set(key: string, res: TranscodeResponse, ttlMs: number): void;
 }
 
-/** A response cache of at most `max` entries. */
-export function createResponseCache(max: number, now: () => number = Date.now): ResponseCache {
+/** A response cache of at most `max` entries, for requests without any of the `credentials` headers (lower-case). */
+export function createResponseCache(max: number, credentials: readonly string[] = ["authorization"], now: () => number = Date.now): ResponseCache {
   const entries = new Map<string, Entry>();
   return {
     keyOf(routeTemplate, req) {
       if (req.method !== "GET" && req.method !== "HEAD") return undefined;
-      if (req.headers.has("authorization")) return undefined;
+      if (credentials.some((h) => req.headers.has(h))) return undefined;
       return `${routeTemplate}\n${req.path}?${req.query}\n${req.headers.get("accept-language") ?? ""}`;
     },
     get(key, req) {

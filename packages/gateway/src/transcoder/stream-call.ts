@@ -1,6 +1,6 @@
 import type { DescMethod, Message, Registry } from "@bufbuild/protobuf";
-import type { Transport } from "@connectrpc/connect";
-import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
+import type { ConnectError, Transport } from "@connectrpc/connect";
+import { httpStatusOf, statusJson } from "./errors.js";
 import { type HttpBodyHead, httpBodyChunks, readHttpBodyHead } from "./http-body-stream.js";
 import type { StreamInput } from "./request-stream.js";
 import { copyResponseHeaders } from "./response-headers.js";
@@ -19,6 +19,8 @@ export interface StreamCallContext {
   registry: Registry;
   /** The JSON error response for a failure, with `extra` headers. */
   errorResponse(e: unknown, extra: Headers): TranscodeResponse;
+  /** A failure as it may be shown to the client (errors.ts, toPublicError). */
+  publicError(e: unknown): ConnectError;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function callStream(call: StreamCall): Promise<TranscodeResponse> {
     close();
     // Raw bytes have no error framing: before the first byte, a failure is a plain error response.
     if (raw) return ctx.errorResponse(cause(e), headers);
-    const err = toPublicError(cause(e));
+    const err = ctx.publicError(cause(e));
     for (const [k, v] of copyResponseHeaders(err.metadata, ctx.pass)) headers.set(k, v);
     return { status: httpStatusOf(err.code), headers, body: errorChunk(format, statusJson(err, ctx.registry)) };
   }
@@ -95,6 +97,6 @@ export async function callStream(call: StreamCall): Promise<TranscodeResponse> {
     return { status: 200, headers, body: httpBodyChunks(raw, method.output, head, iterator, close) };
   }
   const render = (m: Message) => responseJson(route, m, ctx.registry);
-  const renderError = (e: unknown) => statusJson(toPublicError(cause(e)), ctx.registry);
+  const renderError = (e: unknown) => statusJson(ctx.publicError(cause(e)), ctx.registry);
   return { status: 200, headers, body: streamBody(first, iterator, format, render, renderError, close) };
 }

@@ -29,6 +29,12 @@ export interface TranscoderOptions {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that adds nothing returns nothing.
   beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): CallMetadata | void | Promise<CallMetadata | void>;
+  /**
+   * Request headers that identify the caller (default: {@link DEFAULT_CREDENTIAL_HEADERS}). A
+   * request with any of them is never answered from or kept in the shared response cache, a
+   * `public` Cache-Control becomes `private` for it, and cacheable responses `Vary` on them.
+   */
+  credentialHeaders?: readonly string[];
   /** Cache-Control of successful GET responses for a route; undefined means `no-store`. */
   cacheControl?(route: RouteInfo): string | undefined;
   /**
@@ -66,3 +72,5 @@ export const DEFAULT_FORWARD_HEADERS: readonly string[] = ["authorization", "tra
 
 /** Metadata {@link TranscoderOptions.beforeCall} adds to an upstream call: name-value pairs, or nothing. */
 export type CallMetadata = readonly (readonly [string, string])[] | undefined;
+/** Request headers that identify the caller, by default: the bearer token. */
+export const DEFAULT_CREDENTIAL_HEADERS: readonly string[] = ["Authorization"];

@@ -2,8 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { DescMethod, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { callClientStream } from "./client-stream.js";
-import { httpStatusOf, statusJson, toPublicError } from "./errors.js";
-import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches } from "./http-cache.js";
+import { acceptsContentType } from "./content-type.js";
+import { httpStatusOf, serviceLabel, statusJson, toPublicError } from "./errors.js";
+import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches, privateCacheControl, varyOn } from "./http-cache.js";
 import { ignoredQueryParameter } from "./query-params.js";
 import { bindRequest, requestBinder } from "./request-binding.js";
 import { bodyBytes, bodyInput, DEFAULT_BODY_LIMIT, type RequestBody, singleInput } from "./request-stream.js";
@@ -14,7 +15,7 @@ import type { RouteInfo } from "./route-info.js";
 import { createRouter } from "./router.js";
 import { type CompiledRoute, compileRoutes, streamsRequest } from "./routes.js";
 import { callStream, type StreamCallContext } from "./stream-call.js";
-import { DEFAULT_FORWARD_HEADERS, type TranscoderOptions } from "./transcoder-options.js";
+import { type CallMetadata, DEFAULT_CREDENTIAL_HEADERS, DEFAULT_FORWARD_HEADERS, type TranscoderOptions } from "./transcoder-options.js";
 import { createTypeRegistry } from "./type-registry.js";
 
 /** One HTTP request, as the transcoder sees it (independent of the HTTP server). */
@@ -86,12 +87,17 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   const retries = opts.retries ?? 1;
   const passHeaders = new Map(compiled.map((r) => [r, (opts.responseHeaders?.(r.info) ?? []).map((h) => h.toLowerCase())]));
   const passOf = (route: CompiledRoute | undefined) => (route ? (passHeaders.get(route) ?? []) : []);
-  const responses = createResponseCache(opts.sharedCacheEntries ?? 1000);
+  const credentials = opts.credentialHeaders ?? DEFAULT_CREDENTIAL_HEADERS;
+  const credentialNames = credentials.map((h) => h.toLowerCase());
+  const hasCredentials = (req: TranscodeRequest) => credentialNames.some((h) => req.headers.has(h));
+  const responses = createResponseCache(opts.sharedCacheEntries ?? 1000, credentialNames);
+  const labels = new Map(compiled.map((r) => [r, serviceLabel(r.info.service.name)]));
   const ignored = ignoredQueryParameter(opts.ignoredQueryParameters);
   const sharedTtl = new Map(compiled.map((r) => [r, r.kind === "unary" && r.info.httpMethod === "GET" ? (opts.sharedCacheTtlMs?.(r.info) ?? 0) : 0]));
 
-  const errorResponse = (e: unknown, extra?: Headers, route?: CompiledRoute): TranscodeResponse => {
-    const err = toPublicError(e);
+  // `route` names the service a failure is attributed to, and the headers it passes on.
+  const errorResponse = (e: unknown, extra?: Headers, route?: CompiledRoute, attributed = true): TranscodeResponse => {
+    const err = toPublicError(e, route && attributed ? labels.get(route) : undefined);
     const headers = copyResponseHeaders(err.metadata, passOf(route));
     for (const [k, v] of extra ?? []) headers.set(k, v);
     headers.set("content-type", JSON_CONTENT_TYPE);
@@ -109,8 +115,18 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       return res;
     }
     const { route, pathValues } = found;
+    let added: CallMetadata;
     try {
-      const added = await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage });
+      added = (await opts.beforeCall?.({ route: route.info, headers: req.headers, raw: req.raw as IncomingMessage })) ?? undefined;
+    } catch (e) {
+      // The edge's own failure (e.g. keys to check a token could not be fetched), not the route's service.
+      return errorResponse(e, undefined, route, false);
+    }
+    if (hasBody(req) && !acceptsContentType(route, req.headers.get("content-type"))) {
+      const types = streamsRequest(route.kind) ? "application/json or application/x-ndjson" : "application/json";
+      return routingError(415, Code.InvalidArgument, `the request body must be ${types} (Content-Type)`);
+    }
+    try {
       const ttl = sharedTtl.get(route) ?? 0;
       const key = ttl > 0 ? responses.keyOf(route.info.template, req) : undefined;
       const hit = key === undefined ? undefined : responses.get(key, req);
@@ -147,6 +163,13 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     return call({ ctx: streamContext(route), route, input, abort, metadata, req });
   }
 
+  // Whether the request has a body to read: bytes, or a stream that is not declared empty.
+  function hasBody(req: TranscodeRequest): boolean {
+    if (req.body === undefined) return false;
+    if (req.body instanceof Uint8Array) return req.body.length > 0;
+    return req.headers.get("content-length") !== "0";
+  }
+
   // grpc-gateway's routing errors (runtime.DefaultRoutingErrorHandler in runtime/errors.go):
   // 404 with NOT_FOUND and 405 with UNIMPLEMENTED in the body, the HTTP status kept as is.
   function routingError(status: number, code: Code, message: string): TranscodeResponse {
@@ -179,7 +202,13 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
 
   function cacheable(route: CompiledRoute, req: TranscodeRequest, headers: Headers, body: Uint8Array): TranscodeResponse {
     headers.set("etag", etagOf(body));
-    headers.set("cache-control", opts.cacheControl?.(route.info) ?? DEFAULT_CACHE_CONTROL);
+    const policy = opts.cacheControl?.(route.info) ?? DEFAULT_CACHE_CONTROL;
+    // An answer to a caller who identified themselves may be about them (an owner's draft):
+    // no shared cache may keep it (RFC 9111 §3.5 lets one keep a `public` answer to an
+    // Authorization request), and caches keep the two kinds of answer apart.
+    const cacheControl = hasCredentials(req) ? privateCacheControl(policy) : policy;
+    headers.set("cache-control", cacheControl);
+    if (!/(^|,)\s*no-store\s*(,|$)/i.test(cacheControl)) headers.set("vary", varyOn(headers.get("vary"), credentials));
     return revalidated({ status: 200, headers, body }, req, false);
   }
 
@@ -199,6 +228,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     pass: passOf(route),
     registry,
     errorResponse: (e, extra) => errorResponse(e, extra, route),
+    publicError: (e) => toPublicError(e, labels.get(route)),
   });
 
   function transportOf(route: CompiledRoute): Transport {

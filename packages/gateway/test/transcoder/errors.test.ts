@@ -45,7 +45,15 @@ describe("status table", () => {
     expect(httpStatusOf(code)).toBe(status);
     expect(r.status).toBe(status);
     expect(r.headers.get("content-type")).toBe("application/json");
-    expect(r.json).toEqual({ code, message: `failed with ${Code[code]}`, details: [] });
+    // A server fault's own text describes the server: clients get a generic message (errors.ts).
+    const generic: Partial<Record<Code, string>> = {
+      [Code.Unknown]: "internal error",
+      [Code.DeadlineExceeded]: "the transcoding service did not answer in time",
+      [Code.Internal]: "internal error",
+      [Code.Unavailable]: "the transcoding service is unavailable; retry shortly",
+      [Code.DataLoss]: "internal error",
+    };
+    expect(r.json).toEqual({ code, message: generic[code] ?? `failed with ${Code[code]}`, details: [] });
   });
 });
 
@@ -94,7 +102,7 @@ describe("failures of the call itself", () => {
     try {
       const r = await call(`${down.base}/v1/items/x`);
       expect(r.status).toBe(503);
-      expect(r.json).toEqual({ code: 14, message: "upstream unavailable", details: [] });
+      expect(r.json).toEqual({ code: 14, message: "the transcoding service is unavailable; retry shortly", details: [] });
       expect(r.text).not.toContain("127.0.0.1");
     } finally {
       await down.close();
@@ -123,6 +131,26 @@ describe("failures of the call itself", () => {
     } finally {
       await none.close();
     }
+  });
+});
+
+describe("server faults and transport text from a backend", () => {
+  it.each([
+    { what: "an HTTP/2 reset it passed on", code: 13, message: "http/2 stream closed with error code 0x6", status: 500, shown: "internal error" },
+    { what: "a refused connection it passed on", code: 14, message: "connect ECONNREFUSED 10.0.3.7:7001", status: 503, shown: "the transcoding service is unavailable; retry shortly" },
+    { what: "its own UNAVAILABLE", code: 14, message: "pool of db-7.internal exhausted", status: 503, shown: "the transcoding service is unavailable; retry shortly" },
+    { what: "a deadline", code: 4, message: "deadline of auth.internal:7101 exceeded", status: 504, shown: "the transcoding service did not answer in time" },
+    { what: "a reset under a client error's code", code: 8, message: "http/2 stream closed with error code 0xb", status: 429, shown: "the service is overloaded; retry later" },
+    { what: "a client error's own message (kept)", code: 9, message: "the shelf is full", status: 400, shown: "the shelf is full" },
+  ])("shows a generic message for $what", async (c) => {
+    const r = await call(`${s.base}/v1/fail`, { method: "POST", body: JSON.stringify({ code: c.code, message: c.message }) });
+    expect(r.status).toBe(c.status);
+    expect(r.json).toEqual({ code: c.code, message: c.shown, details: [] });
+  });
+
+  it("keeps the details of a server fault", async () => {
+    const r = await call(`${s.base}/v1/fail`, { method: "POST", body: JSON.stringify({ code: 14, message: "ECONNRESET", errorInfo: true }) });
+    expect(r.json).toMatchObject({ code: 14, details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "OUT_OF_STOCK" }] });
   });
 });
 

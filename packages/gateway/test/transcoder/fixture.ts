@@ -169,9 +169,14 @@ export async function startStack(
   };
 }
 
-/** fetch, returning status, headers and the body parsed as JSON when there is one. */
+/**
+ * fetch, returning status, headers and the body parsed as JSON when there is one. A string body
+ * is sent as application/json unless the caller names a Content-Type (fetch would say text/plain).
+ */
 export async function call(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
-  const res = await fetch(url, init);
+  const headers = new Headers(init?.headers);
+  if (typeof init?.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
+  const res = await fetch(url, { ...init, headers });
   const text = await res.text();
   let json: unknown;
   try {

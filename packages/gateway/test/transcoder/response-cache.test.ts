@@ -21,6 +21,7 @@ beforeAll(async () => {
   s = await startStack({
     upstream: (baseUrl) => counting(createGrpcTransport({ baseUrl })),
     cacheControl: () => "public, max-age=60",
+    credentialHeaders: ["Authorization", "X-Api-Key"],
     sharedCacheTtlMs: (route) => ttls[route.method.name] ?? 0,
   });
 });
@@ -59,6 +60,17 @@ describe("the shared response cache", () => {
     expect(await callsDuring(() => call(`${s.base}/v1/items/c4`, auth))).toBe(1);
     expect(await callsDuring(() => call(`${s.base}/v1/items/c4`))).toBe(1);
     expect(await callsDuring(() => call(`${s.base}/v1/items/c4`, auth))).toBe(1);
+  });
+
+  it("counts an API key as a credential, and makes the answer private", async () => {
+    const key = { headers: { "x-api-key": "partner-key-1" } };
+    const first = await call(`${s.base}/v1/items/c6`, key);
+    expect(first.headers.get("cache-control")).toBe("private, max-age=60");
+    expect(first.headers.get("vary")).toBe("Authorization, X-Api-Key");
+    expect(await callsDuring(() => call(`${s.base}/v1/items/c6`, key))).toBe(1);
+    const anonymous = await call(`${s.base}/v1/items/c6`);
+    expect(anonymous.headers.get("cache-control")).toBe("public, max-age=60");
+    expect(await callsDuring(() => call(`${s.base}/v1/items/c6`, key))).toBe(1);
   });
 
   it("revalidates a cached response: If-None-Match with its tag is 304", async () => {

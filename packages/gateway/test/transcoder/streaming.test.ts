@@ -99,6 +99,6 @@ describe("Server-Sent Events", () => {
     const r = await call(`${s.base}/v1/items:watch?count=1&fail_code=14`, { headers: { accept: "text/html, text/event-stream;q=0.9" } });
     const events = r.text.split("\n\n").filter(Boolean);
     expect(events).toHaveLength(2);
-    expect(events[1]).toBe(`event: error\ndata: ${JSON.stringify({ code: 14, message: "stream broke", details: [] })}`);
+    expect(events[1]).toBe(`event: error\ndata: ${JSON.stringify({ code: 14, message: "the transcoding service is unavailable; retry shortly", details: [] })}`);
   });
 });

@@ -1,0 +1,45 @@
+/** Options of {@link upstreamReadiness}. */
+export interface UpstreamReadinessOptions {
+  /** An upstream that has not answered its /readyz within this many ms is not ready. Default 700. */
+  timeoutMs?: number;
+  /** How long one round of probes stands for all callers, in ms. Default 1000. */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The gateway's readiness: every upstream's `/readyz` answers 200 in time. A round of probes
+ * (all upstreams at once) is shared by every caller while it runs and stands for `intervalMs`
+ * after, so a burst of probes of the gateway costs the upstreams one request each; a hanging
+ * upstream costs at most `timeoutMs`, never a hanging /readyz.
+ */
+export function upstreamReadiness(baseUrls: readonly string[], opts: UpstreamReadinessOptions = {}): () => Promise<boolean> {
+  const timeoutMs = opts.timeoutMs ?? 700;
+  const intervalMs = opts.intervalMs ?? 1000;
+  const now = opts.now ?? Date.now;
+  let last: { at: number; ready: Promise<boolean> } | undefined;
+
+  const probe = async (base: string): Promise<boolean> => {
+    try {
+      const res = await fetch(new URL("/readyz", base), { signal: AbortSignal.timeout(timeoutMs) });
+      // Read to the end, so the keep-alive connection can carry the next probe.
+      await res.arrayBuffer();
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  };
+
+  return () => {
+    if (!last || now() - last.at >= intervalMs) {
+      const at = now();
+      last = { at, ready: Promise.all(baseUrls.map(probe)).then((all) => all.every(Boolean)) };
+      // The round's time starts when it ends: a slow round does not leave callers unprotected.
+      const round = last;
+      void round.ready.then(() => {
+        round.at = now();
+      });
+    }
+    return last.ready;
+  };
+}
