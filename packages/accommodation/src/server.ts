@@ -77,10 +77,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     jsonRegistry: eventTypes,
     verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
     verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "accommodation", now }),
-    isReady: async () => {
-      await database.sql`select 1`;
-      return true;
-    },
+    isReady: () => database.ping(),
     onClose: async () => {
       await feed.close();
       await sweeper.stop();

@@ -124,10 +124,7 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
         now,
       });
     },
-    isReady: async () => {
-      await database.sql`select 1`;
-      return true;
-    },
+    isReady: () => database.ping(),
     onClose: async () => {
       await chores.stop();
       await database.close();

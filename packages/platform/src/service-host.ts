@@ -14,8 +14,9 @@ import { callerPolicyInterceptor } from "./caller-policy.js";
 import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
-import { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
+import { createHealthState, type HealthState, healthService } from "./health.js";
 import { nulStringInterceptor } from "./nul-strings.js";
+import { createReadiness } from "./readiness.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 import type { ServiceTokenVerifier } from "./service-token.js";
 
@@ -152,11 +153,11 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 1_000;
+  // A probe that hangs is worse than one that says no: the orchestrator's own timeout would
+  // hide why, and a check that never answers keeps a dead instance in rotation.
+  const readiness = createReadiness({ health, check: opts.isReady, timeoutMs: opts.readyTimeoutMs ?? 1_000 });
   app.get("/readyz", async (_req, reply) => {
-    // A probe that hangs is worse than one that says no: the orchestrator's own timeout
-    // would hide why, and a check that never answers keeps a dead instance in rotation.
-    const serving = health.get("") === ServingStatus.SERVING && (await within(readyTimeoutMs, opts.isReady));
+    const serving = await readiness.probe();
     return reply.code(serving ? 200 : 503).send({ status: serving ? "ready" : "not ready" });
   });
   opts.httpRoutes?.(app);
@@ -167,7 +168,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     health,
     async listen({ port, host = "127.0.0.1" }) {
       await app.listen({ port, host });
-      health.setAll(ServingStatus.SERVING);
+      readiness.start();
       const addr = app.server.address();
       const actual = typeof addr === "object" && addr ? addr.port : port;
       const url = `${opts.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${actual}`;
@@ -176,7 +177,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     },
     close() {
       closing ??= (async () => {
-        health.setAll(ServingStatus.NOT_SERVING);
+        readiness.stop();
         const abortCalls = setTimeout(() => drainDeadline.abort(new Error("shutdown")), drainTimeoutMs);
         let stopWaiting = () => {};
         const hardStop = setTimeout(() => {
@@ -196,16 +197,4 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
       return closing;
     },
   };
-}
-
-/** Whether `check` says true within `ms`; a check that throws or is late says false. */
-async function within(ms: number, check: (() => Promise<boolean>) | undefined): Promise<boolean> {
-  if (!check) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
-  try {
-    return await Promise.race([Promise.resolve().then(check).catch(() => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

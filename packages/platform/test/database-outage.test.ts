@@ -1,10 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Health } from "@triphub/contracts";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { type KillablePostgres, startKillablePostgres } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, type Database, openDatabase, type ServiceHost } from "../src/index.js";
+import { createLogger, type Database, openDatabase, type ServiceHost, ServingStatus } from "../src/index.js";
 import { startTestHost } from "./fixtures.js";
 
 const migrationsFolder = fileURLToPath(new URL("./fixtures/migrations", import.meta.url));
@@ -72,6 +73,10 @@ describe("a service whose PostgreSQL is killed and comes back", () => {
     expect(cut.error?.code).toBe(Code.Unavailable);
     expect(cut.ms).toBeLessThan(3_000);
 
+    // grpc.health.v1, which load balancers and the registry read, says the same as /readyz.
+    const health = createClient(Health, createGrpcTransport({ baseUrl: url }));
+    await eventually(async () => (await health.check({})).status === ServingStatus.NOT_SERVING, 5_000);
+
     // Several rounds: each failed reconnect made the driver wait longer before the next one.
     for (let round = 0; round < 6; round++) {
       const probe = await timed(ready);
@@ -88,5 +93,6 @@ describe("a service whose PostgreSQL is killed and comes back", () => {
     // The same process, pool and service: nothing restarted but PostgreSQL.
     await eventually(async () => (await ready()) === 200, 5_000);
     await client.getJwks({});
+    await eventually(async () => (await health.check({})).status === ServingStatus.SERVING, 5_000);
   });
 });
