@@ -72,8 +72,10 @@ export function createAccounts(d: AccountDeps) {
       const keys = throttleKeys(input.email, input.clientIp);
       const state = await d.throttle.state(keys);
       if (isLocked(state, now)) {
-        throw new DomainError("exhausted", `too many failed logins; try again in ${retryAfterSeconds(state, now)} seconds`, {
+        const wait = retryAfterSeconds(state, now);
+        throw new DomainError("exhausted", `too many failed logins; try again in ${wait} seconds`, {
           reason: "LOGIN_THROTTLED",
+          retryAfterSeconds: wait,
         });
       }
       const user = await d.users.findByEmail(input.email);

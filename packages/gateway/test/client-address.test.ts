@@ -45,15 +45,19 @@ afterAll(async () => {
 });
 
 /** A failed login through `gw` from the loopback address `from`; resolves to the HTTP status. */
-function login(gw: RunningService, from: string, email: string, headers: Record<string, string> = {}): Promise<number> {
+async function login(gw: RunningService, from: string, email: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await loginResponse(gw, from, email, headers)).status;
+}
+
+function loginResponse(gw: RunningService, from: string, email: string, headers: Record<string, string> = {}) {
   const { port } = new URL(gw.url);
   const body = JSON.stringify({ email, password: "not the password" });
-  return new Promise((resolve, reject) => {
+  return new Promise<{ status: number; retryAfter?: string }>((resolve, reject) => {
     const req = request(
       { host: "127.0.0.1", port, localAddress: from, method: "POST", path: "/api/v1/auth:login", headers: { "content-type": "application/json", ...headers } },
       (res) => {
         res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"] }));
       },
     );
     req.on("error", reject);
@@ -68,7 +72,10 @@ async function spray(gw: RunningService, from: string, tag: string, headers: (i:
 describe("login throttling through the gateway", () => {
   it("locks out the client that sprayed, not every other client", async () => {
     await spray(gateway, "127.0.0.2", "spray-a");
-    expect(await login(gateway, "127.0.0.2", "one-more-a@example.com")).toBe(429);
+    const locked = await loginResponse(gateway, "127.0.0.2", "one-more-a@example.com");
+    expect(locked.status).toBe(429);
+    // The lock's own end (auth's RetryInfo), not a generic few seconds.
+    expect(Number(locked.retryAfter)).toBeGreaterThan(800);
     expect(await login(gateway, "127.0.0.3", "innocent@example.com")).toBe(401);
   });
 

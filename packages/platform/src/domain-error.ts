@@ -25,7 +25,13 @@ export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
     message: string,
-    readonly details: { violations?: FieldViolation[]; reason?: string; cause?: unknown } = {},
+    readonly details: {
+      violations?: FieldViolation[];
+      reason?: string;
+      /** When trying again can succeed (a limit's window ends): sent as google.rpc.RetryInfo. */
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: details.cause });
   }

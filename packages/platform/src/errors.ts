@@ -5,6 +5,7 @@ import {
   BadRequest_FieldViolationSchema,
   BadRequestSchema,
   ErrorInfoSchema,
+  RetryInfoSchema,
 } from "@triphub/contracts/google/rpc/error_details_pb";
 import { ViolationsSchema } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import type { Logger } from "pino";
@@ -67,6 +68,10 @@ export function toConnectError(err: unknown): ConnectError {
         desc: ErrorInfoSchema,
         value: create(ErrorInfoSchema, { reason: err.details.reason, domain: ERROR_DOMAIN }),
       });
+    }
+    if (err.details.retryAfterSeconds !== undefined) {
+      const seconds = BigInt(Math.max(0, Math.ceil(err.details.retryAfterSeconds)));
+      details.push({ desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: { seconds } }) });
     }
     return new ConnectError(err.message, codeOf(err.kind), undefined, details, err);
   }

@@ -1,7 +1,7 @@
 import { create, fromBinary, type JsonObject, type JsonValue, type Registry, toJson } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { BadRequest_FieldViolationSchema, BadRequestSchema } from "@triphub/contracts/google/rpc/error_details_pb";
+import { BadRequest_FieldViolationSchema, BadRequestSchema, RetryInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 
 /**
  * The HTTP status for a gRPC status code: grpc-gateway's `runtime.HTTPStatusFromCode`
@@ -162,4 +162,14 @@ function detailJson(d: Detail, registry: Registry): JsonValue {
     }
   }
   return { "@type": typeUrl, value: base64Encode(d.value) };
+}
+
+/**
+ * The HTTP `Retry-After` (whole seconds) of an error carrying a google.rpc.RetryInfo detail, as
+ * Google's APIs pair the two; undefined without one.
+ */
+export function retryAfterOf(err: ConnectError): string | undefined {
+  const delay = err.findDetails(RetryInfoSchema)[0]?.retryDelay;
+  if (!delay) return undefined;
+  return String(Math.max(0, Math.ceil(Number(delay.seconds) + delay.nanos / 1e9)));
 }

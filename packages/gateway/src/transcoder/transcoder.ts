@@ -3,7 +3,7 @@ import type { DescMethod, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { callClientStream } from "./client-stream.js";
 import { acceptsContentType } from "./content-type.js";
-import { httpStatusOf, serviceLabel, statusJson, toPublicError } from "./errors.js";
+import { httpStatusOf, retryAfterOf, serviceLabel, statusJson, toPublicError } from "./errors.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches, privateCacheControl, varyOn } from "./http-cache.js";
 import { ignoredQueryParameter } from "./query-params.js";
 import { bindRequest, requestBinder } from "./request-binding.js";
@@ -100,6 +100,8 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     const err = toPublicError(e, route && attributed ? labels.get(route) : undefined);
     const headers = copyResponseHeaders(err.metadata, passOf(route));
     for (const [k, v] of extra ?? []) headers.set(k, v);
+    const retryAfter = retryAfterOf(err);
+    if (retryAfter !== undefined && !headers.has("retry-after")) headers.set("retry-after", retryAfter);
     headers.set("content-type", JSON_CONTENT_TYPE);
     return { status: httpStatusOf(err.code), headers, body: encodeJson(statusJson(err, registry)) };
   };
