@@ -11,12 +11,12 @@ export interface Benchmark {
 export const benchmarks: Record<string, Benchmark> = {
   "chassis-overhead": {
     measures: "auth GetMe served by the chassis vs. a bare connect-fastify server (gRPC and Connect JSON)",
-    goal: "chassis >= 0.9x bare req/s",
+    goal: "chassis ≥ 0.9× bare req/s",
     load: () => import("./chassis-overhead.js"),
   },
   "gateway-overhead": {
     measures: "an authenticated GET through the gateway vs. the same RPC called directly on auth",
-    goal: "gateway >= 0.8x direct req/s",
+    goal: "gateway ≥ 0.8× direct req/s",
     load: () => import("./gateway-overhead.js"),
   },
   "accommodation-search": {

@@ -1,4 +1,5 @@
-// `npm run bench [name]`: runs a benchmark and prints its figures. Without a name: the list.
+// `npm run bench [name]`: runs a benchmark; it writes its full report under .reports/bench/ and
+// prints a one-line summary, the row of BENCHMARKS.md's table. Without a name: the list.
 import { benchmarks } from "./benchmarks.js";
 
 const name = process.argv[2];
