@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The set-up behind `npm start` and `npm test`. Plain Node with no dependencies, because it
-// runs before anything is installed. Every step is skipped when already done, so a second run
-// costs a second or two.
+// The set-up behind every root script (`npm start`, `npm test`, `npm run bench`, `npm run
+// typecheck`, ...). Plain Node with no dependencies, because it runs before anything is
+// installed: a fresh clone needs only Node and npm. Every step is skipped when already done, so
+// a second run costs a second or two. Tools (pnpm, turbo, buf) run with .tools and node_modules
+// on PATH, so none needs installing globally.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -83,6 +85,28 @@ function setup() {
   ensureGenerated();
 }
 
+// Root scripts that are workspace tools: each command's arguments, run in order; extra
+// arguments go to the last one.
+const tasks = {
+  generate: [["turbo", "run", "generate"]],
+  build: [["turbo", "run", "build"]],
+  typecheck: [["turbo", "run", "typecheck"]],
+  lint: [
+    ["buf", "lint"],
+    ["turbo", "run", "lint"],
+  ],
+};
+
+/** Runs commands in turn with the tools on PATH; exits with the first failure's code. */
+function runAll(commands) {
+  for (const [cmd, ...args] of commands) {
+    const code = run(cmd, args);
+    if (code !== 0) process.exit(code);
+  }
+  process.exit(0);
+}
+
+const node = (entry) => ["node", "--conditions=@triphub/source", "--import", "tsx", entry];
 const command = process.argv[2] ?? "setup";
 const rest = process.argv.slice(3);
 switch (command) {
@@ -91,13 +115,35 @@ switch (command) {
     break;
   case "start":
     setup();
-    process.exit(run("node", ["--conditions=@triphub/source", "--import", "tsx", "packages/devstack/src/main.ts", ...rest]));
+    runAll([[...node("packages/devstack/src/main.ts"), ...rest]]);
     break;
   case "test":
     setup();
-    process.exit(run("node", ["--conditions=@triphub/source", "--import", "tsx", "packages/testkit/src/run-tests.ts", ...rest]));
+    runAll([[...node("packages/testkit/src/run-tests.ts"), ...rest]]);
+    break;
+  case "bench":
+    setup();
+    runAll([[...node("packages/bench/src/main.ts"), ...rest]]);
+    break;
+  case "generate":
+  case "build":
+  case "typecheck":
+  case "lint": {
+    setup();
+    const steps = tasks[command];
+    runAll(steps.map((s, i) => (i === steps.length - 1 ? [...s, ...rest] : s)));
+    break;
+  }
+  case "run":
+    // Any tool of the workspace, e.g. `node scripts/dev.mjs run pnpm exec biome lint .`.
+    if (rest.length === 0) {
+      console.error("usage: node scripts/dev.mjs run <command> [args...]");
+      process.exit(2);
+    }
+    setup();
+    runAll([rest]);
     break;
   default:
-    console.error(`usage: node scripts/dev.mjs setup|start|test`);
+    console.error(`usage: node scripts/dev.mjs setup|start|test|bench|generate|build|typecheck|lint|run`);
     process.exit(2);
 }

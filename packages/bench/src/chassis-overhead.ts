@@ -8,7 +8,7 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { authDatabase } from "./bench-database.js";
 import { startServerProcess } from "./child.js";
 import { autocannonRun, closedLoop, type LoadResult } from "./load.js";
-import { machine, table } from "./report.js";
+import { efficiency, machine, publish, table } from "./report.js";
 
 type Urls = { grpc: string; json: string };
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -86,6 +86,12 @@ for (const [protocol, load] of protocols) {
 await Promise.all([chassis.stop(), bare.stop()]);
 await db.stop();
 
-process.stdout.write(`\n## Chassis overhead: auth GetMe, ${CONCURRENCY} concurrent callers, ${ROUNDS}×${SECONDS}s per cell\n\n`);
-process.stdout.write(`${machine()}\n\n`);
-process.stdout.write(`${table(rows)}\n`);
+const report = [`## Chassis overhead: auth GetMe, ${CONCURRENCY} concurrent callers, ${ROUNDS}×${SECONDS}s per cell`, machine(), table(rows)];
+// Per protocol: the chassis's req/s and CPU efficiency relative to the bare server.
+const figure = protocols
+  .map(([protocol]) => {
+    const [bareRow, chassisRow] = rows.filter((r) => r.protocol === protocol);
+    return `${protocol.replace(/ \(.*\)$/, "")} ${(chassisRow!.r.rps / bareRow!.r.rps).toFixed(2)}× req/s, ${efficiency(bareRow!.r, chassisRow!.r).toFixed(2)}× CPU efficiency`;
+  })
+  .join("; ");
+publish("chassis-overhead", report.join("\n\n"), `chassis vs. bare: ${figure}`);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine } from "./report.js";
+import { machine, publish } from "./report.js";
 import { processTree } from "./process-tree.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -43,10 +43,13 @@ await stop(warm.child);
 await rm(dataDir, { recursive: true, force: true });
 
 const total = tree.reduce((s, p) => s + p.rssMiB, 0);
-process.stdout.write(`\n## npm start footprint\n\n${machine()}\n\n`);
-process.stdout.write(`| measure | value |\n|---|---:|\n`);
-process.stdout.write(`| cold start to ready (new data dir: initdb, migrations, keys) | ${cold.seconds.toFixed(1)} s |\n`);
-process.stdout.write(`| warm start to ready (existing data) | ${warm.seconds.toFixed(1)} s |\n`);
-process.stdout.write(`| resident memory, whole platform (${tree.length} processes) | ${total.toFixed(0)} MiB |\n\n`);
-process.stdout.write(`| process | RSS MiB |\n|---|---:|\n`);
-for (const p of tree) process.stdout.write(`| ${p.command.replace(/\|/g, "/")} | ${p.rssMiB.toFixed(0)} |\n`);
+const report = [
+  `## npm start footprint\n\n${machine()}\n`,
+  "| measure | value |\n|---|---:|",
+  `| cold start to ready (new data dir: initdb, migrations, keys) | ${cold.seconds.toFixed(1)} s |`,
+  `| warm start to ready (existing data) | ${warm.seconds.toFixed(1)} s |`,
+  `| resident memory, whole platform (${tree.length} processes) | ${total.toFixed(0)} MiB |\n`,
+  "| process | RSS MiB |\n|---|---:|",
+  ...tree.map((p) => `| ${p.command.replace(/\|/g, "/")} | ${p.rssMiB.toFixed(0)} |`),
+];
+publish("devstack-footprint", report.join("\n"), `cold ${cold.seconds.toFixed(1)} s, warm ${warm.seconds.toFixed(1)} s, ${total.toFixed(0)} MiB (${tree.length} processes)`);

@@ -8,7 +8,7 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { authDatabase } from "./bench-database.js";
 import { startServerProcess } from "./child.js";
 import { autocannonRun, type HttpTarget, type LoadResult } from "./load.js";
-import { machine, table } from "./report.js";
+import { machine, publish, table } from "./report.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -55,16 +55,21 @@ const mean = (rs: LoadResult[]): LoadResult => {
   const avg = (k: keyof LoadResult) => rs.reduce((s, r) => s + (r[k] ?? 0), 0) / rs.length;
   return { requests: avg("requests"), errors: avg("errors"), rps: avg("rps"), p50: avg("p50"), p99: avg("p99"), cpuUsPerRequest: avg("cpuUsPerRequest") };
 };
-process.stdout.write(`\n## Gateway overhead: authenticated GET, ${CONCURRENCY} connections, ${ROUNDS}×${SECONDS}s per row\n\n`);
-process.stdout.write(`${machine()}\n\n`);
-process.stdout.write(`${table(targets.map(([name]) => ({ protocol: "HTTP/1.1", server: name, r: mean(runs.get(name)!) })))}\n`);
+const report = [
+  `## Gateway overhead: authenticated GET, ${CONCURRENCY} connections, ${ROUNDS}×${SECONDS}s per row`,
+  machine(),
+  table(targets.map(([name]) => ({ protocol: "HTTP/1.1", server: name, r: mean(runs.get(name)!) }))),
+];
+const figures: string[] = [];
+const direct = runs.get(targets[0]![0])!;
 for (const [name, samples] of gatewayCpuUs) {
   const own = samples.reduce((a, b) => a + b, 0) / samples.length;
-  process.stdout.write(`\nOf "${name}"'s server CPU, the gateway process itself: ${own.toFixed(0)} µs/req.`);
   // Per round, against the direct row of the same round: on a shared machine the load drifts
   // between rounds, and a ratio within a round is steadier than one of means.
-  const direct = runs.get(targets[0]![0])!;
-  const ratios = runs.get(name)!.map((r, i) => (r.rps / direct[i]!.rps).toFixed(2));
-  process.stdout.write(`\n  req/s vs. direct, round by round: ${ratios.join(", ")}`);
+  const ratios = runs.get(name)!.map((r, i) => r.rps / direct[i]!.rps);
+  report.push(`Of "${name}"'s server CPU, the gateway process itself: ${own.toFixed(0)} µs/req.\n  req/s vs. direct, round by round: ${ratios.map((x) => x.toFixed(2)).join(", ")}`);
+  const upstream = /\((\w+) upstream\)/.exec(name)?.[1] ?? name;
+  const meanRatio = mean(runs.get(name)!).rps / mean(direct).rps;
+  figures.push(`${upstream} upstream ${meanRatio.toFixed(2)}× (gateway ${own.toFixed(0)} µs/req)`);
 }
-process.stdout.write("\n");
+publish("gateway-overhead", report.join("\n\n"), `gateway vs. direct: ${figures.join("; ")}`);

@@ -1,15 +1,15 @@
-// `pnpm bench [name]`: runs a benchmark and prints its figures (copy them into BENCHMARKS.md).
-const benchmarks: Record<string, () => Promise<unknown>> = {
-  "chassis-overhead": () => import("./chassis-overhead.js"),
-  "gateway-overhead": () => import("./gateway-overhead.js"),
-  "devstack-footprint": () => import("./devstack-footprint.js"),
-  "accommodation-search": () => import("./accommodation-search.js"),
-};
+// `npm run bench [name]`: runs a benchmark; it writes its full report under .reports/bench/ and
+// prints a one-line summary, the row of BENCHMARKS.md's table. Without a name: the list.
+import { benchmarks } from "./benchmarks.js";
 
-const name = process.argv[2] ?? "chassis-overhead";
-const run = benchmarks[name];
-if (!run) {
-  process.stderr.write(`unknown benchmark ${name}; one of: ${Object.keys(benchmarks).join(", ")}\n`);
-  process.exit(2);
+const name = process.argv[2];
+const bench = name === undefined ? undefined : benchmarks[name];
+if (bench === undefined) {
+  const width = Math.max(...Object.keys(benchmarks).map((n) => n.length));
+  const list = Object.entries(benchmarks).map(([n, b]) => `  ${n.padEnd(width)}  ${b.measures}\n  ${"".padEnd(width)}  goal: ${b.goal}`);
+  const out = name === undefined ? process.stdout : process.stderr;
+  if (name !== undefined) out.write(`unknown benchmark ${name}\n`);
+  out.write(`usage: npm run bench <name>\n\n${list.join("\n")}\n\nSettings (BENCH_SECONDS, BENCH_ROUNDS, ...) are in each bench's source, packages/bench/src/<name>.ts.\n`);
+  process.exit(name === undefined ? 0 : 2);
 }
-await run();
+await bench.load();

@@ -61,7 +61,7 @@ export const NOSNIFF: [string, string] = ["x-content-type-options", "nosniff"];
 export function unaryResponse(route: CompiledRoute, message: Message, registry: Registry): { headers: [string, string][]; body: Uint8Array } {
   const slot = route.responseHttpBody;
   if (!slot) {
-    // The same message object again (unary-protocols.ts hands out one per distinct bytes): its
+    // The same message object again (response-dedupe.ts hands out one per distinct bytes): its
     // JSON is already written. Callers only read what this returns.
     const last = written.get(message);
     if (last?.route === route) return last.response;

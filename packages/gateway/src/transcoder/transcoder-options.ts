@@ -46,6 +46,12 @@ export interface TranscoderOptions {
   /** Most responses that cache keeps (default 1000). */
   sharedCacheEntries?: number;
   /**
+   * Most bytes of recent unary responses the transcoder keeps decoded, so a response that comes
+   * back byte for byte is neither decoded nor written as JSON again (response-dedupe.ts; only
+   * with `createUpstreamTransport`). Default 4 MiB; 0 keeps none.
+   */
+  responseDedupeBytes?: number;
+  /**
    * Response metadata of a route to copy to the HTTP response as headers (lower-case names,
    * e.g. `location`, `retry-after`), beyond the request id. Nothing else crosses, so backend
    * internals stay internal.

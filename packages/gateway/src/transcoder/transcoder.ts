@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { DescMethod, Message } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
 import { callClientStream } from "./client-stream.js";
 import { acceptsContentType } from "./content-type.js";
 import { httpStatusOf, retryAfterOf, serviceLabel, statusJson, toPublicError } from "./errors.js";
@@ -9,6 +9,7 @@ import { ignoredQueryParameter } from "./query-params.js";
 import { bindRequest, requestBinder } from "./request-binding.js";
 import { bodyBytes, bodyInput, DEFAULT_BODY_LIMIT, type RequestBody, singleInput } from "./request-stream.js";
 import { createResponseCache } from "./response-cache.js";
+import { createResponseDedupe, DEFAULT_RESPONSE_DEDUPE_BYTES, responseDedupeKey } from "./response-dedupe.js";
 import { copyResponseHeaders } from "./response-headers.js";
 import { encodeJson, JSON_CONTENT_TYPE, unaryResponse } from "./response.js";
 import type { RouteInfo } from "./route-info.js";
@@ -91,6 +92,7 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
   const credentialNames = credentials.map((h) => h.toLowerCase());
   const hasCredentials = (req: TranscodeRequest) => credentialNames.some((h) => req.headers.has(h));
   const responses = createResponseCache(opts.sharedCacheEntries ?? 1000, credentialNames);
+  const dedupe = createResponseDedupe(opts.responseDedupeBytes ?? DEFAULT_RESPONSE_DEDUPE_BYTES);
   const labels = new Map(compiled.map((r) => [r, serviceLabel(r.info.service.name)]));
   const ignored = ignoredQueryParameter(opts.ignoredQueryParameters);
   const sharedTtl = new Map(compiled.map((r) => [r, r.kind === "unary" && r.info.httpMethod === "GET" ? (opts.sharedCacheTtlMs?.(r.info) ?? 0) : 0]));
@@ -185,7 +187,9 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     let attempt = 0;
     for (;;) {
       try {
-        const res = await transport.unary(method, req.signal, timeoutMs, metadata, message);
+        // Fresh context values per call: a transport's interceptors may write to them.
+        const context = createContextValues().set(responseDedupeKey, dedupe);
+        const res = await transport.unary(method, req.signal, timeoutMs, metadata, message, context);
         const headers = copyResponseHeaders(res.header, passOf(route));
         const { headers: own, body } = unaryResponse(route, res.message, registry);
         for (const [k, v] of own) headers.set(k, v);

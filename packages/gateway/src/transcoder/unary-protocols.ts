@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
-import { type DescMessage, fromBinary, type Message, type MessageShape } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromHttpStatus as connectCodeFromHttpStatus, errorFromJsonBytes } from "@connectrpc/connect/protocol-connect";
 import { findTrailerError, codeFromHttpStatus as grpcCodeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import type { H2Response } from "./h2-exchange.js";
 import { requestHeaders as lazyHeaders } from "./request-headers.js";
+import type { ResponseDedupe } from "./response-dedupe.js";
 
 /** A unary call's wire format on top of one HTTP/2 request with a complete body. */
 export interface UnaryProtocol {
@@ -12,8 +13,11 @@ export interface UnaryProtocol {
   headers(timeoutMs: number | undefined): OutgoingHttpHeaders;
   /** The request body for a serialized request message. */
   frame(message: Uint8Array): Uint8Array;
-  /** The response message with headers and trailers, or throws the call's ConnectError. */
-  decode<O extends DescMessage>(res: H2Response, output: O): { header: Headers; trailer: Headers; message: MessageShape<O> };
+  /**
+   * The response message with headers and trailers, or throws the call's ConnectError. With a
+   * dedupe, the same bytes as a response it still keeps give that response's message object.
+   */
+  decode<O extends DescMessage>(res: H2Response, output: O, dedupe?: ResponseDedupe): { header: Headers; trailer: Headers; message: MessageShape<O> };
 }
 
 // Neither protocol asks for compression: on loopback or a LAN, gzip costs both sides more CPU
@@ -39,7 +43,7 @@ export const grpcUnary: UnaryProtocol = {
     out.set(message, 5);
     return out;
   },
-  decode(res, output) {
+  decode(res, output, dedupe) {
     if (res.status !== 200) throw new ConnectError(`HTTP ${res.status}`, grpcCodeFromHttpStatus(res.status), toHeaders(res.header));
     const type = res.header["content-type"] ?? "";
     if (type !== "application/grpc" && !type.startsWith("application/grpc+proto")) {
@@ -66,7 +70,7 @@ export const grpcUnary: UnaryProtocol = {
     if (length < 0 || body.length < 5 + length) throw new ConnectError("protocol error: promised more bytes than received", Code.Internal);
     if (body.length > 5 + length) throw new ConnectError("protocol error: received extra output message for unary method", Code.Unimplemented);
     if (body[0] !== 0) throw new ConnectError(`protocol error: unexpected envelope flags ${body[0]}`, Code.Internal);
-    return { header: lazyHeaders(res.header), trailer: lazyHeaders(res.trailer), message: parse(output, body.subarray(5)) };
+    return { header: lazyHeaders(res.header), trailer: lazyHeaders(res.trailer), message: parse(output, body.subarray(5), dedupe) };
   },
 };
 
@@ -82,7 +86,7 @@ export const connectUnary: UnaryProtocol = {
     return h;
   },
   frame: (message) => message,
-  decode(res, output) {
+  decode(res, output, dedupe) {
     const trailer: IncomingHttpHeaders = {};
     for (const k of Object.keys(res.header)) {
       if (!k.startsWith("trailer-")) continue;
@@ -99,7 +103,7 @@ export const connectUnary: UnaryProtocol = {
     if (type !== "application/proto" && !type.startsWith("application/proto;")) {
       throw new ConnectError(`unsupported content type ${type}`, Code.Internal, toHeaders(res.header));
     }
-    return { header: lazyHeaders(res.header), trailer: lazyHeaders(trailer), message: parse(output, res.body) };
+    return { header: lazyHeaders(res.header), trailer: lazyHeaders(trailer), message: parse(output, res.body, dedupe) };
   },
 };
 
@@ -109,47 +113,15 @@ function checkEncoding(encoding: string | string[] | undefined, header: Incoming
   }
 }
 
-function parse<O extends DescMessage>(output: O, bytes: Uint8Array): MessageShape<O> {
-  const seen = bytes.length >= SEEN_MIN_BYTES && bytes.length <= SEEN_MAX_BYTES ? seenOf(output) : undefined;
-  const key = seen && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
-  const known = key === undefined ? undefined : seen!.get(key);
-  if (known !== undefined) {
-    // Most recently seen last: the first entry is the one to drop.
-    seen!.delete(key!);
-    seen!.set(key!, known);
-    return known as MessageShape<O>;
-  }
-  let message: MessageShape<O>;
-  try {
-    message = fromBinary(output, bytes);
-  } catch (e) {
-    throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
-  }
-  if (key !== undefined) {
-    seen!.set(key, message);
-    if (seen!.size > SEEN_ENTRIES) seen!.delete(seen!.keys().next().value!);
-  }
-  return message;
-}
-
-/*
- * Responses whose bytes were seen lately, by output type: the same bytes give the same message,
- * and that same object lets the transcoder reuse its JSON (response.ts). A popular search or
- * details page comes back byte for byte from a backend's cache many times a second; decoding it
- * and writing its JSON were most of the gateway's CPU for such a request. Small responses are
- * cheaper to decode than to look up. The transcoder never changes a response message.
- */
-const SEEN_MIN_BYTES = 512;
-const SEEN_MAX_BYTES = 256 * 1024;
-const SEEN_ENTRIES = 256;
-const seenByType = new WeakMap<DescMessage, Map<string, Message>>();
-function seenOf(output: DescMessage): Map<string, Message> {
-  let seen = seenByType.get(output);
-  if (seen === undefined) {
-    seen = new Map();
-    seenByType.set(output, seen);
-  }
-  return seen;
+function parse<O extends DescMessage>(output: O, bytes: Uint8Array, dedupe: ResponseDedupe | undefined): MessageShape<O> {
+  const decode = () => {
+    try {
+      return fromBinary(output, bytes);
+    } catch (e) {
+      throw new ConnectError(`parse binary: ${e instanceof Error ? e.message : String(e)}`, Code.Internal);
+    }
+  };
+  return dedupe === undefined ? decode() : dedupe.decode(output, bytes, decode);
 }
 
 /** Node header objects as one WHATWG Headers (only for errors, which need every entry). */

@@ -3,6 +3,7 @@ import { create, type DescMessage, type DescMethod, isMessage, type MessageInitS
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, Http2SessionManager, type Http2SessionOptions } from "@connectrpc/connect-node";
 import { exchange } from "./h2-exchange.js";
+import { responseDedupeKey } from "./response-dedupe.js";
 import { connectUnary, grpcUnary } from "./unary-protocols.js";
 
 /** Options of {@link createUpstreamTransport}. */
@@ -34,7 +35,9 @@ const DEFAULT_KEEP_ALIVE: Http2SessionOptions = { pingIntervalMs: 30_000, pingTi
  * AbortControllers, WHATWG Headers for request, response and trailers, and async-iterable
  * envelope pipelines; on the gateway's hot path that was most of its CPU per request. Codes,
  * messages, error details, metadata, deadlines and response headers come out the same
- * (test/transcoder/upstream-transport.test.ts checks them against real backends).
+ * (test/transcoder/upstream-transport.test.ts checks them against real backends). A call whose
+ * context values carry a transcoder's response dedupe (response-dedupe.ts) decodes a response
+ * seen lately to the message decoded then.
  */
 export function createUpstreamTransport(opts: UpstreamTransportOptions): Transport {
   const protocol = opts.protocol ?? "grpc";
@@ -59,14 +62,14 @@ export function createUpstreamTransport(opts: UpstreamTransportOptions): Transpo
   };
 
   return {
-    async unary(method, signal, timeoutMs, header, input) {
+    async unary(method, signal, timeoutMs, header, input, contextValues) {
       // As connect-es: no timeout, or one of 0 or less, means no deadline.
       const deadline = timeoutMs === undefined || timeoutMs <= 0 ? undefined : timeoutMs;
       const headers = unary.headers(deadline);
       addMetadata(headers, header);
       const body = unary.frame(serialize(method.input, input));
       const res = await exchange(sm, pathOf(method), headers, body, { signal, timeoutMs: deadline, readMaxBytes });
-      const out = unary.decode(res, method.output);
+      const out = unary.decode(res, method.output, contextValues?.get(responseDedupeKey));
       return { stream: false, service: method.parent, method, header: out.header, trailer: out.trailer, message: out.message };
     },
     stream: (method, signal, timeoutMs, header, input, contextValues) => streaming.stream(method, signal, timeoutMs, header, input, contextValues),
