@@ -1,7 +1,7 @@
 /** The accommodation service, as tests and the devstack build it. */
 export { type AccommodationConfig, accommodationConfigSpec, loadAccommodationConfig } from "./config.js";
 /** The background job that gives the units of lapsed holds back. */
-export { createHoldSweeper, type HoldSweeper, type HoldSweeperOptions } from "./hold-sweeper.js";
+export { createHoldSweeper, type HoldSweeper, type HoldSweeperOptions } from "./jobs/hold-sweeper.js";
 /** Builds the service process; `MIGRATIONS_FOLDER` is what `openDatabase` applies at start. */
 export { type AccommodationServerDeps, buildServer, MIGRATIONS_FOLDER } from "./server.js";
 /** The AccommodationService implementation without the chassis (for in-process router tests). */

@@ -1,6 +1,6 @@
 import { createPeriodicJob, type Logger } from "@triphub/platform";
-import type { Hold } from "./domain/hold.js";
-import type { HoldStore } from "./store/hold-store.js";
+import type { Hold } from "../domain/hold.js";
+import type { HoldStore } from "../store/hold-store.js";
 
 /** Options for {@link createHoldSweeper}. */
 export interface HoldSweeperOptions {
