@@ -7,7 +7,7 @@ export { type AccommodationServerDeps, buildServer, MIGRATIONS_FOLDER } from "./
 /** The AccommodationService implementation without the chassis (for in-process router tests). */
 export { type AccommodationServiceDeps, createAccommodationService } from "./service.js";
 /** Guest search as the service runs it, for tools that explain its statements (the search benchmark). */
-export { createSearchStore, type SearchStore } from "./store/search-store.js";
+export { createSearchStore, type SearchStore } from "./store/search/index.js";
 export { parseSearch, type SearchQuery } from "./domain/search.js";
 export { searchInputFromProto } from "./proto-mapping/search.js";
 /** The seed catalogue's random numbers (mulberry32): the same sequence on every platform, for tools that need one. */

@@ -26,7 +26,7 @@ import { createEventStore } from "./store/event-store.js";
 import { createHoldStore } from "./store/hold-store.js";
 import { createPropertyStore } from "./store/property-store.js";
 import { createRoomTypeStore } from "./store/room-type-store.js";
-import { createSearchStore } from "./store/search-store.js";
+import { createSearchStore } from "./store/search/index.js";
 
 /** Where drizzle-kit writes the accommodation migrations; applied at start. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));

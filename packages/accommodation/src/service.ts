@@ -12,7 +12,7 @@ import type { EventStore } from "./store/event-store.js";
 import type { HoldStore } from "./store/hold-store.js";
 import type { PropertyStore } from "./store/property-store.js";
 import type { RoomTypeStore } from "./store/room-type-store.js";
-import type { SearchStore } from "./store/search-store.js";
+import type { SearchStore } from "./store/search/index.js";
 
 /** What the accommodation RPCs need. */
 export interface AccommodationServiceDeps {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { WEEKEND_WEEKDAYS } from "../domain/night-price.js";
+import { WEEKEND_WEEKDAYS } from "../../domain/night-price.js";
 
 /*
  * `nightPrice` (domain/night-price.ts) in SQL, for the statements that price nights without
