@@ -56,8 +56,8 @@ describe("price sorts by walking price bounds", () => {
            or rt.price_floor_minor <> least(rt.weekday_floor_minor, rt.weekend_floor_minor)
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
                         and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor
-                          or i.price_override_minor < case when extract(isodow from i.night) in (5, 6) then rt.weekend_floor_minor else rt.weekday_floor_minor end
-                          or (i.price_override_minor > case when extract(isodow from i.night) in (5, 6) then coalesce(rt.weekend_price_minor, rt.base_price_minor) else rt.base_price_minor end
+                          or i.price_override_minor < case when triphub_is_weekend_night(i.night) then rt.weekend_floor_minor else rt.weekday_floor_minor end
+                          or (i.price_override_minor > case when triphub_is_weekend_night(i.night) then coalesce(rt.weekend_price_minor, rt.base_price_minor) else rt.base_price_minor end
                               and not rt.premium_nights @> i.night)))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
            where (rt.place_region, rt.place_city, rt.place_listed) is distinct from (lower(p.region), lower(p.city), p.status = 'listed')) as places`;

@@ -4,7 +4,8 @@ import type { Money } from "./money.js";
 /**
  * ISO weekdays (Friday, Saturday) whose nights take a room type's weekend price: the night
  * starting on that date at the property, so a Friday-to-Sunday stay is two weekend nights.
- * The SQL that prices nights reads this same list (store/search/night-price-sql.ts).
+ * SQL asks triphub_is_weekend_night() (migration 0011) instead; test/sql-functions.test.ts
+ * checks that the two agree on every weekday.
  */
 export const WEEKEND_WEEKDAYS: readonly number[] = [5, 6];
 

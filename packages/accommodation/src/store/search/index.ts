@@ -42,6 +42,14 @@
  * search-page-sql.ts is page-sql.ts; search-price-bounds.ts is stay-bounds-sql.ts;
  * search-price-walk.ts is price-walk.ts and floor-walk.ts; search-price-sql.ts is
  * ranked-walk.ts; store/destination-sql.ts and store/night-price-sql.ts are here.
+ *
+ * The search's SQL functions, and the migration that holds the definition the database runs
+ * today (a later migration re-creates a function with CREATE OR REPLACE, so the first one is
+ * not the current one; test/sql-functions.test.ts fails when this list falls behind):
+ *   triphub_is_weekend_night         drizzle/0011_weekend_rule.sql
+ *   refresh_room_type_price_bounds   drizzle/0011_weekend_rule.sql
+ *   room_types_copy_place            drizzle/0007_weekend_floor.sql
+ *   properties_place_to_room_types   drizzle/0005_price_walk.sql
  */
 
 export type { PropertySummary, SearchHit, SearchOffer, SearchPage, SearchStore } from "./search-store.js";
