@@ -188,8 +188,3 @@ export function decodeSearchCursor(token: string, scope: string): SearchCursor {
     typeof k1 === "number" && typeof k2 === "number" && Number.isFinite(k1) && Number.isFinite(k2) && isUuid(id) ? { k1, k2, id } : undefined,
   );
 }
-
-/** The average nightly price of one unit over a stay of `nights` nights, rounded down (as StayPrice does). */
-export function averageNightlyMinor(unitTotal: number, nights: number): number {
-  return nights === 0 ? 0 : Math.floor(unitTotal / nights);
-}
