@@ -13,11 +13,11 @@ import {
   type TokenVerifier,
 } from "@triphub/platform";
 import type { AccommodationConfig } from "./config.js";
-import { createEventFeed } from "./event-feed.js";
-import { eventMetadataInterceptor } from "./event-metadata.js";
-import { createHoldSweeper } from "./hold-sweeper.js";
-import { forgetProperties, withReadCache } from "./read-cache.js";
-import { createRequestIdPurger } from "./request-id-purger.js";
+import { createEventFeed } from "./store/event-feed.js";
+import { eventMetadataInterceptor } from "./rpcs/event-metadata.js";
+import { createHoldSweeper } from "./jobs/hold-sweeper.js";
+import { forgetProperties, withReadCache } from "./rpcs/read-cache.js";
+import { createRequestIdPurger } from "./jobs/request-id-purger.js";
 import { eventTypes } from "./rpcs/event-rpcs.js";
 import { createAccommodationService } from "./service.js";
 import { createCalendarStore } from "./store/calendar-store.js";
@@ -26,7 +26,7 @@ import { createEventStore } from "./store/event-store.js";
 import { createHoldStore } from "./store/hold-store.js";
 import { createPropertyStore } from "./store/property-store.js";
 import { createRoomTypeStore } from "./store/room-type-store.js";
-import { createSearchStore } from "./store/search-store.js";
+import { createSearchStore } from "./store/search/index.js";
 
 /** Where drizzle-kit writes the accommodation migrations; applied at start. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));

@@ -1,7 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { createAccess } from "./rpcs/access.js";
-import type { EventFeed } from "./event-feed.js";
+import type { EventFeed } from "./store/event-feed.js";
 import { eventRpcs } from "./rpcs/event-rpcs.js";
 import { holdRpcs } from "./rpcs/hold-rpcs.js";
 import { propertyRpcs } from "./rpcs/property-rpcs.js";
@@ -12,7 +12,7 @@ import type { EventStore } from "./store/event-store.js";
 import type { HoldStore } from "./store/hold-store.js";
 import type { PropertyStore } from "./store/property-store.js";
 import type { RoomTypeStore } from "./store/room-type-store.js";
-import type { SearchStore } from "./store/search-store.js";
+import type { SearchStore } from "./store/search/index.js";
 
 /** What the accommodation RPCs need. */
 export interface AccommodationServiceDeps {

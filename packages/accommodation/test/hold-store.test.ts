@@ -132,9 +132,9 @@ describe("confirm, release and expiry", () => {
     const { request, counts } = await setup();
     const req = request({ ttlSeconds: 60 });
     await holds.hold(req, t0);
-    expect(await holds.expire(at(59))).toEqual([]);
+    expect(await holds.expire(at(59), 100)).toEqual([]);
     expect((await rejection(holds.confirm(req.reservationId, at(60)))).details.reason).toBe("HOLD_EXPIRED");
-    const expired = await holds.expire(at(60));
+    const expired = await holds.expire(at(60), 100);
     expect(expired.map((h) => [h.reservationId, h.status])).toEqual([[req.reservationId, "expired"]]);
     expect(await counts()).toEqual([[0, 0], [0, 0]]);
     expect((await rejection(holds.confirm(req.reservationId, at(61)))).details.reason).toBe("HOLD_EXPIRED");

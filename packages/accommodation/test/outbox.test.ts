@@ -96,7 +96,7 @@ describe("the outbox of holds", () => {
 
     const lapsed = randomUUID();
     await holds.hold(request(lapsed), t0);
-    await holds.expire(at(61));
+    await holds.expire(at(61), 100);
     const rows = await stream(lapsed);
     expect(short(rows)).toEqual([["InventoryHeld", 1], ["HoldExpired", 2]]);
     expect(rows[1].streamType).toBe("hold");

@@ -17,7 +17,7 @@ import { at, propertyInput, roomTypeInput, t0 } from "./fixtures.js";
 
 // The floor and ceiling price sorts walk by (migrations 0005, 0006): the least and greatest of
 // the base price, the weekend price and every override a search can still meet. The walk is
-// only right while they hold (search-price-walk.test.ts); here, that they are exact.
+// only right while they hold (price-walk.test.ts); here, that they are exact.
 
 let testDb: TestDb;
 let property: Property;

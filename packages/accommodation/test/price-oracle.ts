@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { SearchQuery } from "../src/domain/search.js";
-import type { DestinationMatch } from "../src/store/search-filters-sql.js";
-import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "../src/store/search-filters-sql.js";
-import { afterCursor, orderBy, pageSelect, priceKeys } from "../src/store/search-page-sql.js";
+import type { DestinationMatch } from "../src/store/search/filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "../src/store/search/filters-sql.js";
+import { afterCursor, orderBy, pageSelect, priceKeys } from "../src/store/search/page-sql.js";
 
 // The reference for the price sorts: one statement that prices every candidate at the place
 // and orders them all (what the service did before it walked by price bounds).

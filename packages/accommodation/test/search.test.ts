@@ -25,7 +25,7 @@ describe("parseSearch", () => {
     ["31 nights", { checkIn: "2026-04-01", checkOut: "2026-05-02" }, "check_out"],
     ["a check-in past everywhere on Earth", { checkIn: "2026-02-27", checkOut: "2026-03-02" }, "check_in"],
     ["an impossible date", { checkIn: "2026-02-30", checkOut: "2026-03-02" }, "check_in"],
-    ["price bounds in two currencies", { minPrice: { amountMinor: 1, currency: "KRW" }, maxPrice: { amountMinor: 5, currency: "USD" } }, "max_nightly_price.currency_code"],
+    ["a nightly price filter in two currencies", { minPrice: { amountMinor: 1, currency: "KRW" }, maxPrice: { amountMinor: 5, currency: "USD" } }, "max_nightly_price.currency_code"],
     ["min above max", { minPrice: { amountMinor: 9, currency: "KRW" }, maxPrice: { amountMinor: 5, currency: "KRW" } }, "max_nightly_price"],
     ["a negative price", { minPrice: { amountMinor: -1, currency: "KRW" } }, "min_nightly_price.amount_minor"],
     ["a distance sort without a circle", { sort: "distance_asc" }, "sort"],

@@ -8,7 +8,7 @@ import { parseSearch, type SearchInput } from "../src/domain/search.js";
 import { seedProperty } from "../src/seed/generate.js";
 import { loadSeed } from "../src/seed/load.js";
 import { createCalendarStore } from "../src/store/calendar-store.js";
-import { createSearchStore } from "../src/store/search-store.js";
+import { createSearchStore } from "../src/store/search/index.js";
 import { migrationsFolder } from "./accommodation-db.js";
 
 const options = { seed: 7, startDate: "2026-03-01", calendarDays: 120, hosts: 10 };

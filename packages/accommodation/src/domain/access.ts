@@ -19,11 +19,6 @@ export function isAdmin(actor: Actor | undefined): boolean {
   return actor?.roles.includes("ADMIN") ?? false;
 }
 
-/** True when the caller may create properties: a HOST (or an ADMIN). */
-export function canHost(actor: Actor | undefined): boolean {
-  return actor !== undefined && (actor.roles.includes("HOST") || isAdmin(actor));
-}
-
 /** Only the owning HOST or an ADMIN may change a property, its room types and calendars. */
 export function canEdit(actor: Actor | undefined, property: OwnedResource): boolean {
   if (actor === undefined) return false;

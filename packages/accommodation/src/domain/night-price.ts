@@ -4,7 +4,8 @@ import type { Money } from "./money.js";
 /**
  * ISO weekdays (Friday, Saturday) whose nights take a room type's weekend price: the night
  * starting on that date at the property, so a Friday-to-Sunday stay is two weekend nights.
- * The SQL that prices nights reads this same list (store/night-price-sql.ts).
+ * SQL asks triphub_is_weekend_night() (migration 0011) instead; test/sql-functions.test.ts
+ * checks that the two agree on every weekday.
  */
 export const WEEKEND_WEEKDAYS: readonly number[] = [5, 6];
 
@@ -30,7 +31,7 @@ export interface DefaultPrices {
 /**
  * What one unit costs on `night`: the calendar's override when there is one, else the weekend
  * price on a weekend night when the room type has one, else the base price. Every price a
- * guest sees or pays in TypeScript comes from here; store/night-price-sql.ts is its SQL twin.
+ * guest sees or pays in TypeScript comes from here; store/search/night-price-sql.ts is its SQL twin.
  */
 export function nightPrice(overrideMinor: number | undefined, prices: DefaultPrices, night: string): Money {
   const weekend = prices.weekendPrice !== undefined && isWeekendNight(night) ? prices.weekendPrice : undefined;

@@ -23,7 +23,7 @@ export interface SearchQuery {
   adults: number;
   children: number;
   units: number;
-  /** Bounds on one unit's average nightly price, in `currency`. */
+  /** The nightly price filter: limits on one unit's average nightly price, in `currency`. */
   price: { currency: string; minMinor: number | undefined; maxMinor: number | undefined } | undefined;
   types: PropertyType[];
   amenities: Amenity[];
@@ -69,8 +69,8 @@ const LAST_TIME_ZONE = "Etc/GMT+12";
 
 /**
  * Checks a search: dates together, check-out after check-in, at most 30 nights, check-in not
- * past everywhere, the price bounds in one currency with min <= max, distance sort only with a
- * circle, a page token from the same search. Throws "invalid" naming every broken field.
+ * past everywhere, the nightly price filter in one currency with min <= max, distance sort only
+ * with a circle, a page token from the same search. Throws "invalid" naming every broken field.
  */
 export function parseSearch(input: SearchInput, now: Date): SearchQuery {
   const v = violations();
@@ -156,7 +156,7 @@ export interface SortInputs {
   relevance: number;
 }
 
-/** The (k1, k2) of a result under `sort`; the SQL computes the same expressions (search-sql.ts). */
+/** The (k1, k2) of a result under `sort`; the SQL computes the same expressions (store/search/property-sort-sql.ts). */
 export function sortKeys(sort: SearchSort, r: SortInputs): [number, number] {
   switch (sort) {
     case "relevance":
@@ -187,9 +187,4 @@ export function decodeSearchCursor(token: string, scope: string): SearchCursor {
   return decodeKeysetToken(token, "search", scope, 3, ([k1, k2, id]) =>
     typeof k1 === "number" && typeof k2 === "number" && Number.isFinite(k1) && Number.isFinite(k2) && isUuid(id) ? { k1, k2, id } : undefined,
   );
-}
-
-/** The average nightly price of one unit over a stay of `nights` nights, rounded down (as StayPrice does). */
-export function averageNightlyMinor(unitTotal: number, nights: number): number {
-  return nights === 0 ? 0 : Math.floor(unitTotal / nights);
 }

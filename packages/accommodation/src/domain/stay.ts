@@ -1,4 +1,4 @@
-import { addDays, datesBetween, daysBetween, isCalendarDate } from "./dates.js";
+import { datesBetween, daysBetween, isCalendarDate } from "./dates.js";
 import { violations } from "./validation.js";
 
 /** The longest stay the service books or prices. */
@@ -30,9 +30,4 @@ export function parseStay(checkIn: string, checkOut: string, today: string): Sta
   v.check(checkIn >= today, "check_in", `must not be in the past (today is ${today} at the property)`);
   v.throwIfAny();
   return { checkIn, checkOut, nights: datesBetween(checkIn, checkOut) };
-}
-
-/** The last night of a stay. */
-export function lastNight(stay: Stay): string {
-  return addDays(stay.checkOut, -1);
 }

@@ -16,7 +16,7 @@ import { localTimeToInstant } from "../domain/dates.js";
 import type { OfferUnavailable, RoomOffer } from "../domain/offer.js";
 import type { SearchInput, SearchLocation, SearchQuery, SearchSort } from "../domain/search.js";
 import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
-import type { SearchHit } from "../store/search-store.js";
+import type { SearchHit } from "../store/search/index.js";
 import { fromProtoMoney, toProtoMoney, toProtoStayPrice, toProtoTime } from "./common.js";
 import { amenities, cancellationPolicies, propertyTypes } from "./enums.js";
 

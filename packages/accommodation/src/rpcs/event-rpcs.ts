@@ -2,7 +2,7 @@ import { createRegistry } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { file_triphub_accommodation_v1_events } from "@triphub/contracts/triphub/accommodation/v1/events_pb";
-import type { EventFeed } from "../event-feed.js";
+import type { EventFeed } from "../store/event-feed.js";
 import { toProtoEvent } from "../proto-mapping/events.js";
 import type { EventStore } from "../store/event-store.js";
 

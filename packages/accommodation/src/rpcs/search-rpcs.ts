@@ -13,7 +13,7 @@ import { toProtoRoomType } from "../proto-mapping/room-type.js";
 import { searchInputFromProto, toProtoRoomOffer, toProtoSearchResult } from "../proto-mapping/search.js";
 import type { PropertyStore } from "../store/property-store.js";
 import type { RoomTypeStore } from "../store/room-type-store.js";
-import type { SearchStore } from "../store/search-store.js";
+import type { SearchStore } from "../store/search/index.js";
 
 type SearchRpcs = Pick<ServiceImpl<typeof AccommodationService>, "searchAccommodations" | "getAccommodation">;
 

@@ -8,7 +8,7 @@ import type { CalendarUpdate, CalendarUpdateRequest } from "../domain/calendar-u
 import type { RoomType } from "../domain/room-type.js";
 import { isCheckViolation, isUuid } from "./db.js";
 import type { AccommodationDb, AccommodationTx, Executor } from "./db.js";
-import { lockNights, refreshPriceBounds, toInventoryNight } from "./inventory-sql.js";
+import { lockNights, refreshRoomTypePriceBounds, toInventoryNight } from "./inventory-sql.js";
 import { appendEvents, writeTransaction } from "./outbox.js";
 import { toRoomType } from "./room-type-rows.js";
 import { inventory, roomTypes } from "./schema.js";
@@ -93,7 +93,7 @@ export function createCalendarStore(db: AccommodationDb): CalendarStore {
             checkCommittedUnits(plan, await lockNights(tx, roomTypeId, plan.startDate, plan.endDate));
           }
           await tx.execute(upsert(roomType, plan));
-          if (plan.set.priceOverrideMinor !== undefined) await refreshPriceBounds(tx, roomTypeId, today);
+          if (plan.set.priceOverrideMinor !== undefined) await refreshRoomTypePriceBounds(tx, roomTypeId, today);
           await appendEvents(tx, [{ type: "CalendarUpdated", propertyId: roomType.propertyId, roomTypeId, update: plan, currency }]);
           return readDays(tx, roomType, calendarRange(plan.startDate, plan.endDate));
         });

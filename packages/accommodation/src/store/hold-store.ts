@@ -44,7 +44,7 @@ export interface HoldStore {
    * their units back; returns them. Holds another transaction has locked are skipped (SKIP
    * LOCKED), so several sweepers can run at once; call until it returns fewer than the batch.
    */
-  expire(now: Date, batchSize?: number): Promise<Hold[]>;
+  expire(now: Date, batchSize: number): Promise<Hold[]>;
 }
 
 // Serialises hold, confirm and release of one reservation (lock order step 1, see
@@ -176,7 +176,7 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
       return row ? toHold(row) : undefined;
     },
 
-    expire(now, batchSize = 100) {
+    expire(now, batchSize) {
       return writeTransaction(db, async (tx) => {
         const rows = await tx
           .select()

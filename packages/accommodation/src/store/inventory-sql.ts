@@ -97,11 +97,12 @@ export async function addHeld(tx: AccommodationTx, roomTypeId: string, from: str
 }
 
 /**
- * Recomputes the price bounds that price sorts walk by (migrations 0005, 0006) for a room type
- * whose base, weekend or nightly prices a transaction changed, as of `today` (in any time
+ * Recomputes the room-type price bounds that price sorts walk by (refresh_room_type_price_bounds;
+ * which migration defines it now: store/search/index.ts) for a room type whose base, weekend or
+ * nightly prices a transaction changed, as of `today` (in any time
  * zone). It updates the room type's row, so the transaction must hold that row FOR UPDATE or
  * FOR NO KEY UPDATE (two holding it FOR SHARE would deadlock on the upgrade).
  */
-export async function refreshPriceBounds(tx: AccommodationTx, roomTypeId: string, today: string): Promise<void> {
+export async function refreshRoomTypePriceBounds(tx: AccommodationTx, roomTypeId: string, today: string): Promise<void> {
   await tx.execute(sql`select refresh_room_type_price_bounds(array[${roomTypeId}::uuid], ${today}::date)`);
 }

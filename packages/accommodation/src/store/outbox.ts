@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AccommodationEvent } from "../domain/events.js";
 import { streamOf } from "../domain/events.js";
-import { eventMetadata } from "../event-metadata.js";
+import { eventMetadata } from "./event-metadata.js";
 import { encodeEvent } from "../proto-mapping/events.js";
 import type { AccommodationDb, AccommodationTx } from "./db.js";
 

@@ -9,7 +9,7 @@ import type { NewRoomType, RoomType } from "../domain/room-type.js";
 import { checkEtag } from "../domain/version.js";
 import { isUuid, timestamptz } from "./db.js";
 import type { AccommodationDb } from "./db.js";
-import { lockNights, refreshPriceBounds } from "./inventory-sql.js";
+import { lockNights, refreshRoomTypePriceBounds } from "./inventory-sql.js";
 import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { hasLiveHolds } from "./property-store.js";
 import { appendEvents, writeTransaction } from "./outbox.js";
@@ -121,7 +121,7 @@ export function createRoomTypeStore(db: AccommodationDb): RoomTypeStore {
         const [saved] = await tx.update(roomTypes).set(roomTypeColumns(next)).where(eq(roomTypes.id, id)).returning();
         const repriced =
           next.basePrice.amountMinor !== current.basePrice.amountMinor || next.weekendPrice?.amountMinor !== current.weekendPrice?.amountMinor;
-        if (repriced) await refreshPriceBounds(tx, id, today);
+        if (repriced) await refreshRoomTypePriceBounds(tx, id, today);
         const after = toRoomType(saved);
         await appendEvents(tx, [roomTypeChanged(current, after)]);
         return after;

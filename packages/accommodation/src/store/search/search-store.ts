@@ -1,24 +1,24 @@
 import { and, asc, gte, inArray, lte } from "drizzle-orm";
-import { addDays } from "../domain/dates.js";
-import type { CancellationPolicy } from "../domain/cancellation-policy.js";
-import { isCancellationPolicy } from "../domain/cancellation-policy.js";
-import type { InventoryNight, StayPrice } from "../domain/calendar.js";
-import { stayPrice } from "../domain/calendar.js";
-import type { Photo, RatingSummary } from "../domain/property.js";
-import { destinationKey, encodeSearchCursor, searchScope } from "../domain/search.js";
-import type { SearchQuery } from "../domain/search.js";
-import type { Amenity, PropertyType } from "../domain/vocabulary.js";
-import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
-import type { Money } from "../domain/money.js";
+import { addDays } from "../../domain/dates.js";
+import type { CancellationPolicy } from "../../domain/cancellation-policy.js";
+import { isCancellationPolicy } from "../../domain/cancellation-policy.js";
+import type { InventoryNight, StayPrice } from "../../domain/calendar.js";
+import { stayPrice } from "../../domain/calendar.js";
+import type { Photo, RatingSummary } from "../../domain/property.js";
+import { destinationKey, encodeSearchCursor, searchScope } from "../../domain/search.js";
+import type { SearchQuery } from "../../domain/search.js";
+import type { Amenity, PropertyType } from "../../domain/vocabulary.js";
+import { isAmenity, isPropertyType } from "../../domain/vocabulary.js";
+import type { Money } from "../../domain/money.js";
 import { createLru } from "@triphub/platform";
-import type { AccommodationDb } from "./db.js";
-import { toInventoryNight } from "./inventory-sql.js";
-import { inventory } from "./schema.js";
-import type { DestinationMatch } from "./search-filters-sql.js";
+import type { AccommodationDb } from "../db.js";
+import { toInventoryNight } from "../inventory-sql.js";
+import { inventory } from "../schema.js";
+import type { DestinationMatch } from "./filters-sql.js";
 import { closestPlaceSql, destinationKindSql } from "./destination-sql.js";
-import { placeCounted, placeCountSql, searchPageSql, sortsByPrice } from "./search-sql.js";
-import { priceWalkPage, walksByPrice } from "./search-price-walk.js";
-import { pricedPage } from "./search-price-sql.js";
+import { floorWalkPage, walksFloorIndex } from "./floor-walk.js";
+import { placeCounted, placeCountSql, propertySortPageSql, sortsByPrice } from "./property-sort-sql.js";
+import { rankedWalkPage } from "./ranked-walk.js";
 
 /** What a search result card shows of a property (proto `AccommodationSummary`). */
 export interface PropertySummary {
@@ -171,10 +171,10 @@ export function createSearchStore(db: AccommodationDb): SearchStore {
     async search(q, now) {
       const place = await resolveDestination(q);
       const rows = !sortsByPrice(q.sort)
-        ? ((await db.execute(searchPageSql(place.q, place.match, now))) as unknown as Row[])
-        : walksByPrice(place.q, place.match)
-          ? await priceWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match))
-          : await pricedPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match));
+        ? ((await db.execute(propertySortPageSql(place.q, place.match, now))) as unknown as Row[])
+        : walksFloorIndex(place.q, place.match)
+          ? await floorWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match))
+          : await rankedWalkPage<Row>(db, place.q, place.match, now, () => placeCount(place.q, place.match));
       const first = rows[0];
       // Only an estimate needs it: a first page holding every match counts itself.
       if (first !== undefined && (rows.length > q.pageSize || q.after !== undefined) && placeCounted(place.q, place.match)) {

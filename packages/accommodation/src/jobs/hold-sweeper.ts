@@ -1,6 +1,9 @@
 import { createPeriodicJob, type Logger } from "@triphub/platform";
-import type { Hold } from "./domain/hold.js";
-import type { HoldStore } from "./store/hold-store.js";
+import type { Hold } from "../domain/hold.js";
+import type { HoldStore } from "../store/hold-store.js";
+
+// Holds expired per transaction: short transactions, few round trips.
+const BATCH = 100;
 
 /** Options for {@link createHoldSweeper}. */
 export interface HoldSweeperOptions {
@@ -8,8 +11,6 @@ export interface HoldSweeperOptions {
   now: () => Date;
   log: Logger;
   intervalMs: number;
-  /** Holds expired per transaction. */
-  batchSize?: number;
   /** Called after a sweep that gave units back, with the holds expired (e.g. to drop cached availability). */
   onExpired?: (expired: readonly Hold[]) => Promise<void>;
 }
@@ -30,14 +31,13 @@ export interface HoldSweeper {
  * has locked). A failed sweep is logged and retried on the next tick.
  */
 export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
-  const batchSize = opts.batchSize ?? 100;
 
   async function sweep(): Promise<number> {
     const all: Hold[] = [];
     for (;;) {
-      const expired = await opts.holds.expire(opts.now(), batchSize);
+      const expired = await opts.holds.expire(opts.now(), BATCH);
       all.push(...expired);
-      if (expired.length < batchSize) break;
+      if (expired.length < BATCH) break;
     }
     if (all.length > 0) {
       opts.log.info({ expired: all.length }, "expired lapsed holds");

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Logger } from "@triphub/platform";
 import type postgres from "postgres";
-import { EVENTS_CHANNEL } from "./store/outbox.js";
+import { EVENTS_CHANNEL } from "./outbox.js";
 
 /** Wakes StreamEvents followers when events may have been committed; see {@link createEventFeed}. */
 export interface EventFeed {

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { nightKinds } from "../domain/night-price.js";
-import { destinationKey, type SearchQuery } from "../domain/search.js";
-import { type DestinationMatch, fitsSql } from "./search-filters-sql.js";
+import { nightKinds } from "../../domain/night-price.js";
+import { destinationKey, type SearchQuery } from "../../domain/search.js";
+import { type DestinationMatch, fitsSql } from "./filters-sql.js";
 import { defaultNightsSql, fromPriceSql } from "./night-price-sql.js";
 
 /*
@@ -10,8 +10,8 @@ import { defaultNightsSql, fromPriceSql } from "./night-price-sql.js";
  * property's offer for a stay: no weekday night in a room type costs a unit less than
  * weekday_floor_minor, no weekend night less than weekend_floor_minor, no night more than
  * price_ceiling_minor, and none more than its base or weekend price outside premium_nights.
- * The price sorts (search-price-walk.ts, search-price-sql.ts) order their work by these and
- * skip what cannot make the page.
+ * The price sorts (floor-walk.ts, ranked-walk.ts) order their work by these and skip what
+ * cannot make the page. Not the request's nightly price filter (filters-sql.ts).
  */
 
 /**

@@ -1,26 +1,19 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { SearchQuery, SearchSort } from "../domain/search.js";
-import type { DestinationMatch } from "./search-filters-sql.js";
-import type { Keys } from "./search-page-sql.js";
-import { afterCursor, orderBy, pageSelect } from "./search-page-sql.js";
-import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, textRankExpr } from "./search-filters-sql.js";
+import type { SearchQuery, SearchSort } from "../../domain/search.js";
+import type { DestinationMatch } from "./filters-sql.js";
+import type { Keys } from "./page-sql.js";
+import { afterCursor, orderBy, pageSelect } from "./page-sql.js";
+import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters, textRankExpr } from "./filters-sql.js";
 
 /*
- * The one statement behind a search page. Two shapes, by what the sort needs:
- *
- * - Sorts on the property alone (relevance, rating, distance) rank the candidates first, which
- *   costs no inventory reads, and then look for an offer down that order only until the page
- *   is full: a city of 20,000 properties costs about page-size offer lookups, not 20,000. The
- *   total is then an estimate (the proto says so): candidates times the share of those looked
- *   at that had an offer.
- * - Price sorts order by the offer itself: at a named place or anywhere they walk room types
- *   by price bound and stop once nothing further can enter the page (search-price-walk.ts);
- *   at a circle or fuzzy destination they rank candidates by price bound and price the first
- *   few pages' worth, or every candidate when that does not settle the page (search-price-sql.ts).
- *
- * Both resume after the cursor with one row comparison `(k1, k2, id) > (...)`, and compute the
- * nightly breakdown for the page's rows only.
+ * The one statement behind a page sorted on the property alone (relevance, rating, distance;
+ * overview: index.ts). It ranks the candidates first, which costs no inventory reads, and then
+ * looks for an offer down that order only until the page is full: a city of 20,000 properties
+ * costs about page-size offer lookups, not 20,000. The total is then an estimate (the proto
+ * says so): candidates times the share of those looked at that had an offer. It resumes after
+ * the cursor with one row comparison `(k1, k2, id) > (...)`, and computes the nightly breakdown
+ * for the page's rows only. Price sorts order by the offer itself: floor-walk.ts, ranked-walk.ts.
  */
 
 /** Does `sort` order by the stay's price (and so need every candidate's offer)? */
@@ -136,9 +129,9 @@ function sortedWalkPageSql(q: SearchQuery, match: DestinationMatch, now: Date): 
 
 /**
  * The statement for one page of `q` sorted by the property alone (page_size + 1 rows: the extra
- * one says a next page exists). Price sorts: search-price-walk.ts and search-price-sql.ts.
+ * one says a next page exists). Price sorts: floor-walk.ts and ranked-walk.ts.
  */
-export function searchPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
-  if (sortsByPrice(q.sort)) throw new Error("price sorts are paged by priceWalkPage or pricedPage");
+export function propertySortPageSql(q: SearchQuery, match: DestinationMatch, now: Date): SQL {
+  if (sortsByPrice(q.sort)) throw new Error("price sorts are paged by floorWalkPage or rankedWalkPage");
   return rankedPageSql(q, match, now);
 }

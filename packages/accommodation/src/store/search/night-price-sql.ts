@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { WEEKEND_WEEKDAYS } from "../domain/night-price.js";
 
 /*
  * `nightPrice` (domain/night-price.ts) in SQL, for the statements that price nights without
@@ -8,10 +7,12 @@ import { WEEKEND_WEEKDAYS } from "../domain/night-price.js";
  * the room type has one, else the base price. `rt` is a room_types alias throughout.
  */
 
-const weekendDays = sql.raw(WEEKEND_WEEKDAYS.join(", "));
-
-/** Whether `night` (a date expression) is a weekend night. */
-export const isWeekendNightSql = (night: SQL): SQL => sql`extract(isodow from ${night}) in (${weekendDays})`;
+/**
+ * Whether `night` (a date expression) is a weekend night: the database's one copy of the rule
+ * (triphub_is_weekend_night, migration 0011), which agrees with WEEKEND_WEEKDAYS
+ * (test/sql-functions.test.ts). The planner inlines it.
+ */
+export const isWeekendNightSql = (night: SQL): SQL => sql`triphub_is_weekend_night(${night})`;
 
 /** What a weekend night without an override costs in `rt`. */
 const weekendRateSql = (rt: string): SQL => sql`coalesce(${sql.raw(rt)}.weekend_price_minor, ${sql.raw(rt)}.base_price_minor)`;

@@ -1,16 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { SearchQuery } from "../domain/search.js";
-import type { AccommodationDb } from "./db.js";
-import type { DestinationMatch } from "./search-filters-sql.js";
-import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "./search-filters-sql.js";
-import { pastCursorSql, roomTypesAtPlace, sortBoundSql, stayCeilingSql, stayFloorSql } from "./search-price-bounds.js";
-import { type NextSteps, type WalkStep, walkPage } from "./search-price-walk.js";
+import type { SearchQuery } from "../../domain/search.js";
+import type { AccommodationDb } from "../db.js";
+import type { DestinationMatch } from "./filters-sql.js";
+import { allOf, attributeFilters, bestOfferSql, distanceExpr, placeFilters } from "./filters-sql.js";
+import { pastCursorSql, roomTypesAtPlace, sortBoundSql, stayCeilingSql, stayFloorSql } from "./stay-bounds-sql.js";
+import { type NextSteps, type WalkStep, walkPage } from "./price-walk.js";
 
 /*
- * Price sorts that rank their candidates by bound first and then walk that list: circles and
- * fuzzy destinations, which have no index of room types by place (search-price-walk.ts walks
- * the named places and anywhere cheapest first), and dearest first everywhere.
+ * The ranked walk (overview: index.ts): price sorts that rank their candidates by bound first
+ * and then walk that list (price-walk.ts): circles and fuzzy destinations, which have no index
+ * of room types by place (floor-walk.ts walks the named places and anywhere cheapest first),
+ * and dearest first everywhere.
  *
  * Dearest first ranks by what the stay can cost (stayCeilingSql), which is the stay's own base
  * and weekend prices unless it touches a room type's premium nights. A stored ceiling would
@@ -112,7 +113,7 @@ const FIRST_RANKED_PER_ROW = 16;
  * One page of a price sort by ranking: at a circle or fuzzy destination, or dearest first.
  * `placeSize` counts the properties at a named place or anywhere, for estimated totals.
  */
-export async function pricedPage<Row>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date, placeSize: () => Promise<number>): Promise<Row[]> {
+export async function rankedWalkPage<Row>(db: AccommodationDb, q: SearchQuery, match: DestinationMatch, now: Date, placeSize: () => Promise<number>): Promise<Row[]> {
   // A named region or city, or anywhere, has an index of its room types to rank from.
   const byRoomTypes = q.location.kind === "anywhere" || (q.location.kind === "text" && match !== "fuzzy");
   let candidates = 0;

@@ -1,6 +1,6 @@
 import { createPeriodicJob, type Logger } from "@triphub/platform";
-import { purgeRequestIds } from "./store/request-ids.js";
-import type { Executor } from "./store/db.js";
+import { purgeRequestIds } from "../store/request-ids.js";
+import type { Executor } from "../store/db.js";
 
 const BATCH = 1000;
 

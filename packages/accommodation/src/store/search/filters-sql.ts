@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { addDays } from "../domain/dates.js";
-import { nightKinds } from "../domain/night-price.js";
-import { destinationKey, type SearchQuery } from "../domain/search.js";
+import { addDays } from "../../domain/dates.js";
+import { nightKinds } from "../../domain/night-price.js";
+import { destinationKey, type SearchQuery } from "../../domain/search.js";
 import { defaultNightsSql, fromPriceSql, isWeekendNightSql, nightPriceSql } from "./night-price-sql.js";
 
 /*
- * The pieces of a search statement (search-sql.ts puts them together): which properties
- * qualify before room types are looked at, and the best offer of one of them.
+ * The pieces of a search statement (property-sort-sql.ts, floor-walk.ts and ranked-walk.ts put
+ * them together; overview: index.ts): which properties qualify before room types are looked
+ * at, and the best offer of one of them.
  */
 
 /**
@@ -149,7 +150,7 @@ export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
     return sql`select rt.id as room_type_id, ${fromPriceSql("rt")} as unit_total, rt.unit_count as remaining
       from room_types rt
       where rt.property_id = ${c}.id and ${fits} and rt.unit_count >= ${q.units}::int ${amenities}
-        ${priceBounds(q, fromPriceSql("rt"))}
+        ${nightlyPriceFilterSql(q, fromPriceSql("rt"))}
       order by unit_total, room_type_id limit 1`;
   }
   const n = sql`${d.nights}::int`;
@@ -176,7 +177,7 @@ export function bestOfferSql(q: SearchQuery, row: "c" | "p"): SQL {
       where rt.property_id = ${c}.id and ${fits} ${amenities}
         and not inv.arrival_blocked and not inv.departure_blocked
         and ${remaining} >= ${q.units}::int
-        ${priceBounds(q, sql`floor(${unitTotal} / ${n})`)}
+        ${nightlyPriceFilterSql(q, sql`floor(${unitTotal} / ${n})`)}
       order by unit_total, room_type_id limit 1`;
 }
 
@@ -187,7 +188,11 @@ export function fitsSql(q: SearchQuery, rt: string): SQL {
     and ${q.adults + q.children}::int <= (${r}.max_adults + ${r}.max_children) * ${q.units}::int`;
 }
 
-function priceBounds(q: SearchQuery, nightly: SQL): SQL {
+/**
+ * The request's nightly price filter (min and max nightly price) on an offer's `nightly` price:
+ * the guest's limits, not the room types' stored price bounds (stay-bounds-sql.ts).
+ */
+function nightlyPriceFilterSql(q: SearchQuery, nightly: SQL): SQL {
   const parts: SQL[] = [];
   if (q.price?.minMinor !== undefined) parts.push(sql`and ${nightly} >= ${q.price.minMinor}::bigint`);
   if (q.price?.maxMinor !== undefined) parts.push(sql`and ${nightly} <= ${q.price.maxMinor}::bigint`);

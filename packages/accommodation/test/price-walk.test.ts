@@ -8,13 +8,13 @@ import { loadSeed } from "../src/seed/load.js";
 import { createCalendarStore } from "../src/store/calendar-store.js";
 import type { AccommodationDb } from "../src/store/db.js";
 import { createRoomTypeStore } from "../src/store/room-type-store.js";
-import type { DestinationMatch } from "../src/store/search-filters-sql.js";
+import type { DestinationMatch } from "../src/store/search/filters-sql.js";
 import { pricedPageSql } from "./price-oracle.js";
-import { createSearchStore } from "../src/store/search-store.js";
+import { createSearchStore } from "../src/store/search/index.js";
 import { migrationsFolder } from "./accommodation-db.js";
 
 // Price sorts walk properties in the order of stored price bounds, stop early and skip what
-// cannot make the page (search-price-walk.ts, search-price-sql.ts). The oracle is one
+// cannot make the page (store/search/: floor-walk.ts, ranked-walk.ts). The oracle is one
 // statement that prices every candidate (price-oracle.ts): both must
 // give the same properties, offers and order, over a catalogue whose prices the hosts then
 // change in every way that moves a bound.
@@ -56,8 +56,8 @@ describe("price sorts by walking price bounds", () => {
            or rt.price_floor_minor <> least(rt.weekday_floor_minor, rt.weekend_floor_minor)
            or exists (select 1 from inventory i where i.room_type_id = rt.id and i.night >= ${today}::date and i.price_override_minor is not null
                         and (i.price_override_minor < rt.price_floor_minor or i.price_override_minor > rt.price_ceiling_minor
-                          or i.price_override_minor < case when extract(isodow from i.night) in (5, 6) then rt.weekend_floor_minor else rt.weekday_floor_minor end
-                          or (i.price_override_minor > case when extract(isodow from i.night) in (5, 6) then coalesce(rt.weekend_price_minor, rt.base_price_minor) else rt.base_price_minor end
+                          or i.price_override_minor < case when triphub_is_weekend_night(i.night) then rt.weekend_floor_minor else rt.weekday_floor_minor end
+                          or (i.price_override_minor > case when triphub_is_weekend_night(i.night) then coalesce(rt.weekend_price_minor, rt.base_price_minor) else rt.base_price_minor end
                               and not rt.premium_nights @> i.night)))) as prices,
         (select count(*)::int from room_types rt join properties p on p.id = rt.property_id
            where (rt.place_region, rt.place_city, rt.place_listed) is distinct from (lower(p.region), lower(p.city), p.status = 'listed')) as places`;
@@ -134,7 +134,7 @@ describe("price sorts by walking price bounds", () => {
     { label: "a region of two cities (Jeju)", location: { kind: "text", text: "jeju" }, match: "region", pageSize: 5 },
     { label: "a city (Seogwipo)", location: { kind: "text", text: "Seogwipo" }, match: "city", pageSize: 3 },
     { label: "anywhere", location: { kind: "anywhere" }, match: "fuzzy", pageSize: 40 },
-    // No room-type index here: candidates ranked by bound first, then walked (search-price-sql.ts).
+    // No room-type index here: candidates ranked by bound first, then walked (ranked-walk.ts).
     { label: "a circle (5 km in Seoul)", location: { kind: "near", latitude: 37.5665, longitude: 126.978, radiusKm: 5 }, match: "fuzzy", pageSize: 4 },
     { label: "a fuzzy destination (a name's word)", location: { kind: "text", text: "Harbour" }, match: "fuzzy", pageSize: 2 },
   ];
@@ -161,7 +161,7 @@ describe("price sorts by walking price bounds", () => {
   }
 
   // Small pages rank from a threshold set by the first few dozen properties, and further on
-  // every later page (search-price-sql.ts).
+  // every later page (ranked-walk.ts).
   it("ranks dearest first from a threshold, and further when the walk needs more, as the full pricing does", async () => {
     const where = [
       { location: { kind: "text", text: "Seoul" } as const, match: "region" as const },

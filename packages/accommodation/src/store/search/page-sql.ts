@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import type { SearchQuery, SearchSort } from "../domain/search.js";
+import type { SearchQuery, SearchSort } from "../../domain/search.js";
 import { fromPriceSql, nightPriceSql } from "./night-price-sql.js";
 
 /* What every search statement shares: its sort keys, the cursor, and the columns of a page. */

@@ -1,4 +1,5 @@
-import { create, type DescMessage, fromBinary, type MessageShape, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { create, type DescMessage, type DescService, fromBinary, type MessageShape, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
@@ -14,7 +15,20 @@ type Impl = Partial<ServiceImpl<typeof AccommodationService>>;
 // The same ages the gateway advertises to HTTP caches for these RPCs (the proto's edge option).
 const SEARCH_TTL_MS = 30_000;
 const DETAILS_TTL_MS = 60_000;
-const READS = new Set(["searchAccommodations", "getAccommodation", "getProperty", "listMyProperties", "getRoomType", "listRoomTypes", "getCalendar", "getHold"]);
+
+/**
+ * The unary methods of `service` that change nothing (local names), as the contract declares
+ * them: `option idempotency_level = NO_SIDE_EFFECTS`. The read cache passes them through; every
+ * other unary method is a write and drops cached entries. Read from the proto rather than
+ * listed here, so a new read cannot be forgotten into a write that flushes on every call.
+ */
+export function readMethods(service: DescService): ReadonlySet<string> {
+  return new Set(
+    service.methods.filter((m) => m.methodKind === "unary" && m.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS).map((m) => m.localName),
+  );
+}
+
+const READS = readMethods(AccommodationService);
 // Streams (StreamEvents) read and change nothing the cache holds.
 const isUnary = (name: string) => AccommodationService.methods.find((m) => m.localName === name)?.methodKind === "unary";
 
