@@ -131,7 +131,7 @@ async function main(): Promise<{ report: string; figure: string }> {
   const popular = zipfSampler(mixPaths.length, ZIPF, 7);
   const nextMix = () => mixPaths[popular()]!;
   // The same mix without the price-sorted searches, which price every property at the place
-  // (see search-price-sql.ts) and so dominate the database's time.
+  // (see store/search/ranked-walk.ts) and so dominate the database's time.
   const unpricedPaths = mix.filter((s) => !s.sort?.startsWith("PRICE")).map((s) => `${SEARCH_PATH}?${queryString(s)}`);
   const popularUnpriced = zipfSampler(unpricedPaths.length, ZIPF, 7);
   const nextUnpriced = () => unpricedPaths[popularUnpriced()]!;
