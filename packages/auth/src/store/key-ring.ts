@@ -1,6 +1,6 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import { activeKey, publishedKeys, type SigningKey } from "./domain/signing-keys.js";
-import type { KeyStore } from "./store/key-store.js";
+import { activeKey, publishedKeys, type SigningKey } from "../domain/signing-keys.js";
+import type { KeyStore } from "./key-store.js";
 
 /** The signing keys as this instance sees them, cached and refreshed from the database. */
 export interface KeyRing {

@@ -1,7 +1,7 @@
 import { clientSecretMatches, type FastifyInstance, type FastifyReply, SERVICE_NAME } from "@triphub/platform";
 
-import { issueServiceToken } from "./domain/tokens.js";
-import type { KeyRing } from "./key-ring.js";
+import { issueServiceToken } from "../domain/tokens.js";
+import type { KeyRing } from "../store/key-ring.js";
 
 /** What the token endpoint needs. */
 export interface TokenEndpointDeps {
