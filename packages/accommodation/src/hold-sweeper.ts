@@ -1,4 +1,4 @@
-import { createPeriodicJob, type Logger } from "@triphub/platform";
+import { createPeriodicJob, drainInBatches, type Logger } from "@triphub/platform";
 import type { Hold } from "./domain/hold.js";
 import type { HoldStore } from "./store/hold-store.js";
 
@@ -34,11 +34,11 @@ export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
 
   async function sweep(): Promise<number> {
     const all: Hold[] = [];
-    for (;;) {
-      const expired = await opts.holds.expire(opts.now(), batchSize);
+    await drainInBatches(async (limit) => {
+      const expired = await opts.holds.expire(opts.now(), limit);
       all.push(...expired);
-      if (expired.length < batchSize) break;
-    }
+      return expired.length;
+    }, batchSize);
     if (all.length > 0) {
       opts.log.info({ expired: all.length }, "expired lapsed holds");
       await opts.onExpired?.(all);

@@ -1,4 +1,4 @@
-import { createPeriodicJob, type Logger } from "@triphub/platform";
+import { createPeriodicJob, drainInBatches, type Logger } from "@triphub/platform";
 import { purgeRequestIds } from "./store/request-ids.js";
 import type { Executor } from "./store/db.js";
 
@@ -20,13 +20,7 @@ export interface RequestIdPurger {
  */
 export function createRequestIdPurger(opts: { db: Executor; now: () => Date; log: Logger; intervalMs: number }): RequestIdPurger {
   async function purge(): Promise<number> {
-    let total = 0;
-    // Small batches: each delete is its own short statement, never one long lock-holder.
-    for (;;) {
-      const n = await purgeRequestIds(opts.db, opts.now(), BATCH);
-      total += n;
-      if (n < BATCH) break;
-    }
+    const total = await drainInBatches((limit) => purgeRequestIds(opts.db, opts.now(), limit), BATCH);
     if (total > 0) opts.log.info({ purged: total }, "purged expired request ids");
     return total;
   }

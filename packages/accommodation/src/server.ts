@@ -77,13 +77,12 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     jsonRegistry: eventTypes,
     verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
     verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "accommodation", now }),
-    isReady: () => database.ping(),
+    database,
     onClose: async () => {
       await feed.close();
       await sweeper.stop();
       await purger.stop();
       await cache.close();
-      await database.close();
     },
   });
   // Followers end their streams as shutdown begins; otherwise draining would wait for them

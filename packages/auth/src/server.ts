@@ -101,11 +101,8 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
         now,
       });
     },
-    isReady: () => database.ping(),
-    onClose: async () => {
-      await chores.stop();
-      await database.close();
-    },
+    database,
+    onClose: () => chores.stop(),
   });
   chores.start();
   return host;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { invalid } from "./domain-error.js";
+import { isUuid } from "./ids.js";
 
 /** The sort key of the last row of a page: keyset pagination resumes after (at, id). */
 export interface PageCursor {
@@ -7,10 +8,8 @@ export interface PageCursor {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a value read from a token is a UUID (row ids in cursors are). */
-export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
+// Row ids in cursors are UUIDs. Re-exported for readers of keyset tokens that import from here.
+export { isUuid } from "./ids.js";
 
 /**
  * A fingerprint of a scope: the first 8 bytes of its SHA-256. The scope may hold user data

@@ -1,4 +1,4 @@
-import { createPeriodicJob, type Logger, type PeriodicJob } from "@triphub/platform";
+import { type Clock, createPeriodicJob, drainInBatches, type Logger, type PeriodicJob } from "@triphub/platform";
 import type { SessionStore } from "../store/session-store.js";
 import type { ThrottleStore } from "../store/throttle-store.js";
 
@@ -8,7 +8,7 @@ const BATCH = 1000;
 export interface HousekeepingOptions {
   sessions: SessionStore;
   throttle: ThrottleStore;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** Default ten minutes. */
   intervalMs?: number;
@@ -25,12 +25,7 @@ export function createHousekeeping(opts: HousekeepingOptions): PeriodicJob {
     intervalMs: opts.intervalMs ?? 10 * 60_000,
     log: opts.log,
     run: async () => {
-      let tokens = 0;
-      for (;;) {
-        const n = await opts.sessions.purgeExpired(opts.now(), BATCH);
-        tokens += n;
-        if (n < BATCH) break;
-      }
+      const tokens = await drainInBatches((limit) => opts.sessions.purgeExpired(opts.now(), limit), BATCH);
       const windows = await opts.throttle.purgeExpired(opts.now());
       if (tokens + windows > 0) opts.log.info({ tokens, windows }, "purged expired refresh tokens and throttle windows");
     },
