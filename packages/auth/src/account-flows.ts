@@ -1,6 +1,7 @@
 // The use-case layer of auth: each flow spans several stores, the key ring and the domain rules
 // (throttle, password, tokens), and sign-up, login, refresh and password change all end in the
 // same token issue. Kept out of rpcs/ so the handlers stay thin and the flows read in one place.
+import type { Clock } from "@triphub/platform";
 import { DomainError } from "@triphub/platform/domain-error";
 import { isLocked, retryAfterSeconds, throttleKeys } from "./domain/login-throttle.js";
 import { burnPasswordCheck, hashPassword, needsRehash, type ScryptParams, verifyPassword } from "./domain/password.js";
@@ -35,7 +36,7 @@ export interface AccountFlowDeps {
   keys: KeyRing;
   policy: TokenPolicy;
   passwordParams: ScryptParams;
-  now: () => Date;
+  now: Clock;
   /** Signing up with this email makes the account ADMIN (bootstraps a fresh install). */
   bootstrapAdminEmail?: string;
 }

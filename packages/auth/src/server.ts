@@ -1,12 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
+  type Clock,
   createService,
   createServiceTokenVerifier,
   createTokenVerifier,
   type Database,
   type Logger,
   type ServiceHost,
+  systemClock,
   type TlsOptions,
 } from "@triphub/platform";
 import { createAccountFlows } from "./account-flows.js";
@@ -40,7 +42,8 @@ export interface AuthServerDeps {
     Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS">>;
   database: Database;
   log: Logger;
-  now?: () => Date;
+  /** The clock every token, session and throttle window is stamped and checked with (default: the system clock). */
+  now?: Clock;
   tls?: TlsOptions;
   /** Lower cost in tests; production uses the default. */
   passwordParams?: ScryptParams;
@@ -49,7 +52,7 @@ export interface AuthServerDeps {
 /** The AuthService implementation and what serving it needs, without the chassis. */
 export async function buildAuthImpl(deps: AuthServerDeps) {
   const { config, database, log } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const db = database.db;
   const users = createUserStore(db);
   const kek = config.AUTH_KEY_ENCRYPTION_KEY === undefined ? undefined : keyEncryptionKey(config.AUTH_KEY_ENCRYPTION_KEY);
@@ -79,7 +82,7 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
 export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
   const { impl, keys, housekeeping: chores } = await buildAuthImpl(deps);
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const host = await createService({
     name: "auth",
     serviceNames: [AuthService.typeName],
@@ -87,7 +90,7 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
     tls: deps.tls,
     routes: (router) => router.service(AuthService, impl),
     // Auth verifies its own tokens with the keys it holds, not over HTTP.
-    verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
     verifyServiceToken: createServiceTokenVerifier({ keys: keys.resolver, issuer: config.AUTH_ISSUER, audience: "auth", now }),
     httpRoutes: (app) => {
       registerJwksRoute(app, keys);

@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import type { Logger } from "@triphub/platform";
+import type { Clock, Logger } from "@triphub/platform";
 import type { AccountFlows } from "./account-flows.js";
 import { accountRpcs } from "./rpcs/account-rpcs.js";
 import { keyRpcs } from "./rpcs/key-rpcs.js";
@@ -15,7 +15,7 @@ export interface AuthServiceDeps {
   users: UserStore;
   keys: KeyRing;
   log: Logger;
-  now: () => Date;
+  now: Clock;
 }
 
 /**

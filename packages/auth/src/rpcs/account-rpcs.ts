@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { requireIdentity } from "@triphub/platform";
+import { type Clock, requireIdentity } from "@triphub/platform";
 import type { AccountFlows } from "../account-flows.js";
 import { applyProfilePatch } from "../domain/user.js";
 import { toProtoTokens } from "../proto-mapping/tokens.js";
@@ -11,7 +11,7 @@ import { existingUser } from "./existing-user.js";
 type AccountRpcs = Pick<ServiceImpl<typeof AuthService>, "signUp" | "getMe" | "updateMe" | "changePassword">;
 
 /** The caller's own account: opening one, reading and editing the profile, changing the password. */
-export function accountRpcs(d: { accounts: AccountFlows; users: UserStore; now: () => Date }): AccountRpcs {
+export function accountRpcs(d: { accounts: AccountFlows; users: UserStore; now: Clock }): AccountRpcs {
   return {
     async signUp(req) {
       const { user, tokens } = await d.accounts.signUp(req);

@@ -1,6 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { type AuthService, Role as ProtoRole } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { DomainError, requireIdentity, requireRole } from "@triphub/platform";
+import { type Clock, DomainError, requireIdentity, requireRole } from "@triphub/platform";
 import { fromProtoRole, toProtoUser } from "../proto-mapping/user.js";
 import type { UserStore } from "../store/user-store.js";
 import { existingUser } from "./existing-user.js";
@@ -8,7 +8,7 @@ import { existingUser } from "./existing-user.js";
 type UserAdminRpcs = Pick<ServiceImpl<typeof AuthService>, "getUser" | "listUsers" | "setUserRoles">;
 
 /** Reading other accounts and granting roles: ADMIN only, except reading oneself. */
-export function userAdminRpcs(d: { users: UserStore; now: () => Date }): UserAdminRpcs {
+export function userAdminRpcs(d: { users: UserStore; now: Clock }): UserAdminRpcs {
   return {
     async getUser(req, ctx) {
       const caller = requireIdentity(ctx);
