@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
+  type Clock,
   createCache,
   createService,
   createServiceTokenVerifier,
@@ -9,6 +10,7 @@ import {
   type Logger,
   remoteKeys,
   type ServiceHost,
+  systemClock,
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
@@ -37,7 +39,8 @@ export interface AccommodationServerDeps {
     Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS" | "REDIS_URL">>;
   database: Database;
   log: Logger;
-  now?: () => Date;
+  /** The clock "today", hold expiry and token checks use (default: the system clock). */
+  now?: Clock;
   /** Verifies access tokens; by default against the auth service's JWKS at AUTH_JWKS_URL. */
   verifyToken?: TokenVerifier;
   tls?: TlsOptions;
@@ -46,7 +49,7 @@ export interface AccommodationServerDeps {
 /** Builds the accommodation service process (never listens by itself); the hold sweeper runs until close. */
 export async function buildServer(deps: AccommodationServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const db = database.db as AccommodationDb;
   const authKeys = remoteKeys(config.AUTH_JWKS_URL);
   const holds = createHoldStore(db);
@@ -77,13 +80,12 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     jsonRegistry: eventTypes,
     verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
     verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "accommodation", now }),
-    isReady: () => database.ping(),
+    database,
     onClose: async () => {
       await feed.close();
       await sweeper.stop();
       await purger.stop();
       await cache.close();
-      await database.close();
     },
   });
   // Followers end their streams as shutdown begins; otherwise draining would wait for them

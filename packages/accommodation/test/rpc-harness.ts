@@ -10,7 +10,16 @@ import { BedType, type RoomTypeSchema } from "@triphub/contracts/triphub/accommo
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
-import { freshDatabase, rejectionOf, type RunningService, serve, type TestServiceIdentities, testServiceIdentities } from "@triphub/testkit";
+import {
+  freshDatabase,
+  rejectionOf,
+  type RunningService,
+  serve,
+  type TestClock,
+  type TestServiceIdentities,
+  testClock,
+  testServiceIdentities,
+} from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 const ISSUER = "triphub-auth";
@@ -18,24 +27,11 @@ const AUDIENCE = "triphub";
 const ADMIN_EMAIL = "admin@triphub.test";
 const log = createLogger({ service: "accommodation-test", level: "silent" });
 
-/** A clock the tests set; the accommodation service reads "today" and hold expiry from it. */
-export function testClock(start = new Date("2026-03-01T00:00:00.000Z")) {
-  let current = start;
-  return {
-    now: () => current,
-    set: (d: Date | string) => {
-      current = new Date(d);
-    },
-    advance: (ms: number) => {
-      current = new Date(current.getTime() + ms);
-    },
-  };
-}
-
 /** A signed-in user of the test platform: their id and a client carrying their token. */
 export interface TestUser {
   userId: string;
   token: string;
+  refreshToken: string;
   api: Client<typeof AccommodationService>;
 }
 
@@ -43,7 +39,8 @@ export interface TestUser {
 export interface Platform {
   auth: RunningService;
   accommodation: RunningService;
-  clock: ReturnType<typeof testClock>;
+  /** The one clock of auth, accommodation and the token verifiers: "today", hold expiry and token lifetimes. */
+  clock: TestClock;
   /** A client calling as the reservation service (its service token): how the booking saga calls the hold RPCs. */
   internal: Client<typeof AccommodationService>;
   /** The service identities auth knows in this platform (for calls as another service). */
@@ -51,6 +48,8 @@ export interface Platform {
   admin: TestUser;
   /** The accommodation service's own database: for what no RPC sets yet (rating summaries). */
   database: Database;
+  /** The same user with a fresh access token (their session refreshed at the clock's time), e.g. after the clock jumps. */
+  signInAgain(user: TestUser): Promise<TestUser>;
   /** A new account with the given roles (GUEST only when none). */
   user(roles?: Role[]): Promise<TestUser>;
   close(): Promise<void>;
@@ -61,6 +60,7 @@ let counter = 0;
 /** Starts auth and accommodation on fresh databases named after the test file. */
 export async function startPlatform(name: string): Promise<Platform> {
   const identities = testServiceIdentities();
+  const clock = testClock();
   const authUrl = await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` });
   const authDb = await openDatabase({
     url: authUrl,
@@ -79,10 +79,10 @@ export async function startPlatform(name: string): Promise<Platform> {
       }),
       database: authDb,
       log,
+      now: clock.now,
       passwordParams: { N: 1024, r: 8, p: 1 },
     }),
   );
-  const clock = testClock();
   const database = await openDatabase({
     url: await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name }),
     migrationsFolder: MIGRATIONS_FOLDER,
@@ -100,7 +100,7 @@ export async function startPlatform(name: string): Promise<Platform> {
       database,
       log,
       now: clock.now,
-      verifyToken: createTokenVerifier({ jwks: `${auth.url}/.well-known/jwks.json`, issuer: ISSUER, audience: AUDIENCE }),
+      verifyToken: createTokenVerifier({ jwks: `${auth.url}/.well-known/jwks.json`, issuer: ISSUER, audience: AUDIENCE, now: clock.now }),
     }),
   );
 
@@ -108,28 +108,37 @@ export async function startPlatform(name: string): Promise<Platform> {
     const res = await auth.client(AuthService).signUp({ email, password: "correct horse battery", displayName: "Test" });
     return { userId: res.user!.userId, token: res.tokens!.accessToken, refreshToken: res.tokens!.refreshToken };
   };
-  const asUser = (userId: string, token: string): TestUser => ({ userId, token, api: accommodation.client(AccommodationService, token) });
+  const asUser = (userId: string, token: string, refreshToken: string): TestUser => ({
+    userId,
+    token,
+    refreshToken,
+    api: accommodation.client(AccommodationService, token),
+  });
+  const refreshed = async (userId: string, refreshToken: string) => {
+    const { tokens } = await auth.client(AuthService).refreshToken({ refreshToken });
+    return asUser(userId, tokens!.accessToken, tokens!.refreshToken);
+  };
   const first = await signUp(ADMIN_EMAIL);
-  const admin = asUser(first.userId, first.token);
+  const admin = asUser(first.userId, first.token, first.refreshToken);
 
   return {
     auth,
     accommodation,
     clock,
     internal: createServiceClient(AccommodationService, accommodation.url, {
-      identity: { tokens: identities.tokens("reservation", auth.url), audience: "accommodation" },
+      identity: { tokens: identities.tokens("reservation", auth.url, clock.now), audience: "accommodation" },
     }),
     identities,
     admin,
     database,
     async user(roles = []) {
       const account = await signUp(`user${++counter}-${Date.now()}@example.com`);
-      if (roles.length === 0) return asUser(account.userId, account.token);
+      if (roles.length === 0) return asUser(account.userId, account.token, account.refreshToken);
       await auth.client(AuthService, admin.token).setUserRoles({ userId: account.userId, roles });
       // Roles granted after login reach the access token on the next refresh.
-      const refreshed = await auth.client(AuthService).refreshToken({ refreshToken: account.refreshToken });
-      return asUser(account.userId, refreshed.tokens!.accessToken);
+      return refreshed(account.userId, account.refreshToken);
     },
+    signInAgain: (user) => refreshed(user.userId, user.refreshToken),
     async close() {
       await accommodation.close();
       await auth.close();

@@ -134,12 +134,15 @@ describe("calendar", () => {
     const owner = await host(p);
     const { propertyId, roomTypeId } = await draftWithRoom(owner);
     const update = { propertyId, roomTypeId, startDate: "2026-03-05", endDate: "2026-03-06", settings: { closedToArrival: true } };
+    // Auth runs on the same clock, so the host signs in again after each jump (tokens last 15 minutes).
     p.clock.set("2026-03-05T15:30:00Z"); // already 00:30 on 2026-03-06 in Seoul
     try {
-      const err = await rpcError(owner.api.updateCalendar({ ...update, updateMask: { paths: ["closed_to_arrival"] } }));
+      const late = await p.signInAgain(owner);
+      const err = await rpcError(late.api.updateCalendar({ ...update, updateMask: { paths: ["closed_to_arrival"] } }));
       expect(err.code).toBe(Code.InvalidArgument);
       p.clock.set("2026-03-05T14:30:00Z"); // 23:30 on 2026-03-05 in Seoul
-      const { days } = await owner.api.updateCalendar({ ...update, updateMask: { paths: ["closed_to_arrival"] } });
+      const onTime = await p.signInAgain(late);
+      const { days } = await onTime.api.updateCalendar({ ...update, updateMask: { paths: ["closed_to_arrival"] } });
       expect(days[0]?.closedToArrival).toBe(true);
     } finally {
       p.clock.set("2026-03-01T00:00:00Z");

@@ -1,21 +1,24 @@
 import { fileURLToPath } from "node:url";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
-  createPeriodicJob,
+  type Clock,
   createService,
   createServiceTokenVerifier,
   createTokenVerifier,
   type Database,
   type Logger,
   type ServiceHost,
+  systemClock,
   type TlsOptions,
 } from "@triphub/platform";
-import { createAccounts } from "./accounts.js";
+import { createAccountFlows } from "./account-flows.js";
 import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
-import { createKeyRing } from "./key-ring.js";
+import { registerJwksRoute } from "./http/jwks-route.js";
+import { registerTokenEndpoint } from "./http/token-endpoint.js";
+import { createHousekeeping } from "./jobs/housekeeping.js";
 import { createAuthService } from "./service.js";
-import { registerTokenEndpoint } from "./token-endpoint.js";
+import { createKeyRing } from "./store/key-ring.js";
 import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
 import { createSessionStore } from "./store/session-store.js";
@@ -39,7 +42,8 @@ export interface AuthServerDeps {
     Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS">>;
   database: Database;
   log: Logger;
-  now?: () => Date;
+  /** The clock every token, session and throttle window is stamped and checked with (default: the system clock). */
+  now?: Clock;
   tls?: TlsOptions;
   /** Lower cost in tests; production uses the default. */
   passwordParams?: ScryptParams;
@@ -48,16 +52,18 @@ export interface AuthServerDeps {
 /** The AuthService implementation and what serving it needs, without the chassis. */
 export async function buildAuthImpl(deps: AuthServerDeps) {
   const { config, database, log } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const db = database.db;
   const users = createUserStore(db);
   const kek = config.AUTH_KEY_ENCRYPTION_KEY === undefined ? undefined : keyEncryptionKey(config.AUTH_KEY_ENCRYPTION_KEY);
   if (kek === undefined) log.warn("AUTH_KEY_ENCRYPTION_KEY is not set: signing keys are stored unsealed (development only)");
   const keys = await createKeyRing(createKeyStore(db, { kek }), { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now });
-  const accounts = createAccounts({
+  const sessions = createSessionStore(db);
+  const throttle = createThrottleStore(db);
+  const accounts = createAccountFlows({
     users,
-    sessions: createSessionStore(db),
-    throttle: createThrottleStore(db),
+    sessions,
+    throttle,
     keys,
     policy: {
       issuer: config.AUTH_ISSUER,
@@ -69,37 +75,14 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
     now,
     bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
   });
-  return { impl: createAuthService({ accounts, users, keys, log, now }), keys, housekeeping: housekeeping(db, log, now) };
-}
-
-// Keeps the session and throttle tables bounded: expired refresh tokens and finished throttle
-// windows are deleted every ten minutes, in batches, by whichever instance gets there.
-function housekeeping(db: Database["db"], log: Logger, now: () => Date) {
-  const sessions = createSessionStore(db);
-  const throttle = createThrottleStore(db);
-  const BATCH = 1000;
-  return createPeriodicJob({
-    name: "auth housekeeping",
-    intervalMs: 10 * 60_000,
-    log,
-    run: async () => {
-      let tokens = 0;
-      for (;;) {
-        const n = await sessions.purgeExpired(now(), BATCH);
-        tokens += n;
-        if (n < BATCH) break;
-      }
-      const windows = await throttle.purgeExpired(now());
-      if (tokens + windows > 0) log.info({ tokens, windows }, "purged expired refresh tokens and throttle windows");
-    },
-  });
+  return { impl: createAuthService({ accounts, users, keys, log, now }), keys, housekeeping: createHousekeeping({ sessions, throttle, now, log }) };
 }
 
 /** Builds the auth service process (never listens by itself). */
 export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
   const { impl, keys, housekeeping: chores } = await buildAuthImpl(deps);
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const host = await createService({
     name: "auth",
     serviceNames: [AuthService.typeName],
@@ -107,13 +90,10 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
     tls: deps.tls,
     routes: (router) => router.service(AuthService, impl),
     // Auth verifies its own tokens with the keys it holds, not over HTTP.
-    verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
     verifyServiceToken: createServiceTokenVerifier({ keys: keys.resolver, issuer: config.AUTH_ISSUER, audience: "auth", now }),
     httpRoutes: (app) => {
-      app.get("/.well-known/jwks.json", async (_req, reply) => {
-        reply.header("cache-control", "public, max-age=300");
-        return keys.jwks();
-      });
+      registerJwksRoute(app, keys);
       registerTokenEndpoint(app, {
         keys,
         clients: config.SERVICE_CLIENTS ?? new Map(),
@@ -124,11 +104,8 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
         now,
       });
     },
-    isReady: () => database.ping(),
-    onClose: async () => {
-      await chores.stop();
-      await database.close();
-    },
+    database,
+    onClose: () => chores.stop(),
   });
   chores.start();
   return host;

@@ -1,5 +1,5 @@
 import { createLogger, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
+import { freshDatabase, type RunningService, serve, type TestClock, testClock } from "@triphub/testkit";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { TEST_SCRYPT_PARAMS } from "../src/domain/password.js";
 import { buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "../src/index.js";
@@ -8,17 +8,14 @@ export const ADMIN_EMAIL = "admin@triphub.test";
 export const ISSUER = "triphub-auth-test";
 export const AUDIENCE = "triphub";
 
-/** A clock tests can move; the service reads it for every token it issues. */
-export function testClock() {
-  let offsetMs = 0;
-  return { now: () => new Date(Date.now() + offsetMs), shift: (ms: number) => (offsetMs += ms), reset: () => (offsetMs = 0) };
-}
-
-/** The auth service on a fresh database, served over real gRPC on loopback. */
+/**
+ * The auth service on a fresh database, served over real gRPC on loopback. Its clock starts at
+ * the real time (so verifiers outside it agree) and moves only when a test moves it.
+ */
 export async function startAuth(
-  clock = testClock(),
+  clock: TestClock = testClock(new Date()),
   extraConfig: Record<string, string> = {},
-): Promise<RunningService & { clock: ReturnType<typeof testClock> }> {
+): Promise<RunningService & { clock: TestClock }> {
   const log = createLogger({ service: "auth-test", level: "silent" });
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth" });
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 5 });

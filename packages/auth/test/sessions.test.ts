@@ -1,7 +1,7 @@
 import { Code } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { decodeJwt } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFRESH_RETRY_GRACE_MS } from "../src/domain/refresh-token.js";
 import { signUp, startAuth } from "./harness.js";
 
@@ -10,7 +10,6 @@ beforeAll(async () => {
   svc = await startAuth();
 });
 afterAll(() => svc.close());
-afterEach(() => svc.clock.reset());
 
 const auth = () => svc.client(AuthService);
 function sessionOf(accessToken: string): string {
@@ -32,7 +31,7 @@ describe("refresh tokens", () => {
   it("treats a spent token presented again after the retry window as theft and revokes the whole session", async () => {
     const { tokens } = await signUp(svc);
     const next = (await auth().refreshToken({ refreshToken: tokens.refreshToken })).tokens!;
-    svc.clock.shift(REFRESH_RETRY_GRACE_MS + 5_000);
+    svc.clock.advance(REFRESH_RETRY_GRACE_MS + 5_000);
     await expect(auth().refreshToken({ refreshToken: tokens.refreshToken })).rejects.toMatchObject({ code: Code.Unauthenticated });
     // The legitimate holder's newer token died with the family.
     await expect(auth().refreshToken({ refreshToken: next.refreshToken })).rejects.toMatchObject({ code: Code.Unauthenticated });
@@ -56,7 +55,7 @@ describe("refresh tokens", () => {
   it("answers a retry within the window with the same refresh token of the same session", async () => {
     const { tokens } = await signUp(svc);
     const first = (await auth().refreshToken({ refreshToken: tokens.refreshToken })).tokens!;
-    svc.clock.shift(REFRESH_RETRY_GRACE_MS / 2);
+    svc.clock.advance(REFRESH_RETRY_GRACE_MS / 2);
     const retried = (await auth().refreshToken({ refreshToken: tokens.refreshToken })).tokens!;
     expect(retried.refreshToken).toBe(first.refreshToken);
     expect(first.refreshTokenExpireTime).toBeDefined();

@@ -2,6 +2,7 @@ import { Code, ConnectError, createContextKey, type HandlerContext, type Interce
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { DomainError } from "./domain-error.js";
 import { remoteKeys } from "./service-token.js";
+import { type Clock, systemClock } from "./clock.js";
 
 /** The authenticated caller of an RPC. */
 export interface Identity {
@@ -28,7 +29,7 @@ export interface TokenVerifierOptions {
   cacheSize?: number;
   /** The longest lifetime (exp - iat) a token may claim; default an hour, auth's maximum. */
   maxLifetimeSeconds?: number;
-  now?: () => Date;
+  now?: Clock;
 }
 
 // Clocks of issuer and verifier differ a little; more than this and a token "from the future"
@@ -43,7 +44,7 @@ const CLOCK_SKEW_SECONDS = 30;
  */
 export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   const keys = typeof opts.jwks === "string" ? remoteKeys(opts.jwks) : opts.jwks;
-  const now = opts.now ?? (() => new Date());
+  const now = opts.now ?? systemClock;
   const maxLifetime = opts.maxLifetimeSeconds ?? 3600;
   const verified = createVerifiedTokenCache(opts.cacheSize ?? 10_000, now);
   return async (token) => {
@@ -80,7 +81,7 @@ const MAX_CACHED_MS = 60_000;
  * until they expire or for a minute, whichever comes first. Verifying an ES256 signature costs
  * far more than the rest of a typical read RPC; a client sends the same token many times.
  */
-function createVerifiedTokenCache(max: number, now: () => Date) {
+function createVerifiedTokenCache(max: number, now: Clock) {
   const entries = new Map<string, { identity: Identity; until: number }>();
   return {
     get(token: string): Identity | undefined {
@@ -142,9 +143,6 @@ export function requireRole(ctx: HandlerContext, ...roles: string[]): Identity {
   }
   return id;
 }
-
-/** Whether the caller holds `role`. */
-export const hasRole = (id: Identity, role: string) => id.roles.includes(role);
 
 /**
  * What a failed verification means for the caller: a bad token is UNAUTHENTICATED (same message

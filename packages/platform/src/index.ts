@@ -6,7 +6,6 @@ export { accessLogInterceptor } from "./access-log.js";
 export {
   authInterceptor,
   createTokenVerifier,
-  hasRole,
   type Identity,
   identityKey,
   localKeys,
@@ -69,7 +68,17 @@ export {
 export { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
-export { closeOnSignals } from "./run.js";
+export {
+  closeOnSignals,
+  type RunServiceOptions,
+  runService,
+  type ServiceProcessConfig,
+  type ServiceProcessDeps,
+} from "./run.js";
+export { type Clock, systemClock } from "./clock.js";
+/** Helpers every store uses the same way: timestamps in raw SQL, constraint violations, batched housekeeping. */
+export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from "./store-helpers.js";
+export { isUuid } from "./ids.js";
 export { loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";

@@ -1,16 +1,12 @@
 import { createHash } from "node:crypto";
 import { invalid } from "./domain-error.js";
+import { isUuid } from "./ids.js";
 
 /** The sort key of the last row of a page: keyset pagination resumes after (at, id). */
 export interface PageCursor {
   at: Date;
   id: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a value read from a token is a UUID (row ids in cursors are). */
-export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 /**
  * A fingerprint of a scope: the first 8 bytes of its SHA-256. The scope may hold user data

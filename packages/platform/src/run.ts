@@ -1,9 +1,15 @@
 import type { Logger } from "pino";
+import type { Clock } from "./clock.js";
+import { systemClock } from "./clock.js";
+import { type Database, openDatabase } from "./database.js";
+import type { TlsOptions } from "./dual-protocol-server.js";
+import { createLogger } from "./logger.js";
 import type { ServiceHost } from "./service-host.js";
+import { configOrExit } from "./startup.js";
 
 /**
  * Closes the service gracefully on SIGTERM/SIGINT (stop accepting, drain, close the database),
- * then exits. A second signal exits at once. Only main.ts calls this.
+ * then exits. A second signal exits at once. Only main.ts calls this (`runService` does).
  */
 export function closeOnSignals(host: ServiceHost, log: Logger): void {
   let stopping = false;
@@ -28,4 +34,51 @@ export function closeOnSignals(host: ServiceHost, log: Logger): void {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+}
+
+/** The configuration every service with a database reads (see `serviceConfigSpec`). */
+export interface ServiceProcessConfig {
+  PORT: number;
+  HOST: string;
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  TLS_CERT_FILE?: string;
+  TLS_KEY_FILE?: string;
+  TLS_CA_FILE?: string;
+}
+
+/** What `runService` hands a service's `buildServer`: the same shape tests build it with. */
+export interface ServiceProcessDeps<C> {
+  config: C;
+  /** Migrated and open; the service passes it to `createService({ database })`, which pings and closes it. */
+  database: Database;
+  log: Logger;
+  tls: TlsOptions | undefined;
+  now: Clock;
+}
+
+/** Options for {@link runService}. */
+export interface RunServiceOptions<C extends ServiceProcessConfig> {
+  /** Short name for logs and configuration errors, e.g. "auth". */
+  name: string;
+  /** Reads and validates the environment (throws a ConfigError listing every bad variable). */
+  loadConfig: (env: NodeJS.ProcessEnv) => C;
+  /** The service's drizzle-kit output folder, applied before the server is built. */
+  migrationsFolder: string;
+  /** The service's `buildServer`. */
+  build: (deps: ServiceProcessDeps<C>) => Promise<ServiceHost>;
+}
+
+/**
+ * A service process's whole main.ts: reads the configuration (or exits with status 2 naming
+ * every bad variable), migrates and opens the database, builds the server with the system
+ * clock, closes it on SIGTERM/SIGINT and listens. Resolves to the listening URL.
+ */
+export async function runService<C extends ServiceProcessConfig>(opts: RunServiceOptions<C>): Promise<string> {
+  const { config, tls } = await configOrExit(opts.name, () => opts.loadConfig(process.env));
+  const log = createLogger({ service: opts.name, level: config.LOG_LEVEL });
+  const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log });
+  const host = await opts.build({ config, database, log, tls, now: systemClock });
+  closeOnSignals(host, log);
+  return host.listen({ port: config.PORT, host: config.HOST });
 }

@@ -18,6 +18,7 @@ import { createHealthState, type HealthState, healthService } from "./health.js"
 import { nulStringInterceptor } from "./nul-strings.js";
 import { createReadiness } from "./readiness.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
+import type { Database } from "./database.js";
 import type { ServiceTokenVerifier } from "./service-token.js";
 
 /** What {@link createService} needs to build a service process. */
@@ -41,11 +42,16 @@ export interface ServiceOptions {
   drainTimeoutMs?: number;
   /** Extra plain HTTP routes (e.g. /.well-known/jwks.json). */
   httpRoutes?: (app: FastifyInstance) => void;
-  /** Readiness beyond "started", e.g. a database ping; counted as not ready past `readyTimeoutMs`. */
+  /**
+   * The service's database. The chassis owns its lifecycle: its ping is part of readiness, and
+   * its pool is closed last on shutdown, after `onClose` (jobs and feeds that use it stop first).
+   */
+  database?: Pick<Database, "ping" | "close">;
+  /** Readiness beyond "started" and the database's ping; counted as not ready past `readyTimeoutMs`. */
   isReady?: () => Promise<boolean>;
   /** How long /readyz waits for `isReady` before answering 503 (default 1 s). */
   readyTimeoutMs?: number;
-  /** Runs after the server stopped accepting and drained: close pools here. */
+  /** Runs after the server stopped accepting and drained: stop jobs, close caches (the database closes after). */
   onClose?: () => Promise<void>;
   /** Extra interceptors, innermost (after auth and validation). */
   interceptors?: Interceptor[];
@@ -155,7 +161,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   app.get("/healthz", async () => ({ status: "ok" }));
   // A probe that hangs is worse than one that says no: the orchestrator's own timeout would
   // hide why, and a check that never answers keeps a dead instance in rotation.
-  const readiness = createReadiness({ health, check: opts.isReady, timeoutMs: opts.readyTimeoutMs ?? 1_000 });
+  const readiness = createReadiness({ health, check: readinessCheck(opts), timeoutMs: opts.readyTimeoutMs ?? 1_000 });
   app.get("/readyz", async (_req, reply) => {
     const serving = await readiness.probe();
     return reply.code(serving ? 200 : 503).send({ status: serving ? "ready" : "not ready" });
@@ -191,10 +197,21 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
         } finally {
           clearTimeout(abortCalls);
           clearTimeout(hardStop);
-          await opts.onClose?.();
+          try {
+            await opts.onClose?.();
+          } finally {
+            await opts.database?.close();
+          }
         }
       })();
       return closing;
     },
   };
+}
+
+// Ready when the database answers and the service's own check (if any) says so.
+function readinessCheck(opts: Pick<ServiceOptions, "database" | "isReady">): (() => Promise<boolean>) | undefined {
+  const { database, isReady } = opts;
+  if (!database) return isReady;
+  return async () => (await database.ping()) && (isReady ? await isReady() : true);
 }

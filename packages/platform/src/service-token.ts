@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { type Clock, systemClock } from "./clock.js";
 
 /** The request header a service sends its service token in (never `authorization`, which carries the user's). */
 export const SERVICE_TOKEN_HEADER = "x-service-token";
@@ -25,7 +26,7 @@ export interface ServiceTokenVerifierOptions {
   issuer: string;
   /** The name of the service verifying: tokens must be issued for it. */
   audience: string;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**
@@ -35,7 +36,7 @@ export interface ServiceTokenVerifierOptions {
  * user's (it has no session).
  */
 export function createServiceTokenVerifier(opts: ServiceTokenVerifierOptions): ServiceTokenVerifier {
-  const now = opts.now ?? (() => new Date());
+  const now = opts.now ?? systemClock;
   return async (token) => {
     const { payload } = await jwtVerify(token, opts.keys, {
       issuer: opts.issuer,
@@ -83,7 +84,7 @@ const RETRY_AFTER_FAILURE_MS = 2_000;
  * two seconds, so an outage of auth does not make every call wait on it. Auth being unreachable is
  * UNAVAILABLE (callers retry); refused credentials are UNAUTHENTICATED, a deployment error.
  */
-export function createServiceTokenSource(creds: ServiceCredentials, now: () => Date = () => new Date()): ServiceTokenSource {
+export function createServiceTokenSource(creds: ServiceCredentials, now: Clock = systemClock): ServiceTokenSource {
   const cache = new Map<string, { token: Promise<string>; renewAt: number }>();
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(creds.clientId)}:${encodeURIComponent(creds.clientSecret)}`).toString("base64")}`;
 

@@ -50,7 +50,7 @@ describe("a service whose PostgreSQL is killed and comes back", () => {
           return {};
         },
       },
-      { isReady: () => database.ping(), onClose: () => database.close() },
+      { database },
     ));
   });
 

@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { createLogger, openDatabase, toConnectError } from "../src/index.js";
+import { startTestHost } from "./fixtures.js";
 
 const migrationsFolder = fileURLToPath(new URL("./fixtures/migrations", import.meta.url));
 const log = createLogger({ service: "test", level: "silent" });
@@ -47,5 +48,25 @@ describe("database", () => {
     expect(err).toMatchObject({ code: "57014" });
     expect(toConnectError(err).code).toBe(Code.DeadlineExceeded);
     await database.close();
+  });
+
+  it("is closed by the chassis of the service given it, after the service's own onClose", async () => {
+    const database = await openDatabase({ url: await emptyDatabase(), migrationsFolder, log, max: 2 });
+    const steps: string[] = [];
+    const { host, url } = await startTestHost(
+      {},
+      {
+        database,
+        onClose: async () => {
+          // Jobs stopping here may still write: the pool is open until this returns.
+          await database.sql`select 1`;
+          steps.push("onClose queried");
+        },
+      },
+    );
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    await host.close();
+    expect(steps).toEqual(["onClose queried"]);
+    await expect(database.sql`select 1`).rejects.toThrow();
   });
 });

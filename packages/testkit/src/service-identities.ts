@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { createServiceTokenSource, formatServiceClients, SERVICE_NAMES, type ServiceTokenSource } from "@triphub/platform";
+import { type Clock, createServiceTokenSource, formatServiceClients, SERVICE_NAMES, type ServiceTokenSource } from "@triphub/platform";
 
 /** Client secrets for a test platform, made fresh per call, as `npm start` makes them on first start. */
 export interface TestServiceIdentities {
   /** Auth's SERVICE_CLIENTS: every service registered by the hash of its secret. */
   serviceClients: string;
   secretOf(name: string): string;
-  /** `name`'s token source against the auth service at `authUrl` (its real token endpoint). */
-  tokens(name: string, authUrl: string): ServiceTokenSource;
+  /**
+   * `name`'s token source against the auth service at `authUrl` (its real token endpoint);
+   * `now` is the platform's clock, which decides when a cached token is renewed.
+   */
+  tokens(name: string, authUrl: string, now?: Clock): ServiceTokenSource;
 }
 
 /** Provisions a client secret for each of `names` (every TripHub service by default). */
@@ -21,6 +24,7 @@ export function testServiceIdentities(names: readonly string[] = SERVICE_NAMES):
   return {
     serviceClients: formatServiceClients(secrets),
     secretOf,
-    tokens: (name, authUrl) => createServiceTokenSource({ tokenUrl: `${authUrl}/oauth2/token`, clientId: name, clientSecret: secretOf(name) }),
+    tokens: (name, authUrl, now) =>
+      createServiceTokenSource({ tokenUrl: `${authUrl}/oauth2/token`, clientId: name, clientSecret: secretOf(name) }, now),
   };
 }

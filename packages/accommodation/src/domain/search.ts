@@ -1,4 +1,5 @@
-import { decodeKeysetToken, encodeKeysetToken, isUuid } from "@triphub/platform/page-token";
+import { isUuid } from "@triphub/platform/ids";
+import { decodeKeysetToken, encodeKeysetToken } from "@triphub/platform/page-token";
 import { daysBetween, isCalendarDate, localDate } from "./dates.js";
 import type { Money } from "./money.js";
 import { MAX_STAY_NIGHTS } from "./stay.js";

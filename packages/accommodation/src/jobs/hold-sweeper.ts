@@ -1,4 +1,4 @@
-import { createPeriodicJob, type Logger } from "@triphub/platform";
+import { type Clock, createPeriodicJob, drainInBatches, type Logger } from "@triphub/platform";
 import type { Hold } from "../domain/hold.js";
 import type { HoldStore } from "../store/hold-store.js";
 
@@ -8,7 +8,7 @@ const BATCH = 100;
 /** Options for {@link createHoldSweeper}. */
 export interface HoldSweeperOptions {
   holds: HoldStore;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   intervalMs: number;
   /** Called after a sweep that gave units back, with the holds expired (e.g. to drop cached availability). */
@@ -34,11 +34,11 @@ export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
 
   async function sweep(): Promise<number> {
     const all: Hold[] = [];
-    for (;;) {
-      const expired = await opts.holds.expire(opts.now(), BATCH);
+    await drainInBatches(async (limit) => {
+      const expired = await opts.holds.expire(opts.now(), limit);
       all.push(...expired);
-      if (expired.length < BATCH) break;
-    }
+      return expired.length;
+    }, BATCH);
     if (all.length > 0) {
       opts.log.info({ expired: all.length }, "expired lapsed holds");
       await opts.onExpired?.(all);

@@ -1,4 +1,4 @@
-import { createPeriodicJob, type Logger } from "@triphub/platform";
+import { type Clock, createPeriodicJob, drainInBatches, type Logger } from "@triphub/platform";
 import { purgeRequestIds } from "../store/request-ids.js";
 import type { Executor } from "../store/db.js";
 
@@ -18,15 +18,9 @@ export interface RequestIdPurger {
  * Keeps the request-id table bounded. An expired key is already ignored by the creates (they
  * claim it afresh), so this is housekeeping only: a late or failed purge changes no answer.
  */
-export function createRequestIdPurger(opts: { db: Executor; now: () => Date; log: Logger; intervalMs: number }): RequestIdPurger {
+export function createRequestIdPurger(opts: { db: Executor; now: Clock; log: Logger; intervalMs: number }): RequestIdPurger {
   async function purge(): Promise<number> {
-    let total = 0;
-    // Small batches: each delete is its own short statement, never one long lock-holder.
-    for (;;) {
-      const n = await purgeRequestIds(opts.db, opts.now(), BATCH);
-      total += n;
-      if (n < BATCH) break;
-    }
+    const total = await drainInBatches((limit) => purgeRequestIds(opts.db, opts.now(), limit), BATCH);
     if (total > 0) opts.log.info({ purged: total }, "purged expired request ids");
     return total;
   }

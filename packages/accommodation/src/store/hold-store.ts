@@ -7,7 +7,7 @@ import { MAX_HOLD_UNITS, confirmHold, expireHold, holdExpiry, notBookable, occup
 import type { Hold, HoldChange, HoldReleaseReason, HoldRequest } from "../domain/hold.js";
 import { fitsParty } from "../domain/room-type.js";
 import { parseStay } from "../domain/stay.js";
-import { isUuid } from "./db.js";
+import { isUuid } from "@triphub/platform/ids";
 import type { AccommodationDb, AccommodationTx } from "./db.js";
 import { holdColumns, toHold } from "./hold-rows.js";
 import { addHeld, lockNights, materializeNights, moveUnits, toInventoryNight } from "./inventory-sql.js";

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { replayOf, requestIdExpiry } from "../domain/request-id.js";
 import type { RequestKey } from "../domain/request-id.js";
-import { timestamptz } from "./db.js";
+import { timestamptz } from "@triphub/platform/store-helpers";
 import type { AccommodationTx, Executor } from "./db.js";
 import { requestIds } from "./schema.js";
 

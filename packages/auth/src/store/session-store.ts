@@ -10,7 +10,7 @@ import {
   sealSuccessorSecret,
 } from "../domain/refresh-token.js";
 import type { StoredRefreshToken } from "../domain/refresh-token.js";
-import { isUuid } from "./db.js";
+import { isUuid } from "@triphub/platform/ids";
 import type { AuthDb, AuthTx } from "./db.js";
 import { refreshTokens } from "./schema.js";
 

@@ -1,7 +1,7 @@
 import { eq, inArray, lte, sql } from "drizzle-orm";
 import { LOGIN_THROTTLE, failuresInWindow } from "../domain/login-throttle.js";
 import type { FailureWindow, LoginThrottleState, ThrottleKeys } from "../domain/login-throttle.js";
-import { timestamptz } from "./db.js";
+import { timestamptz } from "@triphub/platform/store-helpers";
 import type { AuthDb } from "./db.js";
 import { loginFailures } from "./schema.js";
 

@@ -1,6 +1,7 @@
+import type { Clock } from "@triphub/platform";
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import { activeKey, publishedKeys, type SigningKey } from "./domain/signing-keys.js";
-import type { KeyStore } from "./store/key-store.js";
+import { activeKey, publishedKeys, type SigningKey } from "../domain/signing-keys.js";
+import type { KeyStore } from "./key-store.js";
 
 /** The signing keys as this instance sees them, cached and refreshed from the database. */
 export interface KeyRing {
@@ -17,7 +18,7 @@ export interface KeyRing {
 /** Options for {@link createKeyRing}. */
 export interface KeyRingOptions {
   accessTokenTtlSeconds: number;
-  now: () => Date;
+  now: Clock;
   /** How long a loaded key list is trusted before asking the database again. */
   reloadAfterMs?: number;
 }
@@ -30,16 +31,19 @@ export async function createKeyRing(store: KeyStore, opts: KeyRingOptions): Prom
   const reloadAfterMs = opts.reloadAfterMs ?? 60_000;
   await store.ensureActiveKey(opts.now());
   let keys: SigningKey[] = [];
+  // When the list was loaded, by the same clock that decides which keys are published: a list
+  // loaded "before" the clock moved on (or back) is reloaded, so the published set follows it.
   let loadedAt = 0;
   let local: JWTVerifyGetKey = createLocalJWKSet({ keys: [] });
 
   const load = async () => {
     keys = await store.all();
-    loadedAt = Date.now();
+    loadedAt = opts.now().getTime();
     local = createLocalJWKSet({ keys: publishedKeys(keys, opts.now(), opts.accessTokenTtlSeconds).map((k) => k.publicJwk) });
   };
+  const age = () => opts.now().getTime() - loadedAt;
   const fresh = async () => {
-    if (Date.now() - loadedAt > reloadAfterMs) await load();
+    if (age() > reloadAfterMs || age() < 0) await load();
   };
   await load();
 
@@ -58,7 +62,7 @@ export async function createKeyRing(store: KeyStore, opts: KeyRingOptions): Prom
         return await local(header, token);
       } catch (e) {
         // Another instance may have rotated since we loaded; look once more before refusing.
-        if (Date.now() - loadedAt < 1_000) throw e;
+        if (age() >= 0 && age() < 1_000) throw e;
         await load();
         return local(header, token);
       }

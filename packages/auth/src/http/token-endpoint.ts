@@ -1,7 +1,7 @@
-import { clientSecretMatches, type FastifyInstance, type FastifyReply, SERVICE_NAME } from "@triphub/platform";
+import { clientSecretMatches, type Clock, type FastifyInstance, type FastifyReply, SERVICE_NAME } from "@triphub/platform";
 
-import { issueServiceToken } from "./domain/tokens.js";
-import type { KeyRing } from "./key-ring.js";
+import { issueServiceToken } from "../domain/tokens.js";
+import type { KeyRing } from "../store/key-ring.js";
 
 /** What the token endpoint needs. */
 export interface TokenEndpointDeps {
@@ -12,7 +12,7 @@ export interface TokenEndpointDeps {
   /** The public API's audience: never issued to a service, so a service token is never a user's. */
   userAudience: string;
   ttlSeconds: number;
-  now: () => Date;
+  now: Clock;
 }
 
 // RFC 6749 §5.2: errors are a JSON object with an `error` code; 401 for a bad client.

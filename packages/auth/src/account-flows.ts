@@ -1,9 +1,13 @@
+// The use-case layer of auth: each flow spans several stores, the key ring and the domain rules
+// (throttle, password, tokens), and sign-up, login, refresh and password change all end in the
+// same token issue. Kept out of rpcs/ so the handlers stay thin and the flows read in one place.
+import type { Clock } from "@triphub/platform";
 import { DomainError } from "@triphub/platform/domain-error";
 import { isLocked, retryAfterSeconds, throttleKeys } from "./domain/login-throttle.js";
 import { burnPasswordCheck, hashPassword, needsRehash, type ScryptParams, verifyPassword } from "./domain/password.js";
 import { issueAccessToken } from "./domain/tokens.js";
 import { newUser, normalizeEmail, type User } from "./domain/user.js";
-import type { KeyRing } from "./key-ring.js";
+import type { KeyRing } from "./store/key-ring.js";
 import type { SessionStore } from "./store/session-store.js";
 import type { ThrottleStore } from "./store/throttle-store.js";
 import type { UserStore } from "./store/user-store.js";
@@ -25,14 +29,14 @@ export interface TokenPolicy {
 }
 
 /** What the account flows need. */
-export interface AccountDeps {
+export interface AccountFlowDeps {
   users: UserStore;
   sessions: SessionStore;
   throttle: ThrottleStore;
   keys: KeyRing;
   policy: TokenPolicy;
   passwordParams: ScryptParams;
-  now: () => Date;
+  now: Clock;
   /** Signing up with this email makes the account ADMIN (bootstraps a fresh install). */
   bootstrapAdminEmail?: string;
 }
@@ -40,7 +44,7 @@ export interface AccountDeps {
 const badCredentials = () => new DomainError("unauthenticated", "invalid email or password");
 
 /** Sign-up, login, refresh, logout and password change: the flows that issue tokens. */
-export function createAccounts(d: AccountDeps) {
+export function createAccountFlows(d: AccountFlowDeps) {
   async function issue(user: User, session?: { familyId: string; secret: string; expiresAt: Date }): Promise<TokenPair> {
     const now = d.now();
     const refresh =
@@ -120,4 +124,4 @@ export function createAccounts(d: AccountDeps) {
 }
 
 /** The account flows of one auth instance. */
-export type Accounts = ReturnType<typeof createAccounts>;
+export type AccountFlows = ReturnType<typeof createAccountFlows>;

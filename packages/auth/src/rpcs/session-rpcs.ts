@@ -1,0 +1,26 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { type Logger, requestInfo } from "@triphub/platform";
+import type { AccountFlows } from "../account-flows.js";
+import { toProtoTokens } from "../proto-mapping/tokens.js";
+import { toProtoUser } from "../proto-mapping/user.js";
+
+type SessionRpcs = Pick<ServiceImpl<typeof AuthService>, "login" | "refreshToken" | "logout">;
+
+/** Signing in and out, and rotating the refresh token of a session. */
+export function sessionRpcs(d: { accounts: AccountFlows; log: Logger }): SessionRpcs {
+  return {
+    async login(req, ctx) {
+      const { clientIp } = requestInfo(ctx, d.log);
+      const { user, tokens } = await d.accounts.login({ email: req.email, password: req.password, clientIp });
+      return { user: toProtoUser(user), tokens: toProtoTokens(tokens) };
+    },
+    async refreshToken(req) {
+      return { tokens: toProtoTokens(await d.accounts.refresh(req.refreshToken)) };
+    },
+    async logout(req) {
+      await d.accounts.logout(req.refreshToken);
+      return {};
+    },
+  };
+}
