@@ -48,23 +48,8 @@ function privateKeyOf(key: SigningKey): Promise<CryptoKey | Uint8Array> {
  * aud, sub (user id), roles (role names), sid (session id), iat and exp (from `now`, whole
  * seconds) and a random jti. Verifiers check it against the JWKS.
  */
-export async function issueAccessToken(
-  key: SigningKey,
-  claims: AccessTokenClaims,
-  options: AccessTokenOptions,
-): Promise<IssuedAccessToken> {
-  const iat = Math.floor(options.now.getTime() / 1000);
-  const exp = iat + options.ttlSeconds;
-  const token = await new SignJWT({ roles: [...claims.roles], sid: claims.sessionId })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
-    .setIssuer(options.issuer)
-    .setAudience(options.audience)
-    .setSubject(claims.userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(randomBytes(16).toString("base64url"))
-    .sign(await privateKeyOf(key));
-  return { token, expiresAt: new Date(exp * 1000) };
+export function issueAccessToken(key: SigningKey, claims: AccessTokenClaims, options: AccessTokenOptions): Promise<IssuedAccessToken> {
+  return sign(key, { roles: [...claims.roles], sid: claims.sessionId }, claims.userId, options);
 }
 
 /** A service token's subject and audience: the calling service and the one it calls. */
@@ -78,20 +63,26 @@ export interface ServiceTokenClaims {
 /**
  * Signs a service token (OAuth 2.0 client credentials, RFC 9068 claims): typ "at+jwt", aud the
  * called service, sub and client_id the calling one, no roles and no session, so it can never
- * pass as a user's access token (verifiers of those require a session) nor open another service.
+ * pass as a user's access token (their verifiers refuse a client_id) nor open another service.
  */
-export async function issueServiceToken(
+export function issueServiceToken(
   key: SigningKey,
   claims: ServiceTokenClaims,
   options: Omit<AccessTokenOptions, "audience">,
 ): Promise<IssuedAccessToken> {
+  return sign(key, { client_id: claims.clientId }, claims.clientId, { ...options, audience: claims.audience });
+}
+
+// Both kinds of token: the same header, registered claims and lifetime rule; what differs is
+// the subject and the private claims.
+async function sign(key: SigningKey, privateClaims: Record<string, unknown>, subject: string, options: AccessTokenOptions): Promise<IssuedAccessToken> {
   const iat = Math.floor(options.now.getTime() / 1000);
   const exp = iat + options.ttlSeconds;
-  const token = await new SignJWT({ client_id: claims.clientId })
+  const token = await new SignJWT(privateClaims)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(options.issuer)
-    .setAudience(claims.audience)
-    .setSubject(claims.clientId)
+    .setAudience(options.audience)
+    .setSubject(subject)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .setJti(randomBytes(16).toString("base64url"))
