@@ -78,8 +78,15 @@ describe("clear and purgeExpired", () => {
     const open = freshKey();
     await throttle.recordFailure(closed, at(-2000));
     await throttle.recordFailure(open, at(-100));
-    expect(await throttle.purgeExpired(t0)).toBeGreaterThanOrEqual(1);
+    expect(await throttle.purgeExpired(t0, 1000)).toBeGreaterThanOrEqual(1);
     expect((await throttle.state({ account: closed, ip: open })).account).toBeUndefined();
     expect(await throttle.failures(open, t0)).toBe(1);
+  });
+
+  it("deletes at most `limit` windows at a time", async () => {
+    for (let i = 0; i < 3; i++) await throttle.recordFailure(freshKey(), at(-3000));
+    expect(await throttle.purgeExpired(t0, 2)).toBe(2);
+    expect(await throttle.purgeExpired(t0, 1000)).toBeGreaterThanOrEqual(1);
+    expect(await throttle.purgeExpired(t0, 1000)).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ export function createHousekeeping(opts: HousekeepingOptions): PeriodicJob {
     log: opts.log,
     run: async () => {
       const tokens = await drainInBatches((limit) => opts.sessions.purgeExpired(opts.now(), limit), BATCH);
-      const windows = await opts.throttle.purgeExpired(opts.now());
+      const windows = await drainInBatches((limit) => opts.throttle.purgeExpired(opts.now(), limit), BATCH);
       if (tokens + windows > 0) opts.log.info({ tokens, windows }, "purged expired refresh tokens and throttle windows");
     },
   });

@@ -19,7 +19,8 @@ export interface ThrottleStore {
   /** Forgets the failures under `key` (after a successful login, clear the account key). */
   clear(key: string): Promise<void>;
   /** Deletes windows that have closed by `now`; returns how many. Run it now and then. */
-  purgeExpired(now: Date): Promise<number>;
+  /** Deletes up to `limit` finished windows; resolves to how many went. */
+  purgeExpired(now: Date, limit: number): Promise<number>;
 }
 
 /** The throttle store over `db`. */
@@ -62,12 +63,12 @@ export function createThrottleStore(db: AuthDb): ThrottleStore {
       await db.delete(loginFailures).where(eq(loginFailures.key, key));
     },
 
-    async purgeExpired(now) {
+    async purgeExpired(now, limit) {
       const cutoff = new Date(now.getTime() - LOGIN_THROTTLE.windowSeconds * 1000);
-      const rows = await db
-        .delete(loginFailures)
-        .where(lte(loginFailures.windowStartedAt, cutoff))
-        .returning({ key: loginFailures.key });
+      // A password spray leaves a window per address and account tried: delete them in bounded
+      // batches, as the refresh tokens are, so no purge holds locks on a huge set at once.
+      const doomed = db.select({ key: loginFailures.key }).from(loginFailures).where(lte(loginFailures.windowStartedAt, cutoff)).limit(limit);
+      const rows = await db.delete(loginFailures).where(inArray(loginFailures.key, doomed)).returning({ key: loginFailures.key });
       return rows.length;
     },
   };
