@@ -9,14 +9,16 @@ describe("logging", () => {
   it("redacts credentials, tokens and personal data wherever they are logged", async () => {
     const { lines, log } = captureLogs();
     log.info({
-      req: { headers: { authorization: "Bearer eyJhbGciOi.secret.sig", cookie: "sid=1" } },
+      req: { headers: { authorization: "Bearer eyJhbGciOi.secret.sig", cookie: "sid=1", "x-service-token": "eyJzZXJ2aWNl.tok.sig" } },
       body: { password: "hunter2 hunter2", email: "ana@example.com", phone: "+821012345678" },
       tokens: { accessToken: "at", refreshToken: "rt" },
+      grant: { client_secret: "s3cr3t-client", access_token: "issued-token" },
+      creds: { clientSecret: "s3cr3t-camel" },
     });
     log.flush();
     await new Promise((r) => setTimeout(r, 50));
     const text = JSON.stringify(lines);
-    for (const secret of ["eyJhbGciOi", "sid=1", "hunter2", "ana@example.com", "+8210", '"at"', '"rt"']) {
+    for (const secret of ["eyJhbGciOi", "sid=1", "eyJzZXJ2aWNl", "s3cr3t-client", "issued-token", "s3cr3t-camel", "hunter2", "ana@example.com", "+8210", '"at"', '"rt"']) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain("[redacted]");
