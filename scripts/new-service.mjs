@@ -17,7 +17,7 @@
 //   gets NAME's service when it is not there yet.
 // It refuses a bad name and one whose package exists. scripts/dev.mjs then installs (the new
 // workspace package joins pnpm-lock.yaml) and regenerates the contracts.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -77,10 +77,13 @@ function renameProto(text, name) {
     .replace(/^\/\/ The contract of packages\/_template[\s\S]*?\npackage /m, `// The contract of the ${name} service (made from packages/_template's; rename its Note resource).\npackage `);
 }
 
-function filesUnder(dir) {
-  return readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => statSync(join(dir, f)).isFile());
+/** The files under `dir`, relative to it, never descending into SKIP folders (node_modules links back). */
+function filesUnder(dir, prefix = "") {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+    const path = prefix === "" ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory()) return SKIP.has(e.name) ? [] : filesUnder(dir, path);
+    return e.isFile() ? [path] : [];
+  });
 }
 
 /** The next free devstack port: one past the highest 71xx port in SERVICES. */
@@ -135,7 +138,7 @@ export function newService(root, name) {
   const n = { name, port, ...contract };
 
   // The package: every file of the template, renamed; contract-first files over the Note ones.
-  const files = filesUnder(template).filter((f) => !f.split(/[\\/]/).some((part) => SKIP.has(part)));
+  const files = filesUnder(template);
   const left = existing ? files.filter((f) => !NOTE_FILES.some((nf) => f === nf || f.startsWith(`${nf}/`))) : files;
   const sources = new Map(left.map((f) => [f, join(template, f)]));
   if (existing) for (const f of filesUnder(join(template, "contract-first")).filter((f) => f !== "README.md")) sources.set(f, join(template, "contract-first", f));

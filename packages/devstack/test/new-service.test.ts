@@ -1,7 +1,7 @@
 // scripts/new-service.mjs on a scratch copy of just the files it reads and writes: the template,
 // the contracts, the devstack's SERVICES and the gateway's ROUTABLE.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +19,9 @@ beforeEach(() => {
     recursive: true,
     filter: (src) => !/[\\/](node_modules|dist|\.turbo)$/.test(src),
   });
+  // An installed workspace links packages into each other's node_modules, in cycles.
+  mkdirSync(join(root, "packages/_template/node_modules/@triphub"), { recursive: true });
+  symlinkSync("../../../_template", join(root, "packages/_template/node_modules/@triphub/template"));
   cpSync(join(repo, "proto"), join(root, "proto"), { recursive: true });
   for (const f of [SERVICES, ROUTABLE]) cpSync(join(repo, f), join(root, f));
 });
