@@ -134,6 +134,18 @@ switch (command) {
     runAll(steps.map((s, i) => (i === steps.length - 1 ? [...s, ...rest] : s)));
     break;
   }
+  case "new-service": {
+    // The generator is plain Node; afterwards the new package joins the workspace (pnpm-lock.yaml
+    // gains it, so this install is not --frozen-lockfile) and its contract is generated.
+    setup();
+    const code = run("node", ["scripts/new-service.mjs", ...rest]);
+    if (code !== 0) process.exit(code);
+    step("adding the new package to the workspace (pnpm install)");
+    must("pnpm", ["install", "--prefer-offline"]);
+    writeFileSync(join(root, "node_modules", ".triphub-install"), installFingerprint());
+    ensureGenerated();
+    break;
+  }
   case "run":
     // Any tool of the workspace, e.g. `node scripts/dev.mjs run pnpm exec biome lint .`.
     if (rest.length === 0) {
@@ -144,6 +156,6 @@ switch (command) {
     runAll([rest]);
     break;
   default:
-    console.error(`usage: node scripts/dev.mjs setup|start|test|bench|generate|build|typecheck|lint|run`);
+    console.error(`usage: node scripts/dev.mjs setup|start|test|bench|generate|build|typecheck|lint|new-service|run`);
     process.exit(2);
 }
