@@ -21,8 +21,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** A service name: lower-case words joined by hyphens, e.g. "reservation", "loyalty-points". */
-export const NAME = /^[a-z][a-z0-9-]*$/;
+/**
+ * A service name: one lower-case word, e.g. "reservation", "loyalty". It is also the database
+ * name (triphub_NAME), an environment variable suffix and a proto package, where a hyphen would
+ * need quoting or is not allowed.
+ */
+export const NAME = /^[a-z][a-z0-9]*$/;
 
 // The files of the template's Note resource, left out when the contract already exists.
 const NOTE_FILES = [
@@ -119,7 +123,7 @@ function wireGateway(text, name, contract) {
 
 /** Makes packages/NAME under `root`; returns what it did, line by line. */
 export function newService(root, name) {
-  if (!NAME.test(name)) throw new Refusal(`"${name}" is not a service name: lower-case letters, digits and hyphens, starting with a letter`);
+  if (!NAME.test(name)) throw new Refusal(`"${name}" is not a service name: lower-case letters and digits, starting with a letter`);
   if (name === "template" || name === "example") throw new Refusal(`"${name}" is the template's own name`);
   const pkgDir = join(root, "packages", name);
   if (existsSync(pkgDir)) throw new Refusal(`packages/${name} exists already`);

@@ -87,7 +87,7 @@ describe("npm run new-service", () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toContain("packages/reservation exists already");
     expect(read(SERVICES)).toBe(services);
-    for (const bad of ["Reservation", "1st", "pay_ment", "-x", "template"]) {
+    for (const bad of ["Reservation", "1st", "pay_ment", "-x", "loyalty-points", "template"]) {
       expect(generate(bad).status, bad).toBe(1);
       expect(existsSync(join(root, "packages", bad))).toBe(false);
     }
