@@ -4,11 +4,8 @@ import {
   type Clock,
   createCache,
   createService,
-  createServiceTokenVerifier,
-  createTokenVerifier,
   type Database,
   type Logger,
-  remoteKeys,
   type ServiceHost,
   systemClock,
   type TlsOptions,
@@ -51,7 +48,6 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db as AccommodationDb;
-  const authKeys = remoteKeys(config.AUTH_JWKS_URL);
   const holds = createHoldStore(db);
   const cache = await createCache({ name: "accommodation", redisUrl: config.REDIS_URL, log, groups: ["search:"] });
   const feed = createEventFeed({ sql: database.sql, log });
@@ -78,8 +74,9 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     routes: (router) => router.service(AccommodationService, impl),
     interceptors: [eventMetadataInterceptor()],
     jsonRegistry: eventTypes,
-    verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
-    verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "accommodation", now }),
+    tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
+    now,
+    verifyToken: deps.verifyToken,
     database,
     onClose: async () => {
       await feed.close();

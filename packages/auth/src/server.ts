@@ -3,8 +3,6 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
   type Clock,
   createService,
-  createServiceTokenVerifier,
-  createTokenVerifier,
   type Database,
   type Logger,
   type ServiceHost,
@@ -90,8 +88,8 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
     tls: deps.tls,
     routes: (router) => router.service(AuthService, impl),
     // Auth verifies its own tokens with the keys it holds, not over HTTP.
-    verifyToken: createTokenVerifier({ jwks: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
-    verifyServiceToken: createServiceTokenVerifier({ keys: keys.resolver, issuer: config.AUTH_ISSUER, audience: "auth", now }),
+    tokens: { keys: keys.resolver, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
+    now,
     httpRoutes: (app) => {
       registerJwksRoute(app, keys);
       registerTokenEndpoint(app, {

@@ -5,10 +5,11 @@ import { createValidateInterceptor } from "@connectrpc/validate";
 import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { Health } from "@triphub/contracts";
+import type { JWTVerifyGetKey } from "jose";
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
 import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
-import { authInterceptor, type TokenVerifier } from "./auth.js";
+import { authInterceptor, createTokenVerifier, type TokenVerifier } from "./auth.js";
 import { callScopeInterceptor } from "./call-scope.js";
 import { callerPolicyInterceptor } from "./caller-policy.js";
 import { chassisRouter } from "./chassis-router.js";
@@ -19,7 +20,8 @@ import { nulStringInterceptor } from "./nul-strings.js";
 import { createReadiness } from "./readiness.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 import type { Database } from "./database.js";
-import type { ServiceTokenVerifier } from "./service-token.js";
+import { createServiceTokenVerifier, remoteKeys, type ServiceTokenVerifier } from "./service-token.js";
+import type { Clock } from "./clock.js";
 
 /** What {@link createService} needs to build a service process. */
 export interface ServiceOptions {
@@ -30,10 +32,18 @@ export interface ServiceOptions {
   /** Registers the ServiceImpls: `(router) => router.service(AuthService, impl)`. */
   routes: (router: ConnectRouter) => void;
   log: Logger;
-  /** Verifies bearer tokens; without it every call is anonymous. */
+  /**
+   * Where tokens are checked: auth's keys (its JWKS URL, or auth's own key resolver), issuer and
+   * the public API's audience. The chassis verifies users' access tokens against them, and
+   * service tokens issued for this service (audience: `name`), both on `now`.
+   */
+  tokens?: { keys: string | JWTVerifyGetKey; issuer: string; audience: string };
+  /** The clock token checks use (default: the system clock). */
+  now?: Clock;
+  /** Verifies bearer tokens instead of `tokens` (tests); with neither every call is anonymous. */
   verifyToken?: TokenVerifier;
   /**
-   * Verifies service tokens (audience: this service). Without it only an mTLS peer certificate
+   * Verifies service tokens instead of `tokens`. With neither, only an mTLS peer certificate
    * proves a calling service, and internal RPCs refuse every call that has none.
    */
   verifyServiceToken?: ServiceTokenVerifier;
@@ -125,6 +135,8 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     return call;
   };
 
+  const verifiers = tokenVerifiers(opts);
+
   // Order matters: the error mapper sees everything; the call's scope (its signal, for the
   // database) covers all that runs for it; the caller policy and auth run before validation so
   // callers who may not call an RPC learn nothing about the request shape; no string reaches a
@@ -134,8 +146,8 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     accessLogInterceptor(),
     errorInterceptor(opts.log),
     callScopeInterceptor(),
-    callerPolicyInterceptor(opts.verifyServiceToken),
-    ...(opts.verifyToken ? [authInterceptor(opts.verifyToken)] : []),
+    callerPolicyInterceptor(verifiers.service),
+    ...(verifiers.user ? [authInterceptor(verifiers.user)] : []),
     createValidateInterceptor(),
     nulStringInterceptor(),
     ...(opts.interceptors ?? []),
@@ -214,4 +226,14 @@ function readinessCheck(opts: Pick<ServiceOptions, "database" | "isReady">): (()
   const { database, isReady } = opts;
   if (!database) return isReady;
   return async () => (await database.ping()) && (isReady ? await isReady() : true);
+}
+
+// One key set for both kinds of token, so a rotated key is fetched once.
+function tokenVerifiers(opts: ServiceOptions): { user?: TokenVerifier; service?: ServiceTokenVerifier } {
+  const t = opts.tokens;
+  const keys = t && (typeof t.keys === "string" ? remoteKeys(t.keys) : t.keys);
+  return {
+    user: opts.verifyToken ?? (keys && t && createTokenVerifier({ jwks: keys, issuer: t.issuer, audience: t.audience, now: opts.now })),
+    service: opts.verifyServiceToken ?? (keys && t && createServiceTokenVerifier({ keys, issuer: t.issuer, audience: opts.name, now: opts.now })),
+  };
 }
