@@ -6,11 +6,8 @@ import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_se
 import {
   type Clock,
   createService,
-  createServiceTokenVerifier,
-  createTokenVerifier,
   type Database,
   type Logger,
-  remoteKeys,
   type ServiceHost,
   systemClock,
   type TlsOptions,
@@ -41,7 +38,6 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db as PaymentDb;
-  const authKeys = remoteKeys(config.AUTH_JWKS_URL);
   const impl = createPaymentService({ db, now });
   return createService({
     name: "payment",
@@ -49,11 +45,12 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
     log,
     tls: deps.tls,
     routes: (router) => router.service(PaymentService, impl),
-    // Users' access tokens: requireIdentity(ctx) in a handler returns who called.
-    verifyToken: deps.verifyToken ?? createTokenVerifier({ jwks: authKeys, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, now }),
-    // Other services' tokens (audience: this service's name): what lets an internal RPC, one
-    // whose proto names its `callers`, be called at all.
-    verifyServiceToken: createServiceTokenVerifier({ keys: authKeys, issuer: config.AUTH_ISSUER, audience: "payment", now }),
+    // Where tokens are checked. Users' access tokens: requireIdentity(ctx) in a handler returns
+    // who called. Other services' tokens (issued for this service's name): what lets an internal
+    // RPC, one whose proto names its `callers`, be called at all.
+    tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
+    now,
+    verifyToken: deps.verifyToken,
     database,
     // Stop jobs, feeds and caches here once they exist; the chassis closes the database after.
     onClose: async () => {},
