@@ -4,9 +4,9 @@
 // exactly that; 0010 repairs it). This fails, naming the file, when a packages/*/drizzle/*.sql
 // that exists on main differs in the working tree or is gone. New migrations are fine.
 //
-// The reference is main as this clone knows it (origin/main, else main). When the checked-out
-// commit is main itself (CI runs on a clone of main), it is main's previous commit instead, so
-// the commit that brought the edit in is still caught. Plain Node, no dependencies.
+// The reference is main as this clone knows it (origin/main, else main), where a branch left it
+// (their merge base). When the checked-out commit is main itself (CI runs on a clone of main),
+// it is main's previous commit instead, so the commit that brought the edit in is still caught. Plain Node, no dependencies.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,8 +46,16 @@ const revision = (root, ref) => {
 /** The commit whose migrations the working tree must keep, or undefined when there is no main. */
 export function referenceCommit(root) {
   const main = revision(root, "origin/main") ?? revision(root, "main");
-  if (main === undefined) return undefined;
-  return main === revision(root, "HEAD") ? revision(root, "HEAD~1") : main;
+  const head = revision(root, "HEAD");
+  if (main === undefined || head === undefined) return undefined;
+  if (main === head) return revision(root, "HEAD~1");
+  // A branch is held to main as it was when the branch left it: migrations main has gained
+  // since are not missing from the branch, only not merged yet.
+  try {
+    return git(root, "merge-base", head, main).trim() || main;
+  } catch {
+    return main;
+  }
 }
 
 function committedMigrations(root, commit) {
