@@ -1,65 +1,11 @@
-import { setMaxListeners } from "node:events";
 import type { Logger } from "@triphub/platform";
+import { createEventFeed as platformEventFeed, type EventFeed } from "@triphub/platform/events";
 import type postgres from "postgres";
 import { EVENTS_CHANNEL } from "./outbox.js";
 
-/** Wakes StreamEvents followers when events may have been committed; see {@link createEventFeed}. */
-export interface EventFeed {
-  /**
-   * Resolves on the next notification of new events, after `ms`, or when `signal` or the feed
-   * is closed: whichever comes first. Never rejects.
-   */
-  wait(ms: number, signal: AbortSignal): Promise<void>;
-  /** Aborted when the feed is closed: followers end their streams. */
-  readonly closed: AbortSignal;
-  /** Ends every stream and stops listening. */
-  close(): Promise<void>;
-}
+export type { EventFeed } from "@triphub/platform/events";
 
-/**
- * One LISTEN connection per process, shared by every follower. Notifications are only hints
- * (writers send them after commit, and may fail to): followers also poll, so a missed
- * notification, a LISTEN that could not start (a pooler in transaction mode) or a reconnect
- * delays delivery by at most a poll interval and loses nothing. postgres.js re-listens after a
- * reconnect; `onlisten` then wakes everyone, since notifications sent meanwhile are gone.
- */
+/** Wakes accommodation's StreamEvents followers: one LISTEN on its events channel per process. */
 export function createEventFeed(opts: { sql?: postgres.Sql; log: Logger }): EventFeed {
-  const stop = new AbortController();
-  // Every open stream listens for the close: hundreds of followers are normal, not a leak.
-  setMaxListeners(0, stop.signal);
-  const waiting = new Set<() => void>();
-  const wakeAll = () => {
-    for (const w of [...waiting]) w();
-  };
-  const listening = opts.sql
-    ?.listen(EVENTS_CHANNEL, wakeAll, wakeAll)
-    .catch((err: unknown) => {
-      opts.log.warn({ err }, "cannot LISTEN for new events: followers poll only");
-      return undefined;
-    });
-
-  return {
-    closed: stop.signal,
-    wait(ms, signal) {
-      if (signal.aborted || stop.signal.aborted) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const done = () => {
-          waiting.delete(done);
-          clearTimeout(timer);
-          signal.removeEventListener("abort", done);
-          stop.signal.removeEventListener("abort", done);
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener("abort", done, { once: true });
-        stop.signal.addEventListener("abort", done, { once: true });
-        waiting.add(done);
-      });
-    },
-    async close() {
-      stop.abort();
-      const meta = await listening;
-      await meta?.unlisten().catch(() => undefined);
-    },
-  };
+  return platformEventFeed({ ...opts, channel: EVENTS_CHANNEL });
 }

@@ -5,7 +5,7 @@ const current = new AsyncLocalStorage<Record<string, string>>();
 /**
  * The propagation data (triphub.common.v1.Event metadata) the outbox records beside every event
  * written while it is in effect: who acted and which request it was. Empty outside an RPC (the
- * hold sweeper acts for nobody). Set per call by the RPC interceptor (rpcs/event-metadata.ts).
+ * hold sweeper acts for nobody). Set per call by the service (accommodation: its rpcs/event-metadata.ts interceptor).
  */
 export function eventMetadata(): Record<string, string> {
   return current.getStore() ?? {};

@@ -1,0 +1,25 @@
+/**
+ * The event toolkit every service that records events shares: the transactional outbox and
+ * its reader and LISTEN/NOTIFY feed for StreamEvents, and, for event-sourced aggregates, the
+ * decider pattern with appends at an expected stream version, loading by replay, projections
+ * in the same transaction and rebuilding them from the log.
+ */
+export type { EventDb, EventExecutor, EventLog, EventTx, OutboxEntry, StoredEvent } from "./db.js";
+export { type Decider, type EventCodec, fold } from "./decider.js";
+export { type EventFeed, createEventFeed } from "./event-feed.js";
+export { eventMetadata, withEventMetadata } from "./event-metadata.js";
+export { createEventStore, type EventPage, type EventStore } from "./event-store.js";
+export {
+  type Aggregate,
+  type AppendedEvent,
+  appendToStream,
+  type CommandResult,
+  type HandleCommandOptions,
+  handleCommand,
+  loadStream,
+  type RebuildOptions,
+  rebuildProjections,
+  type StreamRef,
+} from "./event-stream.js";
+export { appendToOutbox, POSITION_SHIFT, SHIFT_SQL, writeTransaction } from "./outbox.js";
+export { eventsTable } from "./table.js";
