@@ -37,6 +37,8 @@ const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
 describe("npm run new-service", () => {
   it("makes a service with its own contract from the template and wires it once", () => {
+    // The next free devstack port after the services that exist.
+    const port = Math.max(...[...read(SERVICES).matchAll(/port: (71\d\d)/g)].map((m) => Number(m[1]))) + 1;
     const r = generate("loyalty");
     expect(r.status, r.stderr).toBe(0);
     for (const f of ["src/main.ts", "src/server.ts", "src/service.ts", "src/rpcs/note-rpcs.ts", "drizzle/0000_notes.sql", "test/rpc-notes.test.ts"]) {
@@ -47,7 +49,7 @@ describe("npm run new-service", () => {
     expect(leftovers).toEqual([]);
     expect(JSON.parse(read("packages/loyalty/package.json")).name).toBe("@triphub/loyalty");
     expect(read("packages/loyalty/src/server.ts")).toContain('from "@triphub/contracts/triphub/loyalty/v1/loyalty_service_pb"');
-    expect(read("packages/loyalty/src/config.ts")).toContain("serviceConfigSpec(7103)");
+    expect(read("packages/loyalty/src/config.ts")).toContain(`serviceConfigSpec(${port})`);
 
     const proto = read("proto/triphub/loyalty/v1/loyalty_service.proto");
     expect(proto).toContain("package triphub.loyalty.v1;");
@@ -56,7 +58,7 @@ describe("npm run new-service", () => {
     expect(proto).not.toMatch(/example/i);
 
     expect(occurrences(read(SERVICES), 'name: "loyalty"')).toBe(1);
-    expect(read(SERVICES)).toContain('{ name: "loyalty", dir: "loyalty", port: 7103, database: true, public: true }');
+    expect(read(SERVICES)).toContain(`{ name: "loyalty", dir: "loyalty", port: ${port}, database: true, public: true }`);
     expect(occurrences(read(ROUTABLE), "loyalty: LoyaltyService,")).toBe(1);
     expect(occurrences(read(ROUTABLE), "import { LoyaltyService }")).toBe(1);
   });
