@@ -6,7 +6,7 @@ import type { AccommodationEvent } from "../src/domain/events.js";
 import { createEventStore } from "../src/store/event-store.js";
 import type { EventStore } from "../src/store/event-store.js";
 import { appendEvents, writeTransaction } from "../src/store/outbox.js";
-import type { OutboxRecord } from "../src/proto-mapping/events.js";
+import type { StoredEvent } from "@triphub/platform/events";
 import { openTestDb } from "./accommodation-db.js";
 import type { TestDb } from "./accommodation-db.js";
 
@@ -36,8 +36,8 @@ function deferred() {
 }
 
 /** Reads after `after` until `n` events came (other databases' transactions on the same server can delay delivery). */
-async function readUntil(after: bigint, n: number): Promise<OutboxRecord[]> {
-  const seen: OutboxRecord[] = [];
+async function readUntil(after: bigint, n: number): Promise<StoredEvent[]> {
+  const seen: StoredEvent[] = [];
   for (let tries = 0; seen.length < n && tries < 500; tries++) {
     const page = await reader.read(seen.at(-1)?.position ?? after, [], 100);
     seen.push(...page.events);
@@ -93,7 +93,7 @@ describe("event positions", () => {
       });
     };
 
-    const seen: OutboxRecord[] = [];
+    const seen: StoredEvent[] = [];
     const follow = (async () => {
       let after = start;
       // Until the writers are done and everything they wrote was read.

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { causeChain } from "./store-helpers.js";
 
 // The database could not be reached or went away: sockets refused, reset or timed out, and
 // postgres.js's own names for a connection that timed out, closed or was ended under a query.
@@ -28,9 +29,9 @@ const QUERY_CANCELED = "57014";
  * `cause` (drizzle wraps the driver's errors).
  */
 export function databaseFailure(err: unknown): ConnectError | undefined {
-  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+  for (const e of causeChain(err)) {
     // A connect to a name with several addresses fails with one error per address.
-    const code = (e as { code?: unknown }).code ?? (e instanceof AggregateError ? (e.errors[0] as { code?: unknown } | undefined)?.code : undefined);
+    const code = e.code ?? (e instanceof AggregateError ? (e.errors[0] as { code?: unknown } | undefined)?.code : undefined);
     if (typeof code !== "string") continue;
     if (UNREACHABLE.has(code) || NOT_ACCEPTING.has(code)) {
       return new ConnectError("the database is unavailable; retry shortly", Code.Unavailable, undefined, undefined, err);

@@ -1,14 +1,13 @@
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { createContextKey } from "@connectrpc/connect";
+import { SERVICE_NAME } from "./service-token.js";
 
 /** Context key of the service name an mTLS peer certificate proves (set by the chassis from the TLS socket). */
 export const peerServiceKey = createContextKey<string | undefined>(undefined, { description: "mTLS peer service" });
 
 /** The URI SAN prefix of TripHub service certificates: `spiffe://triphub/<service>`, as Istio names workloads. */
 export const SERVICE_URI_PREFIX = "spiffe://triphub/";
-
-const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
  * The service a client certificate names, when the connection is TLS and the certificate was
@@ -23,7 +22,7 @@ export function peerServiceOf(socket: Socket | undefined): string | undefined {
     const value = entry.trim();
     if (!value.startsWith(`URI:${SERVICE_URI_PREFIX}`)) continue;
     const name = value.slice(`URI:${SERVICE_URI_PREFIX}`.length);
-    if (SERVICE.test(name)) return name;
+    if (SERVICE_NAME.test(name)) return name;
   }
   return undefined;
 }

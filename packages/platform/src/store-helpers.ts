@@ -8,12 +8,15 @@ export function timestamptz(d: Date): SQL {
   return sql`${d.toISOString()}::timestamptz`;
 }
 
-// The PostgreSQL error in `err` or its `cause` chain (drizzle wraps the driver's errors): the
-// first one carrying a SQLSTATE.
+/** `err` and the errors it wraps through `cause`, outermost first (drizzle wraps the driver's errors). */
+export function* causeChain(err: unknown, depth = 5): Generator<Error & { code?: unknown }> {
+  for (let e = err, n = 0; e instanceof Error && n < depth; e = e.cause, n++) yield e;
+}
+
+// The PostgreSQL error in `err` or its `cause` chain: the first one carrying a SQLSTATE.
 function postgresError(err: unknown): { code?: unknown; constraint_name?: unknown } | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const fields = e as Error & { code?: unknown; constraint_name?: unknown };
-    if (typeof fields.code === "string" && /^[0-9A-Z]{5}$/.test(fields.code)) return fields;
+  for (const e of causeChain(err)) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e as { code?: unknown; constraint_name?: unknown };
   }
   return undefined;
 }

@@ -3,6 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Weekday } from "@triphub/contracts/triphub/accommodation/v1/calendar_pb";
 import * as ev from "@triphub/contracts/triphub/accommodation/v1/events_pb";
 import { type Event, EventSchema } from "@triphub/contracts/triphub/common/v1/event_pb";
+import type { StoredEvent } from "@triphub/platform/events";
 import type { AccommodationEvent } from "../domain/events.js";
 import type { CalendarUpdate } from "../domain/calendar-update.js";
 import { toProtoMoney } from "./common.js";
@@ -14,19 +15,6 @@ import { toProtoRoomType } from "./room-type.js";
 export interface EncodedEvent {
   type: string;
   payload: Uint8Array;
-}
-
-/** An outbox row, ready to publish. */
-export interface OutboxRecord {
-  position: bigint;
-  eventId: string;
-  streamType: string;
-  streamId: string;
-  streamVersion: number;
-  type: string;
-  payload: Uint8Array;
-  metadata: Record<string, string>;
-  occurTime: Date;
 }
 
 function encode<D extends DescMessage>(schema: D, init: MessageInitShape<D>): EncodedEvent {
@@ -105,7 +93,7 @@ export function encodeEvent(e: AccommodationEvent): EncodedEvent {
 }
 
 /** An outbox row as the triphub.common.v1.Event envelope StreamEvents delivers. */
-export function toProtoEvent(r: OutboxRecord): Event {
+export function toProtoEvent(r: StoredEvent): Event {
   return create(EventSchema, {
     position: r.position,
     eventId: r.eventId,

@@ -1,7 +1,8 @@
+import { eventsTable } from "@triphub/platform/events";
 import { sql } from "drizzle-orm";
 import {
   bigint, boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text,
-  timestamp, unique, uuid,
+  timestamp, uuid,
 } from "drizzle-orm/pg-core";
 import type { StayPrice } from "../domain/calendar.js";
 import type { Photo } from "../domain/property.js";
@@ -13,7 +14,6 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3,
 // Money in minor units: bigint in the database, number in TypeScript (see domain/money.ts).
 const minor = (name: string) => bigint(name, { mode: "number" });
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
-const bytea = customType<{ data: Uint8Array }>({ dataType: () => "bytea" });
 const datemultirange = customType<{ data: string }>({ dataType: () => "datemultirange" });
 
 /** Properties a host lists. `version` is the etag counter; `search` feeds full-text search. */
@@ -200,32 +200,7 @@ export const holds = pgTable(
  * `position` is not a sequence: its high bits are the writing transaction's id, which is what
  * makes it strictly increasing in delivery order (see outbox.ts). Rows are never updated.
  */
-export const events = pgTable(
-  "events",
-  {
-    position: bigint("position", { mode: "bigint" }).primaryKey(),
-    eventId: uuid("event_id").notNull().unique("events_event_id_key"),
-    streamType: text("stream_type").notNull(),
-    streamId: text("stream_id").notNull(),
-    streamVersion: integer("stream_version").notNull(),
-    // Full name of the payload message, e.g. "triphub.accommodation.v1.HoldConfirmed".
-    type: text("type").notNull(),
-    // The payload message in protobuf binary, encoded once when the event was recorded.
-    payload: bytea("payload").notNull(),
-    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
-    // The database's clock when the event was recorded, just before commit: the nearest a
-    // writer can get to the commit time the contract names. Not the service's injected clock,
-    // which dates business facts (a hold's expiry), not deliveries.
-    occurTime: ts("occur_time").notNull().default(sql`clock_timestamp()`),
-  },
-  (t) => [
-    // Optimistic concurrency per aggregate; also serves "the stream's last version".
-    unique("events_stream_version_key").on(t.streamType, t.streamId, t.streamVersion),
-    // StreamEvents with a types filter reads one type's events in position order.
-    index("events_type_position_idx").on(t.type, t.position),
-    check("events_stream_version_positive", sql`${t.streamVersion} >= 1`),
-  ],
-);
+export const events = eventsTable("events");
 
 /**
  * AIP-155 request ids of the create RPCs, per caller and method, for a day (domain/request-id.ts).
