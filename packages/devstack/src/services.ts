@@ -19,6 +19,8 @@ export const SERVICES: ServiceSpec[] = [
   // Not public yet: every payment RPC answers UNIMPLEMENTED, so the gateway must not route its
   // REST routes (GET /api/v1/payments/...) until the handlers are built.
   { name: "payment", dir: "payment", port: 7103, database: true, public: false },
+  // Not public until its RPCs are written (they answer UNIMPLEMENTED).
+  { name: "reservation", dir: "reservation", port: 7104, database: true, public: false },
 ];
 
 /** The gateway: started once every service is ready, routing to the public ones. */
