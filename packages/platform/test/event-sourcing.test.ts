@@ -132,6 +132,20 @@ describe("the decider", () => {
 });
 
 describe("handleCommand", () => {
+  it("records each event at the time its command was decided, and hands that time to the codec", async () => {
+    const decidedAt = new Date("2031-05-06T07:08:09.123Z");
+    const seen: Date[] = [];
+    const timed: Aggregate<Command, State, Event> = {
+      ...accounts,
+      codec: { ...codec, decode: (type, payload, occurTime) => (seen.push(occurTime), codec.decode(type, payload, occurTime)) },
+    };
+    await handleCommand(db, timed, "a-time", { type: "open", owner: "tim" }, decidedAt, { project });
+    await handleCommand(db, timed, "a-time", { type: "deposit", amount: 1 }, now, { project });
+    const history = await loadStream(db, log, { streamType: "account", streamId: "a-time" });
+    expect(history.map((e) => e.occurTime.toISOString())).toEqual([decidedAt.toISOString(), now.toISOString()]);
+    expect(seen.map((d) => d.toISOString())).toEqual([decidedAt.toISOString()]);
+  });
+
   it("appends at the next stream version, projects in the same transaction and records the event metadata", async () => {
     const opened = await withEventMetadata({ actor_id: "u1" }, () => run("a-basic", { type: "open", owner: "ann" }));
     expect(opened).toMatchObject({ version: 1, state: { status: "open", owner: "ann", balance: 0 } });

@@ -18,8 +18,12 @@ export function fold<C, S, E>(decider: Decider<C, S, E>, events: Iterable<E>, fr
   return state;
 }
 
-/** How an aggregate's events are recorded: a proto message's full name and binary, and back. */
+/**
+ * How an aggregate's events are recorded: a proto message's full name and binary, and back.
+ * `occurTime` is when the event happened (the `now` its command was decided at), for domains
+ * whose events do not carry their time in the payload.
+ */
 export interface EventCodec<E> {
   encode(event: E): { type: string; payload: Uint8Array };
-  decode(type: string, payload: Uint8Array): E;
+  decode(type: string, payload: Uint8Array, occurTime: Date): E;
 }

@@ -25,14 +25,19 @@ export interface StreamRef {
 export async function appendToStream(
   tx: EventTx,
   log: EventLog,
-  append: StreamRef & { expectedVersion: number; events: readonly { type: string; payload: Uint8Array }[] },
+  append: StreamRef & {
+    expectedVersion: number;
+    events: readonly { type: string; payload: Uint8Array }[];
+    /** When the events happened (default: the database's clock). */
+    occurTime?: Date;
+  },
 ): Promise<number> {
   const metadata = JSON.stringify(eventMetadata());
   let version = append.expectedVersion;
   for (const e of append.events) {
     version += 1;
     try {
-      await insertEvent(tx, log, { streamType: append.streamType, streamId: append.streamId, ...e }, version, metadata);
+      await insertEvent(tx, log, { streamType: append.streamType, streamId: append.streamId, ...e }, version, metadata, append.occurTime);
     } catch (err) {
       if (isUniqueViolation(err, `${log.table}_stream_version_key`)) {
         throw new DomainError("conflict", `${append.streamType} ${append.streamId} was changed concurrently; retry`, {
@@ -114,7 +119,7 @@ export async function handleCommand<C, S, E>(
         const expectedVersion = history.at(-1)?.streamVersion ?? 0;
         const state = fold(
           aggregate.decider,
-          history.map((r) => aggregate.codec.decode(r.type, r.payload)),
+          history.map((r) => aggregate.codec.decode(r.type, r.payload, r.occurTime)),
         );
         const events = aggregate.decider.decide(command, state, now);
         if (events.length === 0) return { state, version: expectedVersion, events };
@@ -122,6 +127,7 @@ export async function handleCommand<C, S, E>(
           ...stream,
           expectedVersion,
           events: events.map((e) => aggregate.codec.encode(e)),
+          occurTime: now,
         });
         await opts.project?.(
           tx,

@@ -42,6 +42,7 @@ export async function insertEvent(
   entry: OutboxEntry,
   version: number | null,
   metadata: string,
+  occurTime?: Date,
 ): Promise<{ position: bigint; version: number }> {
   const table = sql.identifier(log.table);
   const nextVersion =
@@ -50,12 +51,13 @@ export async function insertEvent(
       : sql`${version}::int`;
   const [row] = await tx.execute<{ position: string; xid: string; version: number }>(sql`
     with me as (select pg_current_xact_id()::text::bigint as xid)
-    insert into ${table} (position, event_id, stream_type, stream_id, stream_version, type, payload, metadata)
+    insert into ${table} (position, event_id, stream_type, stream_id, stream_version, type, payload, metadata, occur_time)
     select coalesce(
              (select max(position) + 1 from ${table} where position >= me.xid << ${SHIFT_SQL} and position < (me.xid + 1) << ${SHIFT_SQL}),
              me.xid << ${SHIFT_SQL}),
            ${randomUUID()}::uuid, ${entry.streamType}, ${entry.streamId}, ${nextVersion},
-           ${entry.type}, ${Buffer.from(entry.payload)}::bytea, ${metadata}::jsonb
+           ${entry.type}, ${Buffer.from(entry.payload)}::bytea, ${metadata}::jsonb,
+           coalesce(${occurTime?.toISOString() ?? null}::timestamptz, clock_timestamp())
     from me
     returning position::text as position, pg_current_xact_id()::text as xid, stream_version as version`);
   if (!row) throw new Error("event insert returned no row");

@@ -29,8 +29,9 @@ export function eventsTable(name: string) {
       type: text("type").notNull(),
       payload: bytea("payload").notNull(),
       metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
-      // The database's clock just before commit: when the fact was recorded, not when it is
-      // said to have happened (that is the injected clock's, inside the payload).
+      // When it happened: for an event-sourced aggregate, the injected clock's `now` its
+      // command was decided at (handleCommand), so replays and tests see the service's time;
+      // for an outbox event, the database's clock as it was recorded.
       occurTime: timestamp("occur_time", { withTimezone: true, precision: 3, mode: "date" })
         .notNull()
         .default(sql`clock_timestamp()`),
