@@ -132,7 +132,7 @@ describe("the decider", () => {
 });
 
 describe("handleCommand", () => {
-  it("records each event at the time its command was decided, and hands that time to the codec", async () => {
+  it("records each event at the time its command was decided, hands that time to the codec and the state after to the projection", async () => {
     const decidedAt = new Date("2031-05-06T07:08:09.123Z");
     const seen: Date[] = [];
     const timed: Aggregate<Command, State, Event> = {
@@ -140,7 +140,14 @@ describe("handleCommand", () => {
       codec: { ...codec, decode: (type, payload, occurTime) => (seen.push(occurTime), codec.decode(type, payload, occurTime)) },
     };
     await handleCommand(db, timed, "a-time", { type: "open", owner: "tim" }, decidedAt, { project });
-    await handleCommand(db, timed, "a-time", { type: "deposit", amount: 1 }, now, { project });
+    const states: State[] = [];
+    await handleCommand(db, timed, "a-time", { type: "deposit", amount: 1 }, now, {
+      project: async (tx, events, state) => {
+        states.push(state);
+        await project(tx, events);
+      },
+    });
+    expect(states).toEqual([{ status: "open", owner: "tim", balance: 1 }]);
     const history = await loadStream(db, log, { streamType: "account", streamId: "a-time" });
     expect(history.map((e) => e.occurTime.toISOString())).toEqual([decidedAt.toISOString(), now.toISOString()]);
     expect(seen.map((d) => d.toISOString())).toEqual([decidedAt.toISOString()]);

@@ -76,12 +76,13 @@ export interface AppendedEvent<E> extends StreamRef {
 }
 
 /** Options of {@link handleCommand}. */
-export interface HandleCommandOptions<E> {
+export interface HandleCommandOptions<E, S = unknown> {
   /**
    * Updates the read models from the new events, in the transaction that appends them: if it
-   * throws, the events are not recorded either.
+   * throws, the events are not recorded either. `state` is the stream's state after them, for
+   * read models that are the state itself.
    */
-  project?: (tx: EventTx, events: readonly AppendedEvent<E>[]) => Promise<void>;
+  project?: (tx: EventTx, events: readonly AppendedEvent<E>[], state: S) => Promise<void>;
   /** How many times to decide and append before a conflict is surfaced (default 5). */
   attempts?: number;
 }
@@ -108,7 +109,7 @@ export async function handleCommand<C, S, E>(
   streamId: string,
   command: C,
   now: Date,
-  opts: HandleCommandOptions<E> = {},
+  opts: HandleCommandOptions<E, S> = {},
 ): Promise<CommandResult<S, E>> {
   const attempts = opts.attempts ?? 5;
   const stream = { streamType: aggregate.streamType, streamId };
@@ -129,11 +130,13 @@ export async function handleCommand<C, S, E>(
           events: events.map((e) => aggregate.codec.encode(e)),
           occurTime: now,
         });
+        const after = fold(aggregate.decider, events, state);
         await opts.project?.(
           tx,
           events.map((event, i) => ({ ...stream, version: expectedVersion + i + 1, event })),
+          after,
         );
-        return { state: fold(aggregate.decider, events, state), version, events };
+        return { state: after, version, events };
       });
     } catch (err) {
       if (!(err instanceof DomainError && err.kind === "conflict") || attempt >= attempts) throw err;
