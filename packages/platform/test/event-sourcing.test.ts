@@ -137,7 +137,13 @@ describe("handleCommand", () => {
     const seen: Date[] = [];
     const timed: Aggregate<Command, State, Event> = {
       ...accounts,
-      codec: { ...codec, decode: (type, payload, occurTime) => (seen.push(occurTime), codec.decode(type, payload, occurTime)) },
+      codec: {
+        ...codec,
+        decode: (type, payload, occurTime) => {
+          seen.push(occurTime);
+          return codec.decode(type, payload, occurTime);
+        },
+      },
     };
     await handleCommand(db, timed, "a-time", { type: "open", owner: "tim" }, decidedAt, { project });
     const states: State[] = [];
@@ -274,7 +280,7 @@ describe("rebuildProjections", () => {
           streamType: r.streamType,
           streamId: r.streamId,
           version: r.streamVersion,
-          event: codec.decode(r.type, r.payload),
+          event: codec.decode(r.type, r.payload, r.occurTime),
         }),
       // Small pages, so the replay crosses many of them.
       batchSize: 7,

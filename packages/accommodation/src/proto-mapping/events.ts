@@ -1,9 +1,6 @@
 import { create, type DescMessage, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Weekday } from "@triphub/contracts/triphub/accommodation/v1/calendar_pb";
 import * as ev from "@triphub/contracts/triphub/accommodation/v1/events_pb";
-import { type Event, EventSchema } from "@triphub/contracts/triphub/common/v1/event_pb";
-import type { StoredEvent } from "@triphub/platform/events";
 import type { AccommodationEvent } from "../domain/events.js";
 import type { CalendarUpdate } from "../domain/calendar-update.js";
 import { toProtoMoney } from "./common.js";
@@ -90,19 +87,4 @@ export function encodeEvent(e: AccommodationEvent): EncodedEvent {
       throw new Error(`no encoding for event ${JSON.stringify(unknown)}`);
     }
   }
-}
-
-/** An outbox row as the triphub.common.v1.Event envelope StreamEvents delivers. */
-export function toProtoEvent(r: StoredEvent): Event {
-  return create(EventSchema, {
-    position: r.position,
-    eventId: r.eventId,
-    streamId: r.streamId,
-    streamType: r.streamType,
-    streamVersion: BigInt(r.streamVersion),
-    type: r.type,
-    payload: { typeUrl: `type.googleapis.com/${r.type}`, value: r.payload },
-    occurTime: timestampFromDate(r.occurTime),
-    metadata: r.metadata,
-  });
 }

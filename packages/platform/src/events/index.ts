@@ -22,4 +22,12 @@ export {
   type StreamRef,
 } from "./event-stream.js";
 export { appendToOutbox, POSITION_SHIFT, SHIFT_SQL, writeTransaction } from "./outbox.js";
+export {
+  DEFAULT_EVENT_BATCH,
+  type EventFollowDeps,
+  followEvents,
+  MAX_EVENT_BATCH,
+  type StreamEventsQuery,
+  toProtoEvent,
+} from "./stream-events.js";
 export { eventsTable } from "./table.js";
