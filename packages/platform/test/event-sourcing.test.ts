@@ -65,7 +65,7 @@ const log = { table: "events", channel: "test_events" };
 const accounts: Aggregate<Command, State, Event> = { log, streamType: "account", decider: account, codec };
 
 // One projection, written live into "accounts" and replayed into a fresh table by the rebuild.
-async function applyToAccounts(tx: EventTx, table: string, e: AppendedEvent<Event>): Promise<void> {
+async function applyToAccounts(tx: EventTx, table: string, e: Omit<AppendedEvent<Event>, "state">): Promise<void> {
   const t = sql.identifier(table);
   if (e.event.type === "Opened") {
     await tx.execute(sql`insert into ${t} (id, owner, balance, version, opened_at)
@@ -192,7 +192,7 @@ describe("handleCommand", () => {
           streamType: "account",
           streamId: "a-conflict",
           expectedVersion: version,
-          events: [codec.encode({ type: "Deposited", amount: 1 })],
+          events: [codec.encode({ type: "Deposited", amount: 1 }, undefined)],
         });
         await tx.execute(sql`update accounts set balance = balance + 1, version = ${version + 1} where id = 'a-conflict'`);
         appended();
@@ -231,6 +231,44 @@ describe("handleCommand", () => {
     };
     await expect(run("a-projection", { type: "deposit", amount: 5 }, { project: overdraw })).rejects.toThrow();
     expect(await versionsOf("a-projection")).toEqual([1]);
+  });
+});
+
+describe("handleCommand with events that carry the state after them", () => {
+  it("gives the codec and the projection the state after each event, in order", async () => {
+    // Each deposit recorded twice, so one command appends two events with different states after.
+    const twice: Decider<Command, State, Event> = {
+      ...account,
+      decide: (c, s, n) => account.decide(c, s, n).flatMap((e): Event[] => (e.type === "Deposited" ? [e, e] : [e])),
+    };
+    const balanceAfter = (s: State) => (s.status === "open" ? s.balance : -1);
+    const snapshotCodec: EventCodec<Event, State> = {
+      encode: (e, after) => ({
+        type: `test.v1.Account${e.type}`,
+        payload: new TextEncoder().encode(JSON.stringify({ ...e, balanceAfter: balanceAfter(after) })),
+      }),
+      decode: codec.decode,
+    };
+    const seen: [number, number][] = [];
+    const opts: HandleCommandOptions<Event, State> = {
+      project: async (tx, events) => {
+        await project(tx, events);
+        for (const e of events) seen.push([e.version, balanceAfter(e.state)]);
+      },
+    };
+    const aggregate: Aggregate<Command, State, Event> = { ...accounts, decider: twice, codec: snapshotCodec };
+    await handleCommand(db, aggregate, "a-snapshots", { type: "open", owner: "ann" }, now, opts);
+    const result = await handleCommand(db, aggregate, "a-snapshots", { type: "deposit", amount: 7 }, now, opts);
+    expect(result).toMatchObject({ version: 3, state: { balance: 14 } });
+    expect(seen).toEqual([
+      [1, 0],
+      [2, 7],
+      [3, 14],
+    ]);
+    const stored = (await loadStream(db, log, { streamType: "account", streamId: "a-snapshots" })).map(
+      (r) => (JSON.parse(new TextDecoder().decode(r.payload)) as { balanceAfter: number }).balanceAfter,
+    );
+    expect(stored).toEqual([0, 7, 14]);
   });
 });
 

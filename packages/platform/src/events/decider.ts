@@ -18,8 +18,12 @@ export function fold<C, S, E>(decider: Decider<C, S, E>, events: Iterable<E>, fr
   return state;
 }
 
-/** How an aggregate's events are recorded: a proto message's full name and binary, and back. */
-export interface EventCodec<E> {
-  encode(event: E): { type: string; payload: Uint8Array };
+/**
+ * How an aggregate's events are recorded: a proto message's full name and binary, and back.
+ * `encode` is also given the state the event leads to, for contracts whose events carry the
+ * aggregate as it is after them (a codec that needs only the event ignores it).
+ */
+export interface EventCodec<E, S = unknown> {
+  encode(event: E, stateAfter: S): { type: string; payload: Uint8Array };
   decode(type: string, payload: Uint8Array): E;
 }

@@ -61,22 +61,24 @@ export interface Aggregate<C, S, E> {
   log: EventLog;
   streamType: string;
   decider: Decider<C, S, E>;
-  codec: EventCodec<E>;
+  codec: EventCodec<E, S>;
 }
 
 /** An event that a command just appended, for the projections. */
-export interface AppendedEvent<E> extends StreamRef {
+export interface AppendedEvent<E, S = unknown> extends StreamRef {
   version: number;
   event: E;
+  /** The aggregate's state after this event. */
+  state: S;
 }
 
 /** Options of {@link handleCommand}. */
-export interface HandleCommandOptions<E> {
+export interface HandleCommandOptions<E, S = unknown> {
   /**
    * Updates the read models from the new events, in the transaction that appends them: if it
    * throws, the events are not recorded either.
    */
-  project?: (tx: EventTx, events: readonly AppendedEvent<E>[]) => Promise<void>;
+  project?: (tx: EventTx, events: readonly AppendedEvent<E, S>[]) => Promise<void>;
   /** How many times to decide and append before a conflict is surfaced (default 5). */
   attempts?: number;
 }
@@ -103,7 +105,7 @@ export async function handleCommand<C, S, E>(
   streamId: string,
   command: C,
   now: Date,
-  opts: HandleCommandOptions<E> = {},
+  opts: HandleCommandOptions<E, S> = {},
 ): Promise<CommandResult<S, E>> {
   const attempts = opts.attempts ?? 5;
   const stream = { streamType: aggregate.streamType, streamId };
@@ -118,16 +120,23 @@ export async function handleCommand<C, S, E>(
         );
         const events = aggregate.decider.decide(command, state, now);
         if (events.length === 0) return { state, version: expectedVersion, events };
+        // The state after each event: what the codec and the projections may record.
+        const states: S[] = [];
+        let after = state;
+        for (const e of events) {
+          after = aggregate.decider.evolve(after, e);
+          states.push(after);
+        }
         const version = await appendToStream(tx, aggregate.log, {
           ...stream,
           expectedVersion,
-          events: events.map((e) => aggregate.codec.encode(e)),
+          events: events.map((e, i) => aggregate.codec.encode(e, states[i])),
         });
         await opts.project?.(
           tx,
-          events.map((event, i) => ({ ...stream, version: expectedVersion + i + 1, event })),
+          events.map((event, i) => ({ ...stream, version: expectedVersion + i + 1, event, state: states[i] })),
         );
-        return { state: fold(aggregate.decider, events, state), version, events };
+        return { state: after, version, events };
       });
     } catch (err) {
       if (!(err instanceof DomainError && err.kind === "conflict") || attempt >= attempts) throw err;
