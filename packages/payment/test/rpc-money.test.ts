@@ -20,7 +20,7 @@ async function captured(token = "tok_visa", amount = 150_000n) {
   const { paymentId } = await authorized(token, amount);
   return (await p.internal.capturePayment({ paymentId })).payment!;
 }
-const refund = (paymentId: string, amount: bigint, key = randomUUID()) =>
+const refund = (paymentId: string, amount: bigint, key: string = randomUUID()) =>
   p.internal.refundPayment({ paymentId, amount: krw(amount), reason: RefundReason.GUEST_CANCELLATION, idempotencyKey: key });
 
 describe("CapturePayment", () => {
