@@ -16,9 +16,9 @@ export interface ServiceSpec {
 export const SERVICES: ServiceSpec[] = [
   { name: "auth", dir: "auth", port: 7101, database: true, public: true },
   { name: "accommodation", dir: "accommodation", port: 7102, database: true, public: true },
-  // Not public yet: every payment RPC answers UNIMPLEMENTED, so the gateway must not route its
-  // REST routes (GET /api/v1/payments/...) until the handlers are built.
-  { name: "payment", dir: "payment", port: 7103, database: true, public: false },
+  // Public: the gateway routes GET /api/v1/payments/{id} and /api/v1/reservations/{id}/payments;
+  // the money-moving RPCs have no REST route and answer only the reservation service.
+  { name: "payment", dir: "payment", port: 7103, database: true, public: true },
   // Not public until its RPCs are written (they answer UNIMPLEMENTED).
   { name: "reservation", dir: "reservation", port: 7104, database: true, public: false },
 ];

@@ -89,6 +89,13 @@ describe("the README against a running devstack", () => {
     expect((await fetch(`${gatewayUrl}/docs`)).status).toBe(200);
     const spec = (await (await fetch(`${gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(spec.paths)).toContain("/api/v1/users/me");
+    // payment is public: its read routes are in the API, its money-moving RPCs are not.
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/api/v1/payments/{payment_id}", "/api/v1/reservations/{reservation_id}/payments"]));
+  });
+
+  it("routes the payment reads through the gateway, which asks for a sign-in", async () => {
+    const res = await fetch(`${gatewayUrl}/api/v1/payments/0a8f4c1e-0000-4000-8000-000000000001`);
+    expect(res.status).toBe(401);
   });
 
   it("stops every process on Ctrl-C", async () => {

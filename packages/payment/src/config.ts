@@ -14,6 +14,10 @@ export const paymentConfigSpec = {
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
+  /** How long an uncaptured authorization holds before the expirer lapses it (default 7 days). */
+  AUTHORIZATION_VALIDITY_MS: env.int({ default: 7 * 24 * 60 * 60 * 1000, min: 1000 }),
+  /** How often the authorization expirer looks for lapsed authorizations. */
+  AUTHORIZATION_EXPIRY_INTERVAL_MS: env.int({ default: 60_000, min: 10 }),
 };
 
 /** The service's configuration. */

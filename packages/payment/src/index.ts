@@ -6,3 +6,7 @@ export { type PaymentConfig, paymentConfigSpec, loadPaymentConfig } from "./conf
 export { type PaymentServerDeps, buildServer, MIGRATIONS_FOLDER } from "./server.js";
 /** The ServiceImpl without the chassis (for in-process router tests). */
 export { type PaymentServiceDeps, createPaymentService } from "./service.js";
+/** The provider boundary: implement `PaymentProvider` for a real provider and pass it to buildServer. */
+export type { AuthorizationOutcome, CaptureOutcome, PaymentProvider, RefundOutcome } from "./domain/provider.js";
+/** The built-in sandbox provider (the tokens table of payment_service.proto); buildServer's default. */
+export { createSandboxProvider } from "./domain/sandbox-provider.js";

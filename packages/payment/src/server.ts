@@ -1,6 +1,6 @@
-// Wires the database, jobs and RPCs into the chassis. It never listens by itself: main.ts (through
-// runService) and the tests build it the same way and decide where it serves. Add a store or a
-// job here, never in main.ts.
+// Wires the database, provider, jobs and RPCs into the chassis. It never listens by itself:
+// main.ts (through runService) and the tests build it the same way and decide where it serves.
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import {
@@ -13,46 +13,83 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
+import { createEventFeed, createEventStore } from "@triphub/platform/events";
 import type { PaymentConfig } from "./config.js";
+import type { PaymentProvider } from "./domain/provider.js";
+import { createSandboxProvider } from "./domain/sandbox-provider.js";
+import { createAuthorizationExpirer } from "./jobs/authorization-expirer.js";
+import { createPaymentOperations } from "./payment-operations.js";
+import { eventMetadataInterceptor } from "./rpcs/event-metadata.js";
+import { eventTypes } from "./rpcs/event-rpcs.js";
 import { createPaymentService } from "./service.js";
+import { createAuthorizationKeys } from "./store/authorization-keys.js";
 import type { PaymentDb } from "./store/db.js";
+import { createPaymentStore, EVENT_LOG } from "./store/payment-store.js";
 
 /** Where drizzle-kit writes the migrations; the chassis applies them at start. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
 
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface PaymentServerDeps {
-  config: Pick<PaymentConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE">;
+  config: Pick<PaymentConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE"> &
+    Partial<Pick<PaymentConfig, "AUTHORIZATION_VALIDITY_MS" | "AUTHORIZATION_EXPIRY_INTERVAL_MS">>;
   /** Opened and migrated by the chassis (or the test); the chassis closes it last. */
   database: Database;
   log: Logger;
-  /** The clock RPCs and token checks use (default: the system clock); tests pass testkit's. */
+  /** The clock RPCs, authorization expiry and token checks use (default: the system clock); tests pass testkit's. */
   now?: Clock;
   /** Verifies access tokens; by default against the auth service's JWKS at AUTH_JWKS_URL. */
   verifyToken?: TokenVerifier;
   tls?: TlsOptions;
+  /** The card payment provider (default: the built-in sandbox of payment_service.proto's tokens). */
+  provider?: PaymentProvider;
 }
 
-/** Builds the service process (never listens by itself). */
+/** Builds the service process (never listens by itself); the authorization expirer runs until close. */
 export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db as PaymentDb;
-  const impl = createPaymentService({ db, now });
-  return createService({
+  const payments = createPaymentStore(db);
+  const operations = createPaymentOperations({
+    payments,
+    keys: createAuthorizationKeys(db),
+    provider: deps.provider ?? createSandboxProvider(randomUUID),
+    now,
+    authorizationValidityMs: config.AUTHORIZATION_VALIDITY_MS,
+  });
+  const feed = createEventFeed({ sql: database.sql, log, channel: EVENT_LOG.channel });
+  const impl = createPaymentService({ payments, operations, events: createEventStore(db, EVENT_LOG), feed });
+  const expirer = createAuthorizationExpirer({
+    payments,
+    operations,
+    now,
+    log,
+    intervalMs: config.AUTHORIZATION_EXPIRY_INTERVAL_MS ?? 60_000,
+  });
+  const host = await createService({
     name: "payment",
     serviceNames: [PaymentService.typeName],
     log,
     tls: deps.tls,
     routes: (router) => router.service(PaymentService, impl),
-    // Where tokens are checked. Users' access tokens: requireIdentity(ctx) in a handler returns
-    // who called. Other services' tokens (issued for this service's name): what lets an internal
-    // RPC, one whose proto names its `callers`, be called at all.
+    interceptors: [eventMetadataInterceptor()],
+    jsonRegistry: eventTypes,
+    // Users' access tokens (requireIdentity) and other services' tokens issued for "payment",
+    // which let the services the proto's `callers` options name call the internal RPCs.
     tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     now,
     verifyToken: deps.verifyToken,
     database,
-    // Stop jobs, feeds and caches here once they exist; the chassis closes the database after.
-    onClose: async () => {},
+    onClose: async () => {
+      await feed.close();
+      await expirer.stop();
+    },
   });
+  // Followers end their streams as shutdown begins; otherwise draining would wait for them.
+  host.app.addHook("preClose", async () => {
+    await feed.close();
+  });
+  expirer.start();
+  return host;
 }

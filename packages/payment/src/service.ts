@@ -1,18 +1,26 @@
-// The Connect ServiceImpl of a service whose contract came first. No RPC is written yet, so
-// each answers UNIMPLEMENTED. Write them one resource at a time: a handler group in
-// rpcs/<resource>-rpcs.ts (the template's rpcs/note-rpcs.ts shows the shape), its stores
-// built here from `d.db`, and spread here.
+// The Connect ServiceImpl, composed from the handler groups in rpcs/.
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
-import type { PaymentDb } from "./store/db.js";
+import type { EventFeed, EventStore } from "@triphub/platform/events";
+import type { PaymentOperations } from "./payment-operations.js";
+import { eventRpcs } from "./rpcs/event-rpcs.js";
+import { moneyRpcs } from "./rpcs/money-rpcs.js";
+import { readRpcs } from "./rpcs/read-rpcs.js";
+import type { PaymentStore } from "./store/payment-store.js";
 
-/** What the RPCs need: the database and the clock (never `new Date()` in a handler). */
+/** What the RPCs need: the stores, the operations against the provider, and the event feed. */
 export interface PaymentServiceDeps {
-  db: PaymentDb;
-  now: () => Date;
+  payments: PaymentStore;
+  operations: PaymentOperations;
+  events: EventStore;
+  feed: EventFeed;
 }
 
-/** The PaymentService RPCs written so far: none. */
-export function createPaymentService(_d: PaymentServiceDeps): Partial<ServiceImpl<typeof PaymentService>> {
-  return {};
+/** Every PaymentService RPC. */
+export function createPaymentService(d: PaymentServiceDeps): ServiceImpl<typeof PaymentService> {
+  return {
+    ...moneyRpcs(d),
+    ...readRpcs(d),
+    ...eventRpcs(d),
+  };
 }

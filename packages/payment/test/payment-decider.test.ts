@@ -77,6 +77,11 @@ describe("legal transitions", () => {
     expect(p).toMatchObject({ createdAt: t0, updatedAt: t0, capturedAmount: krw(0n), refundedAmount: krw(0n), refunds: [] });
   });
 
+  it("an authorization lapses after the validity it is given, when one is", () => {
+    const p = paymentAfter(authorize({ validityMs: 60_000 }));
+    expect(p.authorizationExpiresAt).toEqual(new Date(t0.getTime() + 60_000));
+  });
+
   it("a declined payment records why and holds no money", () => {
     expect(declined).toMatchObject({
       declineCode: "insufficient_funds",

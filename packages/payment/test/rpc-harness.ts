@@ -1,29 +1,67 @@
 // The service over real gRPC on a fresh database, with the real auth service beside it for
-// users' tokens: what production runs, on loopback. A copy keeps this file and adds what its
-// RPCs need (another service's client, fixtures).
-import type { Client } from "@connectrpc/connect";
+// users' and services' tokens: what production runs, on loopback. The only stand-in is the
+// payment provider, the third-party edge: the sandbox, wrapped to count (and slow) its calls.
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Client, ConnectError } from "@connectrpc/connect";
 import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
-import { createLogger, createTokenVerifier, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve, type TestClock, testClock, testServiceIdentities } from "@triphub/testkit";
-import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
+import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
+import { freshDatabase, rejectionOf, type RunningService, serve, type TestClock, testClock, testServiceIdentities } from "@triphub/testkit";
+import { buildServer, createSandboxProvider, MIGRATIONS_FOLDER, type PaymentProvider } from "../src/index.js";
 
 const ISSUER = "triphub-auth";
 const AUDIENCE = "triphub";
+const ADMIN_EMAIL = "admin@triphub.test";
 const log = createLogger({ service: "payment-test", level: "silent" });
+
+type Api = Client<typeof PaymentService>;
 
 /** A signed-in user: their id and a client of the service carrying their token. */
 export interface TestUser {
   userId: string;
-  api: Client<typeof PaymentService>;
+  api: Api;
+}
+
+/** How many times each provider method was called. */
+export type ProviderCalls = Record<keyof PaymentProvider, number>;
+
+/** The sandbox provider, counting its calls; `delayMs` makes each call take that long (to let duplicates overlap). */
+export function countingProvider(delayMs = 0): { provider: PaymentProvider; calls: ProviderCalls } {
+  const inner = createSandboxProvider(randomUUID);
+  const calls: ProviderCalls = { authorize: 0, capture: 0, void: 0, refund: 0 };
+  const slow = async <T>(name: keyof PaymentProvider, call: () => Promise<T>) => {
+    calls[name]++;
+    if (delayMs > 0) await sleep(delayMs);
+    return call();
+  };
+  return {
+    calls,
+    provider: {
+      authorize: (token, amount) => slow("authorize", () => inner.authorize(token, amount)),
+      capture: (ref, amount) => slow("capture", () => inner.capture(ref, amount)),
+      void: (ref) => slow("void", () => inner.void(ref)),
+      refund: (ref, amount, key) => slow("refund", () => inner.refund(ref, amount, key)),
+    },
+  };
 }
 
 /** Auth and the service, started together; `close` stops both. */
 export interface Platform {
   service: RunningService;
-  /** The one clock of auth, the service and the token verifier. */
+  /** The one clock of auth, the service and the token verifiers. */
   clock: TestClock;
+  /** The service's own database (for the read-model rebuild test). */
+  database: Database;
+  /** The provider's call counts. */
+  calls: ProviderCalls;
+  /** A client calling as the reservation service (its service token): how the booking saga calls. */
+  internal: Api;
+  /** A client calling as another service `name`. */
+  asService(name: string): Api;
+  /** The bootstrap ADMIN. */
+  admin: TestUser;
   /** A new GUEST account, signed in. */
   user(): Promise<TestUser>;
   close(): Promise<void>;
@@ -31,8 +69,18 @@ export interface Platform {
 
 let counter = 0;
 
+/** Options of {@link startPlatform}. */
+export interface PlatformOptions {
+  /** How long each provider call takes. */
+  providerDelayMs?: number;
+  authorizationValidityMs?: number;
+  /** The expirer's period; long by default, so tests sweep by hand. */
+  expiryIntervalMs?: number;
+}
+
 /** Starts auth and the service on fresh databases named after the test file (`name`). */
-export async function startPlatform(name: string): Promise<Platform> {
+export async function startPlatform(name: string, opts: PlatformOptions = {}): Promise<Platform> {
+  const identities = testServiceIdentities();
   const clock = testClock();
   const authUrl = await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` });
   const auth = await serve(
@@ -41,7 +89,8 @@ export async function startPlatform(name: string): Promise<Platform> {
         DATABASE_URL: authUrl,
         AUTH_ISSUER: ISSUER,
         AUTH_AUDIENCE: AUDIENCE,
-        SERVICE_CLIENTS: testServiceIdentities().serviceClients,
+        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+        SERVICE_CLIENTS: identities.serviceClients,
       }),
       database: await openDatabase({ url: authUrl, migrationsFolder: AUTH_MIGRATIONS, log, max: 4 }),
       log,
@@ -52,30 +101,58 @@ export async function startPlatform(name: string): Promise<Platform> {
   );
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name });
   const jwks = `${auth.url}/.well-known/jwks.json`;
+  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 8 });
+  const { provider, calls } = countingProvider(opts.providerDelayMs);
   const service = await serve(
     await buildServer({
-      config: { AUTH_JWKS_URL: jwks, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE },
-      database: await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 }),
+      config: {
+        AUTH_JWKS_URL: jwks,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        AUTHORIZATION_VALIDITY_MS: opts.authorizationValidityMs,
+        AUTHORIZATION_EXPIRY_INTERVAL_MS: opts.expiryIntervalMs ?? 3_600_000,
+      },
+      database,
       log,
       now: clock.now,
       verifyToken: createTokenVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE, now: clock.now }),
+      provider,
     }),
   );
+  const signUp = async (email: string): Promise<TestUser> => {
+    const res = await auth.client(AuthService).signUp({ email, password: "correct horse battery", displayName: "Test" });
+    return { userId: res.user!.userId, api: service.client(PaymentService, res.tokens!.accessToken) };
+  };
+  const asService = (serviceName: string) =>
+    createServiceClient(PaymentService, service.url, { identity: { tokens: identities.tokens(serviceName, auth.url, clock.now), audience: "payment" } });
 
   return {
     service,
     clock,
-    async user() {
-      const res = await auth.client(AuthService).signUp({
-        email: `user${++counter}-${Date.now()}@triphub.test`,
-        password: "correct horse battery",
-        displayName: "Test",
-      });
-      return { userId: res.user!.userId, api: service.client(PaymentService, res.tokens!.accessToken) };
-    },
+    database,
+    calls,
+    internal: asService("reservation"),
+    asService,
+    admin: await signUp(ADMIN_EMAIL),
+    user: () => signUp(`user${++counter}-${Date.now()}@triphub.test`),
     async close() {
       await service.close();
       await auth.close();
     },
   };
 }
+
+/** The ConnectError a call fails with (fails the test if it succeeds). */
+export const rpcError = (call: Promise<unknown>): Promise<ConnectError> => rejectionOf(call, ConnectError);
+
+/** An AuthorizePayment request of `amount` KRW for a new reservation by `payerId`. */
+export const authorizeRequest = (payerId: string, token = "tok_visa", amount = 150_000n) => ({
+  reservationId: randomUUID(),
+  payerId,
+  amount: { amountMinor: amount, currencyCode: "KRW" },
+  paymentMethodToken: token,
+  description: "Bukchon Hanok Stay",
+});
+
+/** A KRW amount. */
+export const krw = (amountMinor: bigint) => ({ amountMinor, currencyCode: "KRW" });

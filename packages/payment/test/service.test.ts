@@ -1,15 +1,14 @@
 // The service starts on its own migrated database and serves its contract over real gRPC.
-// Replace the second test as RPCs are written: each gets its tests over real gRPC, with the
-// real auth service for tokens (the template's test/rpc-harness.ts shows how).
-import { createClient } from "@connectrpc/connect";
+// The RPCs' own tests (rpc-*.test.ts) run with the real auth service for tokens.
+import { Code, type ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus } from "@triphub/contracts";
+import { VoidReason } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { createLogger, type Database, openDatabase } from "@triphub/platform";
 import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildServer, createPaymentService, MIGRATIONS_FOLDER } from "../src/index.js";
-import type { PaymentDb } from "../src/store/db.js";
+import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 const log = createLogger({ service: "payment-test", level: "silent" });
 let database: Database;
@@ -20,7 +19,7 @@ beforeAll(async () => {
   database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
   service = await serve(
     await buildServer({
-      // Nothing verifies a token before an RPC is written, so auth need not run.
+      // Anonymous calls only: no token is verified, so auth need not run.
       config: { AUTH_JWKS_URL: "http://127.0.0.1:9/.well-known/jwks.json", AUTH_ISSUER: "triphub-auth", AUTH_AUDIENCE: "triphub" },
       database,
       log,
@@ -36,7 +35,20 @@ describe("the service", () => {
     expect(res.status).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 
-  it("has no RPC written yet", () => {
-    expect(Object.keys(createPaymentService({ db: database.db as PaymentDb, now: () => new Date() }))).toEqual([]);
+  it("answers every RPC: the internal ones refuse an anonymous caller, the public ones ask for a token", async () => {
+    const api = service.client(PaymentService);
+    const id = "0a8f4c1e-0000-4000-8000-000000000001";
+    const codes = await Promise.all([
+      api.authorizePayment({}).catch((e: ConnectError) => e.code),
+      api.capturePayment({ paymentId: id }).catch((e: ConnectError) => e.code),
+      api.voidPayment({ paymentId: id, reason: VoidReason.ADMIN }).catch((e: ConnectError) => e.code),
+      api.refundPayment({}).catch((e: ConnectError) => e.code),
+      (async () => {
+        for await (const _ of api.streamEvents({ stopAtHead: true })) break;
+      })().catch((e: ConnectError) => e.code),
+      api.getPayment({ paymentId: id }).catch((e: ConnectError) => e.code),
+      api.listPayments({ reservationId: id }).catch((e: ConnectError) => e.code),
+    ]);
+    expect(codes).toEqual([...Array(5).fill(Code.PermissionDenied), Code.Unauthenticated, Code.Unauthenticated]);
   });
 });

@@ -65,7 +65,7 @@ const log = { table: "events", channel: "test_events" };
 const accounts: Aggregate<Command, State, Event> = { log, streamType: "account", decider: account, codec };
 
 // One projection, written live into "accounts" and replayed into a fresh table by the rebuild.
-async function applyToAccounts(tx: EventTx, table: string, e: AppendedEvent<Event>): Promise<void> {
+async function applyToAccounts(tx: EventTx, table: string, e: Omit<AppendedEvent<Event>, "state">): Promise<void> {
   const t = sql.identifier(table);
   if (e.event.type === "Opened") {
     await tx.execute(sql`insert into ${t} (id, owner, balance, version, opened_at)
@@ -132,7 +132,7 @@ describe("the decider", () => {
 });
 
 describe("handleCommand", () => {
-  it("records each event at the time its command was decided, hands that time to the codec and the state after to the projection", async () => {
+  it("records each event at the time its command was decided, and hands that time to the codec", async () => {
     const decidedAt = new Date("2031-05-06T07:08:09.123Z");
     const seen: Date[] = [];
     const timed: Aggregate<Command, State, Event> = {
@@ -146,14 +146,7 @@ describe("handleCommand", () => {
       },
     };
     await handleCommand(db, timed, "a-time", { type: "open", owner: "tim" }, decidedAt, { project });
-    const states: State[] = [];
-    await handleCommand(db, timed, "a-time", { type: "deposit", amount: 1 }, now, {
-      project: async (tx, events, state) => {
-        states.push(state);
-        await project(tx, events);
-      },
-    });
-    expect(states).toEqual([{ status: "open", owner: "tim", balance: 1 }]);
+    await handleCommand(db, timed, "a-time", { type: "deposit", amount: 1 }, now, { project });
     const history = await loadStream(db, log, { streamType: "account", streamId: "a-time" });
     expect(history.map((e) => e.occurTime.toISOString())).toEqual([decidedAt.toISOString(), now.toISOString()]);
     expect(seen.map((d) => d.toISOString())).toEqual([decidedAt.toISOString()]);
@@ -219,7 +212,7 @@ describe("handleCommand", () => {
           streamType: "account",
           streamId: "a-conflict",
           expectedVersion: version,
-          events: [codec.encode({ type: "Deposited", amount: 1 })],
+          events: [codec.encode({ type: "Deposited", amount: 1 }, undefined)],
         });
         await tx.execute(sql`update accounts set balance = balance + 1, version = ${version + 1} where id = 'a-conflict'`);
         appended();
@@ -258,6 +251,44 @@ describe("handleCommand", () => {
     };
     await expect(run("a-projection", { type: "deposit", amount: 5 }, { project: overdraw })).rejects.toThrow();
     expect(await versionsOf("a-projection")).toEqual([1]);
+  });
+});
+
+describe("handleCommand with events that carry the state after them", () => {
+  it("gives the codec and the projection the state after each event, in order", async () => {
+    // Each deposit recorded twice, so one command appends two events with different states after.
+    const twice: Decider<Command, State, Event> = {
+      ...account,
+      decide: (c, s, n) => account.decide(c, s, n).flatMap((e): Event[] => (e.type === "Deposited" ? [e, e] : [e])),
+    };
+    const balanceAfter = (s: State) => (s.status === "open" ? s.balance : -1);
+    const snapshotCodec: EventCodec<Event, State> = {
+      encode: (e, after) => ({
+        type: `test.v1.Account${e.type}`,
+        payload: new TextEncoder().encode(JSON.stringify({ ...e, balanceAfter: balanceAfter(after) })),
+      }),
+      decode: codec.decode,
+    };
+    const seen: [number, number][] = [];
+    const opts: HandleCommandOptions<Event, State> = {
+      project: async (tx, events) => {
+        await project(tx, events);
+        for (const e of events) seen.push([e.version, balanceAfter(e.state)]);
+      },
+    };
+    const aggregate: Aggregate<Command, State, Event> = { ...accounts, decider: twice, codec: snapshotCodec };
+    await handleCommand(db, aggregate, "a-snapshots", { type: "open", owner: "ann" }, now, opts);
+    const result = await handleCommand(db, aggregate, "a-snapshots", { type: "deposit", amount: 7 }, now, opts);
+    expect(result).toMatchObject({ version: 3, state: { balance: 14 } });
+    expect(seen).toEqual([
+      [1, 0],
+      [2, 7],
+      [3, 14],
+    ]);
+    const stored = (await loadStream(db, log, { streamType: "account", streamId: "a-snapshots" })).map(
+      (r) => (JSON.parse(new TextDecoder().decode(r.payload)) as { balanceAfter: number }).balanceAfter,
+    );
+    expect(stored).toEqual([0, 7, 14]);
   });
 });
 

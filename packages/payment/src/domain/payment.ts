@@ -97,6 +97,8 @@ export interface Authorize {
   amount: Money;
   description: string;
   outcome: AuthorizationOutcome;
+  /** How long the authorization holds before it lapses; {@link AUTHORIZATION_VALIDITY_MS} when unset. */
+  validityMs?: number | undefined;
 }
 
 /** Take the authorized money: all of it, or `amount` (the rest of the authorization is released). */
@@ -298,7 +300,7 @@ function decideAuthorize(c: Authorize, state: PaymentState, now: Date): PaymentE
       ...common,
       providerReference: c.outcome.reference,
       paymentMethod: c.outcome.method,
-      authorizationExpiresAt: new Date(now.getTime() + AUTHORIZATION_VALIDITY_MS),
+      authorizationExpiresAt: new Date(now.getTime() + (c.validityMs ?? AUTHORIZATION_VALIDITY_MS)),
     },
   ];
 }

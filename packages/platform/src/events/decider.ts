@@ -20,10 +20,12 @@ export function fold<C, S, E>(decider: Decider<C, S, E>, events: Iterable<E>, fr
 
 /**
  * How an aggregate's events are recorded: a proto message's full name and binary, and back.
- * `occurTime` is when the event happened (the `now` its command was decided at), for domains
- * whose events do not carry their time in the payload.
+ * `encode` is also given the state the event leads to, for contracts whose events carry the
+ * aggregate as it is after them (a codec that needs only the event ignores it). `decode` is
+ * given when the event happened (the `now` its command was decided at), for domains whose
+ * events do not carry their time in the payload.
  */
-export interface EventCodec<E> {
-  encode(event: E): { type: string; payload: Uint8Array };
+export interface EventCodec<E, S = unknown> {
+  encode(event: E, stateAfter: S): { type: string; payload: Uint8Array };
   decode(type: string, payload: Uint8Array, occurTime: Date): E;
 }

@@ -66,23 +66,25 @@ export interface Aggregate<C, S, E> {
   log: EventLog;
   streamType: string;
   decider: Decider<C, S, E>;
-  codec: EventCodec<E>;
+  codec: EventCodec<E, S>;
 }
 
 /** An event that a command just appended, for the projections. */
-export interface AppendedEvent<E> extends StreamRef {
+export interface AppendedEvent<E, S = unknown> extends StreamRef {
   version: number;
   event: E;
+  /** The aggregate's state after this event. */
+  state: S;
 }
 
 /** Options of {@link handleCommand}. */
 export interface HandleCommandOptions<E, S = unknown> {
   /**
    * Updates the read models from the new events, in the transaction that appends them: if it
-   * throws, the events are not recorded either. `state` is the stream's state after them, for
+   * throws, the events are not recorded either. Each event comes with the state after it, for
    * read models that are the state itself.
    */
-  project?: (tx: EventTx, events: readonly AppendedEvent<E>[], state: S) => Promise<void>;
+  project?: (tx: EventTx, events: readonly AppendedEvent<E, S>[]) => Promise<void>;
   /** How many times to decide and append before a conflict is surfaced (default 5). */
   attempts?: number;
 }
@@ -124,17 +126,22 @@ export async function handleCommand<C, S, E>(
         );
         const events = aggregate.decider.decide(command, state, now);
         if (events.length === 0) return { state, version: expectedVersion, events };
+        // The state after each event: what the codec and the projections may record.
+        const states: S[] = [];
+        let after = state;
+        for (const e of events) {
+          after = aggregate.decider.evolve(after, e);
+          states.push(after);
+        }
         const version = await appendToStream(tx, aggregate.log, {
           ...stream,
           expectedVersion,
-          events: events.map((e) => aggregate.codec.encode(e)),
+          events: events.map((e, i) => aggregate.codec.encode(e, states[i])),
           occurTime: now,
         });
-        const after = fold(aggregate.decider, events, state);
         await opts.project?.(
           tx,
-          events.map((event, i) => ({ ...stream, version: expectedVersion + i + 1, event })),
-          after,
+          events.map((event, i) => ({ ...stream, version: expectedVersion + i + 1, event, state: states[i] })),
         );
         return { state: after, version, events };
       });
