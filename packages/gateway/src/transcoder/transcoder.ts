@@ -4,8 +4,8 @@ import { Code, ConnectError, createContextValues, type Transport } from "@connec
 import { callClientStream } from "./client-stream.js";
 import { acceptsContentType } from "./content-type.js";
 import { httpStatusOf, retryAfterOf, serviceLabel, statusJson, toPublicError } from "./errors.js";
-import { IDEMPOTENCY_KEY_HEADER } from "./idempotency-key.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches, privateCacheControl, varyOn } from "./http-cache.js";
+import { IDEMPOTENCY_KEY_HEADER } from "./idempotency-key.js";
 import { ignoredQueryParameter } from "./query-params.js";
 import { bindRequest, requestBinder } from "./request-binding.js";
 import { bodyBytes, bodyInput, DEFAULT_BODY_LIMIT, type RequestBody, singleInput } from "./request-stream.js";
