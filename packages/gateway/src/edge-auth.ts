@@ -6,7 +6,7 @@ import type { RouteInfo } from "./transcoder/route-info.js";
 
 // Reading a custom option decodes it from the method's options each time; the gateway asks on
 // every request (public? cache policy?), so each method's answer is kept.
-type EdgePolicy = { public: boolean; responseHeaders: readonly string[]; cacheControl: string; sharedMaxAgeMs: number };
+type EdgePolicy = { public: boolean; responseHeaders: readonly string[]; cacheControl: string; sharedMaxAgeMs: number; idempotencyKeyField: string };
 const policies = new WeakMap<RouteInfo["method"], EdgePolicy>();
 
 function policyOf(route: RouteInfo): EdgePolicy {
@@ -15,7 +15,7 @@ function policyOf(route: RouteInfo): EdgePolicy {
     const o = hasOption(route.method, edge) ? getOption(route.method, edge) : undefined;
     const cacheControl = !o || o.cacheMaxAgeSeconds === 0 ? "no-store" : `${o.cacheShared ? "public" : "private"}, max-age=${o.cacheMaxAgeSeconds}`;
     const sharedMaxAgeMs = o?.cacheShared ? o.cacheMaxAgeSeconds * 1000 : 0;
-    p = { public: o?.public ?? false, responseHeaders: o?.responseHeaders ?? [], cacheControl, sharedMaxAgeMs };
+    p = { public: o?.public ?? false, responseHeaders: o?.responseHeaders ?? [], cacheControl, sharedMaxAgeMs, idempotencyKeyField: o?.idempotencyKeyField ?? "" };
     policies.set(route.method, p);
   }
   return p;
@@ -40,6 +40,14 @@ export function responseHeadersOf(route: RouteInfo): readonly string[] {
 /** How long shared caches may keep a successful GET of `route` (0: not at all), from its edge policy. */
 export function sharedMaxAgeMs(route: RouteInfo): number {
   return policyOf(route).sharedMaxAgeMs;
+}
+
+/**
+ * The request field of `route` the Idempotency-Key header fills (e.g. `request_id`), from its
+ * edge policy; undefined for none. The transcoder refuses to start if it is not a top-level string.
+ */
+export function idempotencyKeyFieldOf(route: RouteInfo): string | undefined {
+  return policyOf(route).idempotencyKeyField || undefined;
 }
 
 /** `Cache-Control` for a successful GET of `route`, from its edge policy. */

@@ -6,7 +6,7 @@ import { clientAddress } from "./client-address.js";
 import { answerClientError } from "./client-error.js";
 import type { GatewayConfig } from "./config.js";
 import { registerCors } from "./cors.js";
-import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
+import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, idempotencyKeyFieldOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
@@ -63,6 +63,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     sharedCacheTtlMs: (route) => Math.min(sharedMaxAgeMs(route), config.EDGE_CACHE_TTL_MS),
     responseHeaders: responseHeadersOf,
     ignoredQueryParameters: config.IGNORED_QUERY_PARAMS,
+    idempotencyKeyField: idempotencyKeyFieldOf,
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;

@@ -8,7 +8,7 @@ import type { DescMessage } from "@bufbuild/protobuf";
 import { isHttpBody } from "../transcoder/http-body.js";
 import type { RouteInfo } from "../transcoder/route-info.js";
 import { type DocComments, paragraphs, summaryOf } from "./doc-comments.js";
-import { pathParameters, queryParameters, resolveField } from "./parameters.js";
+import { headerParameters, pathParameters, queryParameters, resolveField } from "./parameters.js";
 import { toOpenApiPath } from "./path-template.js";
 import { createSchemaBuilder, type SchemaBuilder } from "./schemas.js";
 import type { HttpVerb, OpenApiDocument, OperationObject, RequestBodyObject, ResponseObject, SchemaObject } from "./types.js";
@@ -158,7 +158,7 @@ function successResponse(route: RouteInfo, b: SchemaBuilder): ResponseObject {
 function operation(route: RouteInfo, b: SchemaBuilder, isPublic: boolean): { path: string; op: OperationObject } {
   const { service, method } = route;
   const { path, variables } = toOpenApiPath(route.template);
-  const parameters = [...pathParameters(route, variables, b), ...queryParameters(route, b)];
+  const parameters = [...pathParameters(route, variables, b), ...queryParameters(route, b), ...headerParameters(route, b)];
   const body = requestBody(route, b);
   const comment = b.comment(method);
   const calls = `Calls the RPC \`${service.typeName}.${method.name}\`.${isPublic ? " No access token needed." : ""}`;

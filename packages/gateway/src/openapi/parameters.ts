@@ -1,7 +1,8 @@
-// Path and query parameters of one binding. Every request field the path and body leave
+// Path, query and header parameters of one binding. Every request field the path and body leave
 // unbound is a query parameter, as in grpc-gateway and Envoy's transcoder: nested fields by
 // dotted name (`near.latitude`), repeated ones by repeating the key (`tag=a&tag=b`).
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../transcoder/idempotency-key.js";
 import type { RouteInfo } from "../transcoder/route-info.js";
 import { paragraphs } from "./doc-comments.js";
 import type { PathVariable } from "./path-template.js";
@@ -85,4 +86,27 @@ export function queryParameters(route: RouteInfo, b: SchemaBuilder): ParameterOb
   const input = route.method.input;
   collectQuery(input, { proto: "", json: "" }, excluded, new Set([input.typeName]), b, out);
   return out;
+}
+
+/**
+ * The optional `Idempotency-Key` header of a route whose request field it fills
+ * (RouteInfo.idempotencyKeyField), typed as that field plus the header's length limit.
+ */
+export function headerParameters(route: RouteInfo, b: SchemaBuilder): ParameterObject[] {
+  const name = route.idempotencyKeyField;
+  const field = name ? resolveField(route.method.input, name) : undefined;
+  if (!field) return [];
+  const base = b.fieldSchema(field, false);
+  delete base.description;
+  const max = typeof base.maxLength === "number" ? Math.min(base.maxLength, MAX_IDEMPOTENCY_KEY_LENGTH) : MAX_IDEMPOTENCY_KEY_LENGTH;
+  return [
+    {
+      name: "Idempotency-Key",
+      in: "header",
+      description:
+        `Makes a retried request safe: fills \`${field.jsonName}\` when the request leaves it empty. ` +
+        `A request whose \`${field.jsonName}\` is set to a different value is refused (400, INVALID_ARGUMENT), as is a key over ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+      schema: { ...base, maxLength: max },
+    },
+  ];
 }

@@ -16,10 +16,10 @@ export interface SchemaObject {
   [keyword: string]: unknown;
 }
 
-/** A path or query parameter. */
+/** A path, query or header parameter. */
 export interface ParameterObject {
   name: string;
-  in: "path" | "query";
+  in: "path" | "query" | "header";
   required?: boolean;
   description?: string;
   deprecated?: boolean;

@@ -4,6 +4,7 @@ import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { fieldMaskFromJson } from "./field-mask.js";
 import { type RawBody, writeHttpBody } from "./http-body.js";
+import { applyIdempotencyKey, idempotencyKeyOf } from "./idempotency-key.js";
 import { isObject, parentOf, setIn } from "./json-tree.js";
 import { bindQuery, type IgnoredQueryParameter } from "./query-params.js";
 import type { CompiledRoute } from "./routes.js";
@@ -26,6 +27,8 @@ export interface HttpParts {
   body: Uint8Array | undefined;
   /** The request's Content-Type, for a body bound to a google.api.HttpBody. */
   contentType?: string | null;
+  /** The Idempotency-Key header, for a route with an idempotency key field. */
+  idempotencyKey?: string | null;
 }
 
 /**
@@ -38,11 +41,13 @@ export type MessageBinder = (body: JsonValue | undefined, raw?: RawBody) => Mess
  * Checks the path values and the query string of a request once, and returns the binder that
  * builds its request messages: one for a unary call, one per JSON value of the body for a
  * client stream, each with the same path and query fields. Throws INVALID_ARGUMENT (with a
- * BadRequest detail naming the parameter) for a bad path value or query parameter.
+ * BadRequest detail naming the parameter) for a bad path value or query parameter, or an
+ * Idempotency-Key header that is too long; a message whose key field disagrees with the header
+ * is INVALID_ARGUMENT when it is built.
  */
 export function requestBinder(
   route: CompiledRoute,
-  parts: Pick<HttpParts, "pathValues" | "query">,
+  parts: Pick<HttpParts, "pathValues" | "query" | "idempotencyKey">,
   registry: Registry,
   ignored: IgnoredQueryParameter,
 ): MessageBinder {
@@ -56,6 +61,8 @@ export function requestBinder(
     path.push([fields, value]);
   }
   const query = bindQuery(route, parts.query, registry, ignored);
+  const keyField = route.idempotencyKey;
+  const key = keyField ? idempotencyKeyOf(parts.idempotencyKey ?? null, keyField) : undefined;
 
   return (bodyJson, raw) => {
     let tree: JsonObject = {};
@@ -85,6 +92,7 @@ export function requestBinder(
     if (route.updateMask && bodyMask && !query.maskSet) {
       reflect(input, message).set(route.updateMask, reflect(FieldMaskSchema, create(FieldMaskSchema, { paths: bodyMask })));
     }
+    if (keyField && key !== undefined) applyIdempotencyKey(input, message, keyField, key);
     return message;
   };
 }

@@ -24,4 +24,9 @@ export interface RouteInfo {
   responseBody?: string;
   /** 0 for the main rule, 1.. for additional_bindings. */
   bindingIndex: number;
+  /**
+   * The top-level string request field the Idempotency-Key header fills (proto name), when the
+   * transcoder was told of one (`TranscoderOptions.idempotencyKeyField`).
+   */
+  idempotencyKeyField?: string;
 }

@@ -5,6 +5,7 @@ import type { HttpRule } from "@triphub/contracts/google/api/http_pb";
 import { isUpdateMaskTarget } from "./field-mask.js";
 import { protoPath, resolveFieldPath } from "./field-path.js";
 import { type HttpBodySlot, httpBodySlot } from "./http-body.js";
+import { idempotencyKeyField } from "./idempotency-key.js";
 import { type PathTemplate, parsePathTemplate, specificity } from "./path-template.js";
 import type { RouteInfo } from "./route-info.js";
 
@@ -33,14 +34,20 @@ export interface CompiledRoute {
   idempotent: boolean;
   /** The top-level `update_mask` to fill from the body's keys (grpc-gateway's PATCH feature). */
   updateMask?: DescField;
+  /** The top-level string field filled from the Idempotency-Key header (see idempotency-key.ts). */
+  idempotencyKey?: DescField;
 }
+
+/** Names a route's request field for the Idempotency-Key header, or none (`TranscoderOptions.idempotencyKeyField`). */
+export type IdempotencyKeyFieldOf = (route: RouteInfo) => string | undefined;
 
 /**
  * Reads the google.api.http rules (and their additional_bindings) of every method of the given
  * services. Throws at start on a rule that cannot work (bad template, unknown field, duplicate
- * route), so a broken annotation never becomes a surprise 500 at request time.
+ * route, an idempotency key field that is not a top-level string), so a broken annotation never
+ * becomes a surprise 500 at request time.
  */
-export function compileRoutes(services: readonly DescService[]): CompiledRoute[] {
+export function compileRoutes(services: readonly DescService[], keyFieldOf?: IdempotencyKeyFieldOf): CompiledRoute[] {
   const routes: CompiledRoute[] = [];
   const seen = new Map<string, string>();
   for (const service of services) {
@@ -51,7 +58,7 @@ export function compileRoutes(services: readonly DescService[]): CompiledRoute[]
       // additional_bindings field themselves").
       const bindings = [rule, ...rule.additionalBindings];
       bindings.forEach((binding, bindingIndex) => {
-        const route = compileBinding(service, method, binding, bindingIndex);
+        const route = compileBinding(service, method, binding, bindingIndex, keyFieldOf);
         const key = `${route.info.httpMethod} ${route.template.segments.map((s) => (s.kind === "literal" ? s.value : s.kind)).join("/")}:${route.template.verb ?? ""}`;
         const other = seen.get(key);
         if (other) throw new Error(`${method.parent.typeName}.${method.name}: ${route.info.httpMethod} ${route.info.template} is already bound by ${other}`);
@@ -63,7 +70,7 @@ export function compileRoutes(services: readonly DescService[]): CompiledRoute[]
   return routes;
 }
 
-function compileBinding(service: DescService, method: DescMethod, rule: HttpRule, bindingIndex: number): CompiledRoute {
+function compileBinding(service: DescService, method: DescMethod, rule: HttpRule, bindingIndex: number, keyFieldOf?: IdempotencyKeyFieldOf): CompiledRoute {
   const where = `${service.typeName}.${method.name}`;
   const fail = (why: string): never => {
     throw new Error(`${where}: ${why}`);
@@ -126,7 +133,14 @@ function compileBinding(service: DescService, method: DescMethod, rule: HttpRule
   // (https://grpc-ecosystem.github.io/grpc-gateway/docs/mapping/patch_feature).
   // A raw body has no keys to list, so HttpBody bodies get no mask.
   const updateMask = httpMethod === "PATCH" && bodyField && !requestHttpBody ? isUpdateMaskTarget(method.input) : undefined;
-  return { info, template, specificity: specificity(template), pathFields, bodyField, responseField, requestHttpBody, responseHttpBody, kind, idempotent, updateMask };
+  const keyName = keyFieldOf?.(info);
+  let idempotencyKey: DescField | undefined;
+  if (keyName) {
+    const found = idempotencyKeyField(method.input, keyName);
+    idempotencyKey = typeof found === "string" ? fail(found) : found;
+    info.idempotencyKeyField = idempotencyKey.name;
+  }
+  return { info, template, specificity: specificity(template), pathFields, bodyField, responseField, requestHttpBody, responseHttpBody, kind, idempotent, updateMask, idempotencyKey };
 }
 
 function kindOf(method: DescMethod): RouteKind {

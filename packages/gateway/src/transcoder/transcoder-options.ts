@@ -68,6 +68,15 @@ export interface TranscoderOptions {
    * transcoder without `ignore_unknown_query_parameters`.
    */
   ignoredQueryParameters?: readonly (string | RegExp)[];
+  /**
+   * The request field of `route` that the `Idempotency-Key` header fills: a top-level string
+   * field, by proto name (e.g. `request_id`); undefined for none. A non-empty header sets the
+   * field when the request left it empty; a request that set it to another value is
+   * INVALID_ARGUMENT, as is a header longer than 255 characters. The value itself is the
+   * service's to check. A name that is not such a field makes createTranscoder throw. The
+   * field is also {@link RouteInfo.idempotencyKeyField}, so OpenAPI documents the header.
+   */
+  idempotencyKeyField?(route: RouteInfo): string | undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { callClientStream } from "./client-stream.js";
 import { acceptsContentType } from "./content-type.js";
 import { httpStatusOf, retryAfterOf, serviceLabel, statusJson, toPublicError } from "./errors.js";
 import { DEFAULT_CACHE_CONTROL, etagOf, ifNoneMatchMatches, privateCacheControl, varyOn } from "./http-cache.js";
+import { IDEMPOTENCY_KEY_HEADER } from "./idempotency-key.js";
 import { ignoredQueryParameter } from "./query-params.js";
 import { bindRequest, requestBinder } from "./request-binding.js";
 import { bodyBytes, bodyInput, DEFAULT_BODY_LIMIT, type RequestBody, singleInput } from "./request-stream.js";
@@ -79,7 +80,7 @@ export interface Transcoder {
  * (request-stream.ts). Throws at start if a rule cannot work.
  */
 export function createTranscoder(opts: TranscoderOptions): Transcoder {
-  const compiled = compileRoutes(opts.services);
+  const compiled = compileRoutes(opts.services, opts.idempotencyKeyField);
   const router = createRouter(compiled);
   const registry = createTypeRegistry(opts.services, opts.typeRegistry);
   const transports = new Map(opts.services.map((s) => [s.typeName, opts.transportFor(s)]));
@@ -144,7 +145,13 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       if (added) for (const [k, v] of added) metadata.push([k, v]);
       if (streamsRequest(route.kind)) return await callRequestStream(route, pathValues, metadata, req);
       const limit = req.bodyLimit ?? DEFAULT_BODY_LIMIT;
-      const parts = { pathValues, query: req.query, body: await bodyBytes(req.body, limit), contentType: req.headers.get("content-type") };
+      const parts = {
+        pathValues,
+        query: req.query,
+        body: await bodyBytes(req.body, limit),
+        contentType: req.headers.get("content-type"),
+        idempotencyKey: idempotencyKeyHeader(route, req),
+      };
       const message = bindRequest(route, parts, registry, ignored);
       const res =
         route.kind === "server-streaming"
@@ -160,12 +167,15 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
 
   // Path and query are checked before the call starts; then the body's messages follow it.
   function callRequestStream(route: CompiledRoute, pathValues: Map<string, string>, metadata: [string, string][], req: TranscodeRequest): Promise<TranscodeResponse> {
-    const bind = requestBinder(route, { pathValues, query: req.query }, registry, ignored);
+    const bind = requestBinder(route, { pathValues, query: req.query, idempotencyKey: idempotencyKeyHeader(route, req) }, registry, ignored);
     const abort = new AbortController();
     const input = bodyInput(route, bind, req.body, req.headers.get("content-type") ?? "", req.bodyLimit ?? DEFAULT_BODY_LIMIT, abort);
     const call = route.kind === "bidi-streaming" ? callStream : callClientStream;
     return call({ ctx: streamContext(route), route, input, abort, metadata, req });
   }
+
+  // Only routes with a key field read the header; on others it is ignored, as any unknown header is.
+  const idempotencyKeyHeader = (route: CompiledRoute, req: TranscodeRequest) => (route.idempotencyKey ? req.headers.get(IDEMPOTENCY_KEY_HEADER) : null);
 
   // Whether the request has a body to read: bytes, or a stream that is not declared empty.
   function hasBody(req: TranscodeRequest): boolean {

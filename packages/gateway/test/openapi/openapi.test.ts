@@ -96,6 +96,21 @@ describe("buildOpenApi", () => {
     expect(updateMe.parameters).toEqual([{ name: "updateMask", in: "query", schema: expect.objectContaining({ type: "string" }) }]);
   });
 
+  it("documents the Idempotency-Key header on a route whose request field it fills", () => {
+    const create = routes.find((r) => r.method.name === "CreateReservation")!;
+    const withKey = build([{ ...create, idempotencyKeyField: "request_id" }]).paths["/api/v1/reservations"]?.post;
+    expect(withKey?.parameters).toEqual([
+      {
+        name: "Idempotency-Key",
+        in: "header",
+        description: expect.stringMatching(/fills `requestId` when the request leaves it empty.*different value is refused \(400, INVALID_ARGUMENT\).*over 255 characters/),
+        schema: { type: "string", format: "uuid", maxLength: 255 },
+      },
+    ]);
+    // Only where the transcoder was told of a field.
+    expect(build([create]).paths["/api/v1/reservations"]?.post?.parameters).toBeUndefined();
+  });
+
   it("answers with the response_body field instead of the whole response", () => {
     const getMe = op("get", "/api/v1/users/me");
     expect(getMe.parameters).toBeUndefined();
