@@ -88,9 +88,12 @@ async function main() {
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   // Each service proves who it is to the others with tokens from auth (client credentials).
   const identities = await devServiceIdentities(dataDir, SERVICE_NAMES, authUrl);
+  // Where each service is (e.g. PAYMENT_URL), for services that call others; the registry
+  // will answer this once it exists.
+  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s)}`]));
   const batch = [];
   for (const svc of SERVICES) {
-    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name) };
+    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name), ...serviceUrls };
     // Auth seals its signing keys with a secret made on first start (never in the repository).
     if (svc.name === "auth") {
       env.AUTH_KEY_ENCRYPTION_KEY = process.env.AUTH_KEY_ENCRYPTION_KEY ?? (await devSecret(dataDir, "auth-key-encryption-key"));

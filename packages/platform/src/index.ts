@@ -70,6 +70,8 @@ export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from ".
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export {
   closeOnSignals,
+  type RunRebuildOptions,
+  runRebuild,
   type RunServiceOptions,
   runService,
   type ServiceProcessConfig,

@@ -82,3 +82,33 @@ export async function runService<C extends ServiceProcessConfig>(opts: RunServic
   closeOnSignals(host, log);
   return host.listen({ port: config.PORT, host: config.HOST });
 }
+
+/** Options for {@link runRebuild}. */
+export interface RunRebuildOptions {
+  /** The service, e.g. "reservation". */
+  name: string;
+  migrationsFolder: string;
+  /** Replays the service's log into its read models; resolves to the events replayed. */
+  rebuild: (database: Database) => Promise<number>;
+}
+
+/**
+ * A service's rebuild command: replays its event log into fresh read models, against the
+ * database at DATABASE_URL. Stop the service's writers first (see rebuildProjections).
+ */
+export async function runRebuild(opts: RunRebuildOptions): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  const log = createLogger({ service: `${opts.name}-rebuild`, level: process.env.LOG_LEVEL ?? "info" });
+  if (!url) {
+    log.error("DATABASE_URL is not set: say which database to rebuild");
+    process.exit(2);
+  }
+  const database = await openDatabase({ url, migrationsFolder: opts.migrationsFolder, log, max: 2 });
+  try {
+    const started = performance.now();
+    const replayed = await opts.rebuild(database);
+    log.info({ replayed, ms: Math.round(performance.now() - started) }, "read models rebuilt from the event log");
+  } finally {
+    await database.close();
+  }
+}

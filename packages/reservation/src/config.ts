@@ -1,19 +1,33 @@
 // The one place that says what the service reads from its environment. main.ts reads it once
 // (through runService) and fails at start naming every bad variable; nothing else reads
 // process.env. Add a variable here with its default for `npm start`, then pass the value down.
-import { env, loadConfig, serviceConfigSpec } from "@triphub/platform";
+import { env, loadConfig, serviceConfigSpec, serviceIdentityConfigSpec } from "@triphub/platform";
 
 /** Everything the service reads from its environment, with the defaults `npm start` uses. */
 export const reservationConfigSpec = {
-  // PORT, HOST, LOG_LEVEL, TLS and the service identity, the same for every service. The port
-  // is the service's own in the devstack (packages/devstack/src/services.ts).
+  // PORT, HOST, LOG_LEVEL, TLS, the same for every service. The port is the service's own in
+  // the devstack (packages/devstack/src/services.ts).
   ...serviceConfigSpec(7104),
+  // Its service identity: the saga calls accommodation's and payment's internal RPCs.
+  ...serviceIdentityConfigSpec,
   // Its own database; the devstack sets it (one database per service, nobody else reads it).
   DATABASE_URL: env.url(undefined, ["postgres", "postgresql"]),
   /** Where access tokens are verified: the auth service's JWKS. */
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
+  /** The services the saga calls (gRPC). */
+  ACCOMMODATION_URL: env.url("http://127.0.0.1:7102", ["http", "https"]),
+  PAYMENT_URL: env.url("http://127.0.0.1:7103", ["http", "https"]),
+  /**
+   * How long a booking may take to book before it fails TIMED_OUT (a dependency down or slow);
+   * compensations are retried past it until they succeed.
+   */
+  SAGA_DEADLINE_SECONDS: env.int({ default: 60, min: 1, max: 3600 }),
+  /** How long CreateReservation waits for the saga before answering with the reservation in progress. */
+  CREATE_WAIT_MS: env.int({ default: 5000, min: 0, max: 30_000 }),
+  /** How often confirmed stays whose check-out passed are completed. */
+  STAY_COMPLETION_INTERVAL_MS: env.int({ default: 60_000, min: 100, max: 3_600_000 }),
 };
 
 /** The service's configuration. */

@@ -6,3 +6,5 @@ export { type ReservationConfig, reservationConfigSpec, loadReservationConfig } 
 export { type ReservationServerDeps, buildServer, MIGRATIONS_FOLDER } from "./server.js";
 /** The ServiceImpl without the chassis (for in-process router tests). */
 export { type ReservationServiceDeps, createReservationService } from "./service.js";
+/** Replays the event log into fresh read models (the `rebuild` script; stop the service first). */
+export { rebuildReadModels } from "./store/projections.js";

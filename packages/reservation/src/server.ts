@@ -1,11 +1,14 @@
-// Wires the database, jobs and RPCs into the chassis. It never listens by itself: main.ts (through
-// runService) and the tests build it the same way and decide where it serves. Add a store or a
-// job here, never in main.ts.
+// Wires the database, the saga and the RPCs into the chassis. It never listens by itself:
+// main.ts (through runService) and the tests build it the same way and decide where it serves.
 import { fileURLToPath } from "node:url";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import {
   type Clock,
   createService,
+  createServiceClient,
+  createServiceTokenSource,
   type Database,
   type Logger,
   type ServiceHost,
@@ -13,46 +16,92 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
+import { createEventFeed, createEventStore } from "@triphub/platform/events";
 import type { ReservationConfig } from "./config.js";
+import { createStayCompleter } from "./jobs/stay-completer.js";
+import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
 import { createReservationService } from "./service.js";
 import type { ReservationDb } from "./store/db.js";
+import { reservationEventTypes } from "./store/event-codec.js";
+import { createReservationStore, RESERVATION_LOG } from "./store/reservation-store.js";
+import { createSagaWorkStore } from "./store/saga-work-store.js";
 
 /** Where drizzle-kit writes the migrations; the chassis applies them at start. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
 
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface ReservationServerDeps {
-  config: Pick<ReservationConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE">;
+  config: Pick<
+    ReservationConfig,
+    "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "ACCOMMODATION_URL" | "PAYMENT_URL"
+  > &
+    Partial<Pick<ReservationConfig, "SAGA_DEADLINE_SECONDS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS">>;
   /** Opened and migrated by the chassis (or the test); the chassis closes it last. */
   database: Database;
   log: Logger;
-  /** The clock RPCs and token checks use (default: the system clock); tests pass testkit's. */
+  /** The clock of the bookings: deadlines, cancellation windows, stays ending (default: the system clock). */
   now?: Clock;
   /** Verifies access tokens; by default against the auth service's JWKS at AUTH_JWKS_URL. */
   verifyToken?: TokenVerifier;
   tls?: TlsOptions;
+  /** Saga timings other than the deadline (tests shorten the lease). */
+  sagaTimings?: Partial<SagaTimings>;
 }
 
-/** Builds the service process (never listens by itself). */
+/** Builds the service process (never listens by itself); the saga resumer and the stay completer run until close. */
 export async function buildServer(deps: ReservationServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db as ReservationDb;
-  const impl = createReservationService({ db, now });
-  return createService({
+  if (!config.SERVICE_CLIENT_SECRET) {
+    throw new Error("SERVICE_CLIENT_SECRET is required: the booking saga calls accommodation and payment as the reservation service");
+  }
+  const tokens = createServiceTokenSource({ tokenUrl: config.AUTH_TOKEN_URL, clientId: "reservation", clientSecret: config.SERVICE_CLIENT_SECRET });
+  const store = createReservationStore(db);
+  const runner = createSagaRunner({
+    store,
+    work: createSagaWorkStore(db),
+    clients: {
+      accommodation: createServiceClient(AccommodationService, config.ACCOMMODATION_URL, { identity: { tokens, audience: "accommodation" } }),
+      payment: createServiceClient(PaymentService, config.PAYMENT_URL, { identity: { tokens, audience: "payment" } }),
+    },
+    now,
+    log,
+    timings: { deadlineMs: (config.SAGA_DEADLINE_SECONDS ?? 60) * 1000, ...deps.sagaTimings },
+  });
+  const completer = createStayCompleter({ store, now, log, intervalMs: config.STAY_COMPLETION_INTERVAL_MS ?? 60_000 });
+  const feed = createEventFeed({ sql: database.sql, log, channel: RESERVATION_LOG.channel });
+  const impl = createReservationService({
+    db,
+    store,
+    runner,
+    events: createEventStore(db, RESERVATION_LOG),
+    feed,
+    now,
+    waitMs: config.CREATE_WAIT_MS ?? 5_000,
+  });
+  const host = await createService({
     name: "reservation",
     serviceNames: [ReservationService.typeName],
     log,
     tls: deps.tls,
     routes: (router) => router.service(ReservationService, impl),
-    // Where tokens are checked. Users' access tokens: requireIdentity(ctx) in a handler returns
-    // who called. Other services' tokens (issued for this service's name): what lets an internal
-    // RPC, one whose proto names its `callers`, be called at all.
+    jsonRegistry: reservationEventTypes,
     tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     now,
     verifyToken: deps.verifyToken,
     database,
-    // Stop jobs, feeds and caches here once they exist; the chassis closes the database after.
-    onClose: async () => {},
+    onClose: async () => {
+      await feed.close();
+      await completer.stop();
+      await runner.close();
+    },
   });
+  // Watchers and followers end their streams as shutdown begins, not at the drain timeout.
+  host.app.addHook("preClose", async () => {
+    await feed.close();
+  });
+  runner.startResuming();
+  completer.start();
+  return host;
 }

@@ -1,18 +1,30 @@
-// The Connect ServiceImpl of a service whose contract came first. No RPC is written yet, so
-// each answers UNIMPLEMENTED. Write them one resource at a time: a handler group in
-// rpcs/<resource>-rpcs.ts (the template's rpcs/note-rpcs.ts shows the shape), its stores
-// built here from `d.db`, and spread here.
+// The ReservationService RPCs: each group in rpcs/, its stores built in server.ts.
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import type { EventFeed, EventStore } from "@triphub/platform/events";
+import { eventRpcs } from "./rpcs/event-rpcs.js";
+import { reservationRpcs } from "./rpcs/reservation-rpcs.js";
+import { watchRpcs } from "./rpcs/watch-rpcs.js";
+import type { SagaRunner } from "./saga/saga-runner.js";
 import type { ReservationDb } from "./store/db.js";
+import type { ReservationStore } from "./store/reservation-store.js";
 
-/** What the RPCs need: the database and the clock (never `new Date()` in a handler). */
+/** What the RPCs need (never `new Date()` in a handler: `now`). */
 export interface ReservationServiceDeps {
   db: ReservationDb;
+  store: ReservationStore;
+  runner: SagaRunner;
+  events: EventStore;
+  feed: EventFeed;
   now: () => Date;
+  /** How long CreateReservation and CancelReservation wait for the saga before answering. */
+  waitMs: number;
 }
 
-/** The ReservationService RPCs written so far: none. */
-export function createReservationService(_d: ReservationServiceDeps): Partial<ServiceImpl<typeof ReservationService>> {
-  return {};
+export function createReservationService(d: ReservationServiceDeps): ServiceImpl<typeof ReservationService> {
+  return {
+    ...reservationRpcs(d),
+    ...watchRpcs(d),
+    ...eventRpcs(d),
+  };
 }

@@ -31,7 +31,7 @@ const TOKENS: Record<string, Behaviour> = {
   tok_providerUnavailable: "unavailable",
 };
 
-const unavailable = () => new DomainError("unavailable", "the payment provider is unavailable; retry later");
+const unavailable = () => new DomainError("unavailable", "the payment provider is unavailable; retry later", { reason: "PROVIDER_UNAVAILABLE" });
 
 /** A sandbox reference: "sbx_<behaviour tag>_<id>". */
 const REFERENCE = /^sbx_(ok|capfail|reffail)_[A-Za-z0-9-]+$/;

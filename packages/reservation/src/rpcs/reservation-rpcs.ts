@@ -1,0 +1,133 @@
+import { createHash, randomUUID } from "node:crypto";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { MoneySchema } from "@triphub/contracts/triphub/common/v1/money_pb";
+import { type ReservationCancelled, ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
+import { ReservationOrder } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import {
+  CreateReservationRequestSchema,
+  type ReservationService,
+} from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import { notFound, requireIdentity } from "@triphub/platform";
+import { pageSize } from "@triphub/platform/page-token";
+import { toProtoEvent } from "@triphub/platform/events";
+import { reservationDecider } from "../domain/reservation.js";
+import { checkStayDates } from "../domain/stay-dates.js";
+import type { SagaRunner } from "../saga/saga-runner.js";
+import { type ListOrder, type ListParty, listReservations } from "../store/reservation-list.js";
+import type { ReservationStore } from "../store/reservation-store.js";
+import type { ReservationDb } from "../store/db.js";
+import { isAdmin, partyOf, visible } from "./access.js";
+
+type ReservationRpcs = Pick<
+  ServiceImpl<typeof ReservationService>,
+  "createReservation" | "getReservation" | "listReservations" | "cancelReservation" | "getReservationHistory"
+>;
+
+export interface ReservationRpcDeps {
+  db: ReservationDb;
+  store: ReservationStore;
+  runner: SagaRunner;
+  now: () => Date;
+  /** How long CreateReservation and CancelReservation wait for the saga before answering. */
+  waitMs: number;
+}
+
+const ORDERS: Record<ReservationOrder, ListOrder> = {
+  [ReservationOrder.UNSPECIFIED]: "create_desc",
+  [ReservationOrder.CREATE_TIME_DESC]: "create_desc",
+  [ReservationOrder.CHECK_IN_ASC]: "check_in_asc",
+  [ReservationOrder.CHECK_IN_DESC]: "check_in_desc",
+};
+
+export function reservationRpcs(d: ReservationRpcDeps): ReservationRpcs {
+  async function read(ctx: HandlerContext, id: string) {
+    return visible(ctx, id, await d.store.get(id));
+  }
+
+  return {
+    async createReservation(req, ctx) {
+      const guest = requireIdentity(ctx);
+      checkStayDates(req.checkIn, req.checkOut, d.now());
+      // The request as sent, so a retry is told from another request reusing its id.
+      const digest = createHash("sha256").update(toBinary(CreateReservationRequestSchema, req)).digest("base64url");
+      const id = await d.store.claimRequest(guest.userId, req.requestId, digest, randomUUID());
+      const requested = create(ReservationRequestedSchema, {
+        requestId: req.requestId,
+        guestId: guest.userId,
+        propertyId: req.propertyId,
+        roomTypeId: req.roomTypeId,
+        checkIn: req.checkIn,
+        checkOut: req.checkOut,
+        guests: req.guests,
+        units: req.units,
+        contact: req.contact,
+        specialRequests: req.specialRequests,
+        paymentMethodToken: req.paymentMethodToken,
+        expectedTotal: req.expectedTotal,
+      });
+      await d.store.run(id, { type: "Request", reservationId: id, requested }, d.now());
+      d.runner.start(id);
+      await d.runner.settled(id, d.waitMs);
+      const reservation = await d.store.get(id);
+      if (!reservation) throw notFound("reservation", id);
+      return { reservation };
+    },
+
+    async getReservation(req, ctx) {
+      return { reservation: await read(ctx, req.reservationId) };
+    },
+
+    async listReservations(req, ctx) {
+      const me = requireIdentity(ctx);
+      let party: ListParty;
+      if (req.propertyId) party = isAdmin(me) ? { propertyId: req.propertyId } : { propertyId: req.propertyId, hostId: me.userId };
+      else if (req.hosting) party = { hostId: me.userId };
+      else party = { guestId: me.userId };
+      return listReservations(d.db, {
+        party,
+        statuses: req.statuses,
+        checkInFrom: req.checkInFrom || undefined,
+        checkInTo: req.checkInTo || undefined,
+        order: ORDERS[req.order],
+        pageSize: pageSize(req.pageSize, 20, 100),
+        pageToken: req.pageToken,
+      });
+    },
+
+    async cancelReservation(req, ctx) {
+      const id = req.reservationId;
+      const current = await read(ctx, id);
+      const party = partyOf(ctx, current);
+      if (party === "service" || party === undefined) throw notFound("reservation", id);
+      const user = requireIdentity(ctx);
+      const command = { type: "Cancel" as const, actor: party, actorId: user.userId, reason: req.reason, note: req.note };
+      if (req.validateOnly) {
+        const state = await d.store.load(id);
+        const [event] = reservationDecider.decide(command, state, d.now());
+        const cancelled = event?.payload as ReservationCancelled | undefined;
+        return { reservation: current, refundAmount: cancelled?.refundAmount ?? current.cancellation?.refundAmount };
+      }
+      const outcome = await d.store.run(id, command, d.now());
+      d.runner.start(id);
+      await d.runner.settled(id, d.waitMs);
+      const reservation = (await d.store.get(id)) ?? outcome.reservation;
+      const refundAmount =
+        reservation.cancellation?.refundAmount ?? create(MoneySchema, { currencyCode: reservation.price?.total?.currencyCode ?? "" });
+      return { reservation, refundAmount };
+    },
+
+    async getReservationHistory(req, ctx) {
+      await read(ctx, req.reservationId);
+      const events = await d.store.history(req.reservationId);
+      return {
+        events: events.map((e) => {
+          if (e.type !== ReservationRequestedSchema.typeName) return toProtoEvent(e);
+          // The card token never leaves the service.
+          const redacted = { ...fromBinary(ReservationRequestedSchema, e.payload), paymentMethodToken: "" };
+          return toProtoEvent({ ...e, payload: toBinary(ReservationRequestedSchema, redacted) });
+        }),
+      };
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// Drives booking sagas: takes the step the events say is next, runs it, records the outcome,
+// until nothing is left. Progress lives only in the database, so any process can carry on a
+// saga whose process died: the lease it held lapses and the resumer here picks the saga up.
+import { setTimeout as sleep } from "node:timers/promises";
+import { FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import { type Clock, createPeriodicJob, type Logger } from "@triphub/platform";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import type { ReservationAggregate } from "../domain/reservation.js";
+import { nextStep, type SagaStep } from "../domain/saga.js";
+import type { ReservationStore } from "../store/reservation-store.js";
+import type { SagaWorkStore } from "../store/saga-work-store.js";
+import { runStep, type SagaClients, TransientFailure } from "./saga-steps.js";
+
+/** Timings of the runner; tests shorten them. */
+export interface SagaTimings {
+  /** How long a booking may take before it fails TIMED_OUT. */
+  deadlineMs: number;
+  /** How long a driving process owns a saga without renewing; a crashed one's sagas wait this long. */
+  leaseMs: number;
+  /** How often due sagas are looked for (crashed owners, backoffs). */
+  resumeEveryMs: number;
+  /** Longest wait for one call to another service. */
+  callTimeoutMs: number;
+}
+
+export const DEFAULT_TIMINGS: SagaTimings = { deadlineMs: 60_000, leaseMs: 15_000, resumeEveryMs: 1_000, callTimeoutMs: 5_000 };
+
+export interface SagaRunner {
+  /** Starts driving the saga of a reservation (no-op when this process already drives it). */
+  start(reservationId: string): void;
+  /** Resolves when this process stops driving the saga, or after `ms`. */
+  settled(reservationId: string, ms: number): Promise<void>;
+  /** Starts the resumer of due sagas. */
+  startResuming(): void;
+  /** Picks up the sagas that are due now; returns how many. */
+  resumeDue(): Promise<number>;
+  /** Stops driving (sagas in flight stop between steps, their leases lapse) and waits for it. */
+  close(): Promise<void>;
+}
+
+export interface SagaRunnerDeps {
+  store: ReservationStore;
+  work: SagaWorkStore;
+  clients: SagaClients;
+  now: Clock;
+  log: Logger;
+  timings?: Partial<SagaTimings>;
+}
+
+const FORWARD: ReadonlySet<SagaStep["kind"]> = new Set(["hold", "authorize", "confirm"]);
+// Compensations are retried in process this many times, then backed off in the database.
+const LOCAL_RETRIES = 4;
+
+const GIVE_UP_MESSAGES: Partial<Record<FailureReason, string>> = {
+  [FailureReason.TIMED_OUT]: "a service the booking needs did not answer in time; nothing was charged",
+  [FailureReason.PAYMENT_ERROR]: "the payment provider is unavailable; nothing was charged",
+};
+
+/** Exponential backoff with full jitter: 0..min(cap, base * 2^attempt) ms. */
+const backoffMs = (attempt: number, base: number, cap: number) => Math.random() * Math.min(cap, base * 2 ** attempt);
+
+export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
+  const t = { ...DEFAULT_TIMINGS, ...d.timings };
+  const closing = new AbortController();
+  const driving = new Map<string, Promise<void>>();
+
+  async function drive(id: string): Promise<void> {
+    if (!(await d.work.claim(id, t.leaseMs))) return;
+    let renewedAt = Date.now();
+    let attempt = 0;
+    let state = await d.store.load(id);
+    try {
+      for (;;) {
+        const step = nextStep(state);
+        if (!step || !state || closing.signal.aborted) return;
+        if (Date.now() - renewedAt > t.leaseMs / 3) {
+          await d.work.renew(id, t.leaseMs);
+          renewedAt = Date.now();
+        }
+        const outcome = await attemptStep(id, state, step, attempt);
+        if (outcome === "retry") {
+          attempt++;
+          await sleep(backoffMs(attempt, 50, 2_000), undefined, { signal: closing.signal }).catch(() => {});
+          continue;
+        }
+        if (outcome === "later") {
+          const attempts = await d.work.backOff(id, backoffMs(attempt, 1_000, 60_000) + 1_000);
+          d.log.warn({ reservationId: id, step: step.kind, attempts }, "saga step keeps failing; backing off");
+          return;
+        }
+        attempt = 0;
+        for (const command of outcome) state = (await d.store.run(id, command, d.now())).state;
+      }
+    } finally {
+      // Whatever is left (a backoff, a shutdown) is due to whoever comes next.
+      if (nextStep(state) && !closing.signal.aborted) await d.work.release(id).catch(() => {});
+    }
+  }
+
+  /** The commands that record a step's outcome, or when to try it again. */
+  async function attemptStep(id: string, state: ReservationAggregate, step: SagaStep, attempt: number) {
+    const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(t.callTimeoutMs)]);
+    try {
+      return await runStep(d.clients, id, state, step, signal);
+    } catch (e) {
+      if (!(e instanceof TransientFailure)) throw e;
+      if (FORWARD.has(step.kind)) {
+        const created = state.reservation.createTime ? timestampDate(state.reservation.createTime).getTime() : 0;
+        if (d.now().getTime() - created < t.deadlineMs) return "retry" as const;
+        d.log.warn({ reservationId: id, step: step.kind, err: e }, "booking ran out of time");
+        const message = GIVE_UP_MESSAGES[e.reasonIfFinal] ?? "the booking could not be completed; nothing was charged";
+        return [{ type: "Fail" as const, reason: e.reasonIfFinal, message }];
+      }
+      d.log.warn({ reservationId: id, step: step.kind, err: e, attempt }, "compensation failed; will retry");
+      return attempt < LOCAL_RETRIES ? ("retry" as const) : ("later" as const);
+    }
+  }
+
+  const resumer = createPeriodicJob({ name: "saga-resumer", intervalMs: t.resumeEveryMs, log: d.log, run: () => runner.resumeDue() });
+
+  const runner: SagaRunner = {
+    start(id) {
+      if (driving.has(id) || closing.signal.aborted) return;
+      const run = drive(id)
+        .catch((err: unknown) => d.log.error({ err, reservationId: id }, "saga failed; it resumes when its lease lapses"))
+        .finally(() => driving.delete(id));
+      driving.set(id, run);
+    },
+    async settled(id, ms) {
+      const run = driving.get(id);
+      if (!run) return;
+      await Promise.race([run, sleep(ms, undefined, { ref: false })]);
+    },
+    startResuming: () => resumer.start(),
+    async resumeDue() {
+      const due = (await d.work.due(100)).filter((id) => !driving.has(id));
+      for (const id of due) runner.start(id);
+      return due.length;
+    },
+    async close() {
+      closing.abort();
+      await resumer.stop();
+      await Promise.allSettled(driving.values());
+    },
+  };
+  return runner;
+}

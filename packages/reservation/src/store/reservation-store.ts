@@ -1,0 +1,151 @@
+// Reservations: commands on the event-sourced aggregate (events and read models in one
+// transaction) and reads of the read model.
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type Reservation, ReservationSchema, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import { DomainError } from "@triphub/platform/domain-error";
+import {
+  type Aggregate,
+  type EventLog,
+  type EventTx,
+  fold,
+  handleCommand,
+  loadStream,
+  type StoredEvent,
+} from "@triphub/platform/events";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import {
+  type ReservationAggregate,
+  type ReservationCommand,
+  type ReservationState,
+  reservationDecider,
+  reservationOf,
+} from "../domain/reservation.js";
+import { RESERVATION_STREAM, type ReservationEvent } from "../domain/reservation-events.js";
+import { nextStep } from "../domain/saga.js";
+import { checkOutInstant } from "../domain/stay-times.js";
+import type { ReservationDb } from "./db.js";
+import { reservationCodec } from "./event-codec.js";
+import { reservationRequests, reservations, sagaWork } from "./schema.js";
+
+/** The reservation service's event log: its table and the NOTIFY channel of new events. */
+export const RESERVATION_LOG: EventLog = { table: "events", channel: "reservation_events" };
+
+const aggregate: Aggregate<ReservationCommand, ReservationState, ReservationEvent> = {
+  log: RESERVATION_LOG,
+  streamType: RESERVATION_STREAM,
+  decider: reservationDecider,
+  codec: reservationCodec,
+};
+
+/** A reservation's state after a command, with its read model. */
+export interface Outcome {
+  state: ReservationAggregate;
+  reservation: Reservation;
+  /** What the command recorded; empty when it changed nothing. */
+  events: readonly ReservationEvent[];
+}
+
+/** Writes the read models of `reservationId` from its state: the Reservation row and its saga work. */
+export async function projectReservation(tx: EventTx, reservationId: string, state: ReservationState): Promise<void> {
+  if (!state) return;
+  const r = reservationOf(state, reservationId);
+  const row = {
+    reservationId,
+    guestId: r.guestId,
+    hostId: r.hostId === "" ? null : r.hostId,
+    propertyId: r.propertyId,
+    status: r.status,
+    checkIn: r.checkIn,
+    stayEndsAt: r.status === ReservationStatus.CONFIRMED ? checkOutInstant(r) : null,
+    createTime: new Date(Number(r.createTime?.seconds ?? 0n) * 1000 + Math.floor((r.createTime?.nanos ?? 0) / 1e6)),
+    version: Number(r.version),
+    data: toBinary(ReservationSchema, r),
+  };
+  const { reservationId: _, ...changes } = row;
+  await tx.insert(reservations).values(row).onConflictDoUpdate({ target: reservations.reservationId, set: changes });
+  if (nextStep(state)) {
+    // A new step is due at once; the lease of whoever drives the saga stays.
+    await tx
+      .insert(sagaWork)
+      .values({ reservationId, dueAt: sql`now()` })
+      .onConflictDoUpdate({ target: sagaWork.reservationId, set: { dueAt: sql`now()`, attempts: 0 } });
+  } else {
+    await tx.delete(sagaWork).where(eq(sagaWork.reservationId, reservationId));
+  }
+}
+
+/** The reservations' store. */
+export interface ReservationStore {
+  /**
+   * The reservation a guest's request id names: `reservationId` when this is the first time,
+   * else the one it named before. A different request under the same id is ALREADY_EXISTS.
+   */
+  claimRequest(guestId: string, requestId: string, digest: string, reservationId: string): Promise<string>;
+  /** Runs a command on a reservation's stream. */
+  run(reservationId: string, command: ReservationCommand, now: Date): Promise<Outcome>;
+  /** A reservation's state, folded from its events; undefined when it has none. */
+  load(reservationId: string): Promise<ReservationAggregate | undefined>;
+  /** The read model of a reservation. */
+  get(reservationId: string): Promise<Reservation | undefined>;
+  /** A reservation's events, oldest first. */
+  history(reservationId: string): Promise<StoredEvent[]>;
+  /** Up to `limit` CONFIRMED reservations whose stay ended by `at`, soonest ended first. */
+  staysEndedBy(at: Date, limit: number): Promise<string[]>;
+}
+
+export function createReservationStore(db: ReservationDb): ReservationStore {
+  return {
+    async claimRequest(guestId, requestId, digest, reservationId) {
+      const [inserted] = await db
+        .insert(reservationRequests)
+        .values({ guestId, requestId, reservationId, requestDigest: digest })
+        .onConflictDoNothing()
+        .returning({ reservationId: reservationRequests.reservationId });
+      if (inserted) return inserted.reservationId;
+      const [existing] = await db
+        .select()
+        .from(reservationRequests)
+        .where(and(eq(reservationRequests.guestId, guestId), eq(reservationRequests.requestId, requestId)));
+      if (!existing) throw new DomainError("conflict", "the request id was released concurrently; retry");
+      if (existing.requestDigest !== digest) {
+        throw new DomainError("already_exists", `request_id ${requestId} was already used for a different reservation request`, {
+          reason: "REQUEST_ID_REUSED",
+        });
+      }
+      return existing.reservationId;
+    },
+
+    async run(reservationId, command, now) {
+      const result = await handleCommand(db, aggregate, reservationId, command, now, {
+        project: (tx, events) => projectReservation(tx, reservationId, events.at(-1)?.state),
+      });
+      if (!result.state) throw new DomainError("not_found", `reservation ${reservationId} not found`);
+      return { state: result.state, reservation: reservationOf(result.state, reservationId), events: result.events };
+    },
+
+    async load(reservationId) {
+      const history = await loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId });
+      return fold(
+        reservationDecider,
+        history.map((e) => reservationCodec.decode(e.type, e.payload, e.occurTime)),
+      );
+    },
+
+    async get(reservationId) {
+      const [row] = await db.select({ data: reservations.data }).from(reservations).where(eq(reservations.reservationId, reservationId));
+      return row && fromBinary(ReservationSchema, row.data);
+    },
+
+    history: (reservationId) => loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId }),
+
+    async staysEndedBy(at, limit) {
+      const rows = await db
+        .select({ id: reservations.reservationId })
+        .from(reservations)
+        .where(and(eq(reservations.status, ReservationStatus.CONFIRMED), lte(reservations.stayEndsAt, at)))
+        .orderBy(asc(reservations.stayEndsAt))
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
+  };
+}

@@ -1,0 +1,250 @@
+// The booking platform over real gRPC on loopback: auth, accommodation, payment (its sandbox
+// provider, counted at the edge) and reservation, each on its own fresh database, calling each
+// other with their service identities, as production runs them.
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Client } from "@connectrpc/connect";
+import {
+  buildServer as buildAccommodation,
+  MIGRATIONS_FOLDER as ACCOMMODATION_MIGRATIONS,
+} from "@triphub/accommodation";
+import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { Amenity, PropertyType } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
+import { BedType } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
+import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
+import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
+import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
+import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
+import { freshDatabase, type RunningService, serve, testServiceIdentities } from "@triphub/testkit";
+import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
+import type { SagaTimings } from "../src/saga/saga-runner.js";
+
+const ISSUER = "triphub-auth";
+const AUDIENCE = "triphub";
+const ADMIN_EMAIL = "admin@triphub.test";
+const log = createLogger({ service: "booking-test", level: "silent" });
+
+/** A clock that runs (sagas wait for real answers), started at `start` and moved by tests. */
+export interface RunningClock {
+  now: Clock;
+  advance(ms: number): void;
+}
+
+export function runningClock(start: string): RunningClock {
+  const base = new Date(start).getTime() - performance.now();
+  let offset = 0;
+  return {
+    now: () => new Date(base + performance.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+/** Provider calls the sandbox saw, by operation. */
+export type ProviderCalls = Record<keyof PaymentProvider, number>;
+
+function countingProvider(): { provider: PaymentProvider; calls: ProviderCalls } {
+  const inner = createSandboxProvider(randomUUID);
+  const calls: ProviderCalls = { authorize: 0, capture: 0, void: 0, refund: 0 };
+  const counted = <T>(name: keyof PaymentProvider, call: () => Promise<T>) => {
+    calls[name]++;
+    return call();
+  };
+  return {
+    calls,
+    provider: {
+      authorize: (token, amount) => counted("authorize", () => inner.authorize(token, amount)),
+      capture: (ref, amount) => counted("capture", () => inner.capture(ref, amount)),
+      void: (ref) => counted("void", () => inner.void(ref)),
+      refund: (ref, amount, key) => counted("refund", () => inner.refund(ref, amount, key)),
+    },
+  };
+}
+
+/** A signed-in user with clients of the services users call. */
+export interface User {
+  userId: string;
+  token: string;
+  reservations: Client<typeof ReservationService>;
+  payments: Client<typeof PaymentService>;
+  accommodation: Client<typeof AccommodationService>;
+}
+
+export interface BookingPlatform {
+  clock: RunningClock;
+  calls: ProviderCalls;
+  reservation: RunningService;
+  /** Clients calling as the reservation service, to look at holds and payments. */
+  asReservation: { accommodation: Client<typeof AccommodationService>; payment: Client<typeof PaymentService> };
+  admin: User;
+  guest(): Promise<User>;
+  host(): Promise<User>;
+  /** Stops accommodation until `startAccommodation` (same address). */
+  stopAccommodation(): Promise<void>;
+  startAccommodation(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BookingPlatformOptions {
+  /** The saga's deadline (SAGA_DEADLINE_SECONDS). */
+  deadlineSeconds?: number;
+  sagaTimings?: Partial<SagaTimings>;
+  createWaitMs?: number;
+}
+
+let counter = 0;
+
+/** Starts the four services on fresh databases named after the test file (`name`). */
+export async function startBookingPlatform(name: string, opts: BookingPlatformOptions = {}): Promise<BookingPlatform> {
+  const identities = testServiceIdentities();
+  const clock = runningClock("2026-12-04T09:00:00.000Z");
+  const open = async (folder: string, db: string, max = 8): Promise<Database> =>
+    openDatabase({ url: await freshDatabase({ migrationsFolder: folder, name: db }), migrationsFolder: folder, log, max });
+
+  const authDb = await open(AUTH_MIGRATIONS, `${name}_auth`, 4);
+  const auth = await serve(
+    await buildAuth({
+      config: loadAuthConfig({
+        DATABASE_URL: "postgres://unused/",
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+        SERVICE_CLIENTS: identities.serviceClients,
+      }),
+      database: authDb,
+      log,
+      now: clock.now,
+      passwordParams: { N: 1024, r: 8, p: 1 },
+    }),
+  );
+  const jwks = `${auth.url}/.well-known/jwks.json`;
+  const tokenConfig = { AUTH_JWKS_URL: jwks, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+  const verifier = () => createTokenVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE, now: clock.now });
+
+  const accommodationDb = await open(ACCOMMODATION_MIGRATIONS, `${name}_accommodation`);
+  const buildAcc = async () =>
+    buildAccommodation({ config: { ...tokenConfig, HOLD_SWEEP_INTERVAL_MS: 200 }, database: accommodationDb, log, now: clock.now, verifyToken: verifier() });
+  let accommodation = await serve(await buildAcc());
+  const accommodationPort = Number(new URL(accommodation.url).port);
+
+  const { provider, calls } = countingProvider();
+  const payment = await serve(
+    await buildPayment({ config: tokenConfig, database: await open(PAYMENT_MIGRATIONS, `${name}_payment`), log, now: clock.now, verifyToken: verifier(), provider }),
+  );
+
+  const reservation = await serve(
+    await buildServer({
+      config: {
+        ...tokenConfig,
+        AUTH_TOKEN_URL: `${auth.url}/oauth2/token`,
+        SERVICE_CLIENT_SECRET: identities.secretOf("reservation"),
+        ACCOMMODATION_URL: accommodation.url,
+        PAYMENT_URL: payment.url,
+        SAGA_DEADLINE_SECONDS: opts.deadlineSeconds ?? 10,
+        CREATE_WAIT_MS: opts.createWaitMs ?? 5_000,
+      },
+      database: await open(MIGRATIONS_FOLDER, name, 16),
+      log,
+      now: clock.now,
+      verifyToken: verifier(),
+      sagaTimings: { leaseMs: 2_000, resumeEveryMs: 200, ...opts.sagaTimings },
+    }),
+  );
+
+  const asUser = (userId: string, token: string): User => ({
+    userId,
+    token,
+    reservations: reservation.client(ReservationService, token),
+    payments: payment.client(PaymentService, token),
+    accommodation: accommodation.client(AccommodationService, token),
+  });
+  const signUp = async (roles: Role[] = []) => {
+    const res = await auth.client(AuthService).signUp({ email: `u${++counter}-${Date.now()}@triphub.test`, password: "correct horse battery", displayName: "Test" });
+    if (roles.length === 0) return asUser(res.user!.userId, res.tokens!.accessToken);
+    await auth.client(AuthService, admin.token).setUserRoles({ userId: res.user!.userId, roles });
+    const { tokens } = await auth.client(AuthService).refreshToken({ refreshToken: res.tokens!.refreshToken });
+    return asUser(res.user!.userId, tokens!.accessToken);
+  };
+  const first = await auth.client(AuthService).signUp({ email: ADMIN_EMAIL, password: "correct horse battery", displayName: "Admin" });
+  const admin = asUser(first.user!.userId, first.tokens!.accessToken);
+  const tokens = identities.tokens("reservation", auth.url, clock.now);
+
+  return {
+    clock,
+    calls,
+    reservation,
+    asReservation: {
+      accommodation: createServiceClient(AccommodationService, accommodation.url, { identity: { tokens, audience: "accommodation" } }),
+      payment: createServiceClient(PaymentService, payment.url, { identity: { tokens, audience: "payment" } }),
+    },
+    admin,
+    guest: () => signUp(),
+    host: () => signUp([Role.HOST]),
+    async stopAccommodation() {
+      await accommodation.close();
+    },
+    async startAccommodation() {
+      const host = await buildAcc();
+      await host.listen({ port: accommodationPort, host: "127.0.0.1" });
+      accommodation = { ...accommodation, host, close: () => host.close() };
+    },
+    async close() {
+      await reservation.close();
+      await payment.close();
+      await accommodation.close();
+      await auth.close();
+    },
+  };
+}
+
+/** A LISTED guesthouse of `owner` with one room type of `units` double rooms at `nightly` KRW. */
+export async function listedRoomType(
+  owner: User,
+  opts: { units?: number; nightly?: bigint; policy?: CancellationPolicy; minStay?: number } = {},
+): Promise<{ propertyId: string; roomTypeId: string }> {
+  const { property } = await owner.accommodation.createProperty({
+    property: {
+      name: "Bukchon Hanok Stay",
+      description: "A quiet hanok near the palaces.",
+      propertyType: PropertyType.HANOK,
+      address: { line1: "37 Bukchon-ro 11-gil", city: "Seoul", region: "Seoul", postalCode: "03055", countryCode: "KR", location: { latitude: 37.58, longitude: 126.98 } },
+      amenities: [Amenity.WIFI],
+      photos: [{ url: "https://cdn.example.com/a.jpg", caption: "Courtyard" }],
+      checkInTime: "15:00",
+      checkOutTime: "11:00",
+      timeZone: "Asia/Seoul",
+      currencyCode: "KRW",
+      cancellationPolicy: opts.policy ?? CancellationPolicy.MODERATE,
+    },
+  });
+  const { roomType } = await owner.accommodation.createRoomType({
+    propertyId: property!.propertyId,
+    roomType: {
+      name: "Ondol Double",
+      maxAdults: 2,
+      maxChildren: 1,
+      beds: [{ type: BedType.FLOOR_MATTRESS, count: 2 }],
+      unitCount: opts.units ?? 3,
+      baseNightlyPrice: { amountMinor: opts.nightly ?? 120_000n, currencyCode: "KRW" },
+    },
+  });
+  await owner.accommodation.publishProperty({ propertyId: property!.propertyId });
+  return { propertyId: property!.propertyId, roomTypeId: roomType!.roomTypeId };
+}
+
+/** Waits until `check` passes (it throws until then), up to `ms`. */
+export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await sleep(50);
+    }
+  }
+}
