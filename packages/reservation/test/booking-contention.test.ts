@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { FailureReason, type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookingPlatform, eventually, listedRoomType, startBookingPlatform, type User } from "./booking-platform.js";
+import { type BookingPlatform, listedRoomType, settled, startBookingPlatform, type User } from "./booking-platform.js";
 
 let p: BookingPlatform;
 let host: User;
@@ -27,17 +27,6 @@ const request = (rt: { propertyId: string; roomTypeId: string }, checkIn: string
   contact: { fullName: "Guest", email: "guest@example.com", phone: "" },
   paymentMethodToken: "tok_visa",
 });
-
-/** The reservation once its saga is over (CreateReservation may answer before, under load). */
-async function settled(user: User, r: Reservation): Promise<Reservation> {
-  const inSaga = (s: ReservationStatus) => s === ReservationStatus.REQUESTED || s === ReservationStatus.ROOMS_HELD || s === ReservationStatus.PAYMENT_AUTHORIZED;
-  if (!inSaga(r.status)) return r;
-  return eventually(async () => {
-    const { reservation } = await user.reservations.getReservation({ reservationId: r.reservationId });
-    if (inSaga(reservation!.status)) throw new Error(`still ${reservation!.status}`);
-    return reservation!;
-  }, 60_000);
-}
 
 /** Every payment of the reservations, as the payment service has them. */
 async function paymentsOf(reservations: Reservation[]) {

@@ -15,6 +15,7 @@ import { BedType } from "@triphub/contracts/triphub/accommodation/v1/room_type_p
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
+import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
 import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
@@ -25,7 +26,7 @@ import type { SagaTimings } from "../src/saga/saga-runner.js";
 const ISSUER = "triphub-auth";
 const AUDIENCE = "triphub";
 const ADMIN_EMAIL = "admin@triphub.test";
-const log = createLogger({ service: "booking-test", level: "silent" });
+const log = createLogger({ service: "booking-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 /** A clock that runs (sagas wait for real answers), started at `start` and moved by tests. */
 export interface RunningClock {
@@ -125,9 +126,16 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
   const tokenConfig = { AUTH_JWKS_URL: jwks, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
   const verifier = () => createTokenVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE, now: clock.now });
 
-  const accommodationDb = await open(ACCOMMODATION_MIGRATIONS, `${name}_accommodation`);
+  // The chassis closes a service's database when the service closes: a restart opens it again.
+  const accommodationUrl = await freshDatabase({ migrationsFolder: ACCOMMODATION_MIGRATIONS, name: `${name}_accommodation` });
   const buildAcc = async () =>
-    buildAccommodation({ config: { ...tokenConfig, HOLD_SWEEP_INTERVAL_MS: 200 }, database: accommodationDb, log, now: clock.now, verifyToken: verifier() });
+    buildAccommodation({
+      config: { ...tokenConfig, HOLD_SWEEP_INTERVAL_MS: 200 },
+      database: await openDatabase({ url: accommodationUrl, migrationsFolder: ACCOMMODATION_MIGRATIONS, log, max: 8 }),
+      log,
+      now: clock.now,
+      verifyToken: verifier(),
+    });
   let accommodation = await serve(await buildAcc());
   const accommodationPort = Number(new URL(accommodation.url).port);
 
@@ -247,4 +255,16 @@ export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promi
       await sleep(50);
     }
   }
+}
+
+const IN_SAGA = new Set([ReservationStatus.REQUESTED, ReservationStatus.ROOMS_HELD, ReservationStatus.PAYMENT_AUTHORIZED]);
+
+/** The reservation once its saga is over (CreateReservation may answer before, under load). */
+export async function settled(user: User, r: Reservation): Promise<Reservation> {
+  if (!IN_SAGA.has(r.status)) return r;
+  return eventually(async () => {
+    const { reservation } = await user.reservations.getReservation({ reservationId: r.reservationId });
+    if (IN_SAGA.has(reservation!.status)) throw new Error(`still ${reservation!.status}`);
+    return reservation!;
+  }, 60_000);
 }

@@ -5,7 +5,7 @@ import { HoldStatus } from "@triphub/contracts/triphub/accommodation/v1/hold_pb"
 import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { FailureReason, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookingPlatform, listedRoomType, startBookingPlatform, type User } from "./booking-platform.js";
+import { type BookingPlatform, eventually, listedRoomType, startBookingPlatform, type User } from "./booking-platform.js";
 
 let p: BookingPlatform;
 let host: User;
@@ -91,4 +91,31 @@ describe("CreateReservation", () => {
     const { reservations } = await guest.reservations.listReservations({});
     expect(reservations.every((r) => r.propertyId !== rt.propertyId)).toBe(true);
   });
+});
+
+describe("a dependency down", () => {
+  it("accommodation down: the booking fails TIMED_OUT with nothing charged, and the rooms are released once it is back", async () => {
+    const rt = await listedRoomType(host, { units: 2 });
+    const authorizations = p.calls.authorize;
+    await p.stopAccommodation();
+    try {
+      const { reservation } = await guest.reservations.createReservation(stay(rt));
+      expect(reservation).toMatchObject({ status: ReservationStatus.FAILED, failureReason: FailureReason.TIMED_OUT });
+      expect(p.calls.authorize).toBe(authorizations);
+      const { payments } = await p.asReservation.payment.listPayments({ reservationId: reservation!.reservationId });
+      expect(payments).toEqual([]);
+    } finally {
+      await p.startAccommodation();
+    }
+    const { reservations } = await guest.reservations.listReservations({ statuses: [ReservationStatus.FAILED] });
+    const failed = reservations.find((r) => r.propertyId === rt.propertyId)!;
+    // The release waits in the saga's queue until accommodation answers; its tombstone then
+    // refuses a hold that arrives late.
+    const hold = await eventually(async () => {
+      const { events } = await guest.reservations.getReservationHistory({ reservationId: failed.reservationId });
+      if (!events.some((e) => e.type.endsWith("RoomsReleased"))) throw new Error("not released yet");
+      return p.asReservation.accommodation.getHold({ reservationId: failed.reservationId }).then((r) => r.hold, () => undefined);
+    }, 30_000);
+    expect(hold).toBeUndefined();
+  }, 60_000);
 });
