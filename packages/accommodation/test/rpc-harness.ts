@@ -2,30 +2,16 @@
 // beside it for tokens: what production runs, on loopback.
 import type { DescMessage, Message, MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, type Code, ConnectError } from "@connectrpc/connect";
-import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
 import { BadRequestSchema, ErrorInfoSchema } from "@triphub/contracts/google/rpc/error_details_pb";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { Amenity, PropertyType, type PropertySchema } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
 import { BedType, type RoomTypeSchema } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
-import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
-import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
-import {
-  freshDatabase,
-  rejectionOf,
-  type RunningService,
-  serve,
-  type TestClock,
-  type TestServiceIdentities,
-  testClock,
-  testServiceIdentities,
-} from "@triphub/testkit";
+import type { Database } from "@triphub/platform";
+import { clientAs, type StackUser, serviceDeps, startAuth } from "@triphub/test-stack";
+import { rejectionOf, type RunningService, serve, type TestClock, type TestServiceIdentities, testClock } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
-
-const ISSUER = "triphub-auth";
-const AUDIENCE = "triphub";
-const ADMIN_EMAIL = "admin@triphub.test";
-const log = createLogger({ service: "accommodation-test", level: "silent" });
 
 /** A signed-in user of the test platform: their id and a client carrying their token. */
 export interface TestUser {
@@ -55,90 +41,25 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-let counter = 0;
-
 /** Starts auth and accommodation on fresh databases named after the test file. */
 export async function startPlatform(name: string): Promise<Platform> {
-  const identities = testServiceIdentities();
   const clock = testClock();
-  const authUrl = await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` });
-  const authDb = await openDatabase({
-    url: authUrl,
-    migrationsFolder: AUTH_MIGRATIONS,
-    log,
-    max: 4,
-  });
-  const auth = await serve(
-    await buildAuth({
-      config: loadAuthConfig({
-        DATABASE_URL: authUrl,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
-        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-        SERVICE_CLIENTS: identities.serviceClients,
-      }),
-      database: authDb,
-      log,
-      now: clock.now,
-      passwordParams: { N: 1024, r: 8, p: 1 },
-    }),
-  );
-  const database = await openDatabase({
-    url: await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name }),
-    migrationsFolder: MIGRATIONS_FOLDER,
-    log,
-    max: 8,
-  });
-  const accommodation = await serve(
-    await buildServer({
-      config: {
-        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
-        HOLD_SWEEP_INTERVAL_MS: 100,
-      },
-      database,
-      log,
-      now: clock.now,
-      verifyToken: createTokenVerifier({ jwks: `${auth.url}/.well-known/jwks.json`, issuer: ISSUER, audience: AUDIENCE, now: clock.now }),
-    }),
-  );
-
-  const signUp = async (email: string) => {
-    const res = await auth.client(AuthService).signUp({ email, password: "correct horse battery", displayName: "Test" });
-    return { userId: res.user!.userId, token: res.tokens!.accessToken, refreshToken: res.tokens!.refreshToken };
-  };
-  const asUser = (userId: string, token: string, refreshToken: string): TestUser => ({
-    userId,
-    token,
-    refreshToken,
-    api: accommodation.client(AccommodationService, token),
-  });
-  const refreshed = async (userId: string, refreshToken: string) => {
-    const { tokens } = await auth.client(AuthService).refreshToken({ refreshToken });
-    return asUser(userId, tokens!.accessToken, tokens!.refreshToken);
-  };
-  const first = await signUp(ADMIN_EMAIL);
-  const admin = asUser(first.userId, first.token, first.refreshToken);
+  const auth = await startAuth({ name, clock });
+  // Search and hold tests run many calls at once.
+  const deps = await serviceDeps(auth, { service: "accommodation", migrationsFolder: MIGRATIONS_FOLDER, database: name, maxConnections: 8 });
+  const accommodation = await serve(await buildServer({ ...deps, config: { ...deps.config, HOLD_SWEEP_INTERVAL_MS: 100 } }));
+  const withApi = (user: StackUser): TestUser => ({ ...user, api: clientAs(accommodation, AccommodationService, user) });
 
   return {
-    auth,
+    auth: auth.running,
     accommodation,
     clock,
-    internal: createServiceClient(AccommodationService, accommodation.url, {
-      identity: { tokens: identities.tokens("reservation", auth.url, clock.now), audience: "accommodation" },
-    }),
-    identities,
-    admin,
-    database,
-    async user(roles = []) {
-      const account = await signUp(`user${++counter}-${Date.now()}@example.com`);
-      if (roles.length === 0) return asUser(account.userId, account.token, account.refreshToken);
-      await auth.client(AuthService, admin.token).setUserRoles({ userId: account.userId, roles });
-      // Roles granted after login reach the access token on the next refresh.
-      return refreshed(account.userId, account.refreshToken);
-    },
-    signInAgain: (user) => refreshed(user.userId, user.refreshToken),
+    internal: clientAs(accommodation, AccommodationService, auth.asService("reservation")),
+    identities: auth.identities,
+    admin: withApi(auth.admin),
+    database: deps.database,
+    user: async (roles = []) => withApi(await auth.signUp(roles)),
+    signInAgain: async (user) => withApi(await auth.signInAgain(user)),
     async close() {
       await accommodation.close();
       await auth.close();

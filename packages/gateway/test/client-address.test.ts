@@ -1,17 +1,16 @@
 // The client address through the gateway: auth's per-IP login throttle counts each client, not
 // the gateway, and a forged X-Forwarded-For moves nothing unless a trusted proxy is in front.
 import { request } from "node:http";
-import { buildServer as buildAuth, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
-import { createLogger, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve, testServiceIdentities } from "@triphub/testkit";
+import { createLogger } from "@triphub/platform";
+import { startAuth, type TestAuth } from "@triphub/test-stack";
+import { type RunningService, serve } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGateway, loadGatewayConfig } from "../src/index.js";
 
 const log = createLogger({ service: "gateway-test", level: "silent" });
-const identities = testServiceIdentities(["gateway"]);
 // auth's LOGIN_THROTTLE.maxPerIp: failures per client address per window.
 const MAX_PER_IP = 20;
-let auth: RunningService;
+let auth: TestAuth;
 let gateway: RunningService;
 let behindProxy: RunningService;
 
@@ -19,10 +18,9 @@ const gatewayWith = async (extra: Record<string, string>) =>
   serve(
     await buildGateway({
       config: loadGatewayConfig({
-        UPSTREAMS: `auth=${auth.url}`,
-        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
-        AUTH_TOKEN_URL: `${auth.url}/oauth2/token`,
-        SERVICE_CLIENT_SECRET: identities.secretOf("gateway"),
+        UPSTREAMS: `auth=${auth.running.url}`,
+        AUTH_JWKS_URL: auth.jwksUrl,
+        ...auth.identityConfig("gateway"),
         EDGE_CACHE_TTL_MS: "0",
         ...extra,
       }),
@@ -31,10 +29,8 @@ const gatewayWith = async (extra: Record<string, string>) =>
   );
 
 beforeAll(async () => {
-  const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "gateway_client_address" });
-  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 });
-  const config = loadAuthConfig({ DATABASE_URL: url, SERVICE_CLIENTS: identities.serviceClients });
-  auth = await serve(await buildAuth({ config, database, log, passwordParams: { N: 1024, r: 8, p: 1 } }));
+  // The real clock: the gateway checks tokens and auth counts failed logins by it.
+  auth = await startAuth({ name: "gateway_client_address" });
   gateway = await gatewayWith({});
   behindProxy = await gatewayWith({ TRUST_PROXY: "true" });
 });

@@ -1,24 +1,22 @@
 // End to end: REST through the TripHub gateway to the real auth service over gRPC.
-import { buildServer as buildAuth, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
-import { createLogger, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
+import { createLogger } from "@triphub/platform";
+import { startAuth, type TestAuth } from "@triphub/test-stack";
+import { type RunningService, serve } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGateway, loadGatewayConfig } from "../src/index.js";
 
 const log = createLogger({ service: "gateway-test", level: "silent" });
-let auth: RunningService;
+let auth: TestAuth;
 let gateway: RunningService;
 
 beforeAll(async () => {
-  const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "gateway_auth" });
-  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 });
-  const authConfig = loadAuthConfig({ DATABASE_URL: url });
-  auth = await serve(await buildAuth({ config: authConfig, database, log, passwordParams: { N: 1024, r: 8, p: 1 } }));
+  // The real clock: the gateway checks tokens by it.
+  auth = await startAuth({ name: "gateway_auth" });
   gateway = await serve(
     await buildGateway({
       config: loadGatewayConfig({
-        UPSTREAMS: `auth=${auth.url}`,
-        AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
+        UPSTREAMS: `auth=${auth.running.url}`,
+        AUTH_JWKS_URL: auth.jwksUrl,
         CORS_ORIGINS: "https://app.triphub.test",
         UPSTREAM_TIMEOUT_MS: "5000",
         EDGE_CACHE_TTL_MS: "0",
