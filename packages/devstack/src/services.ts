@@ -19,8 +19,7 @@ export const SERVICES: ServiceSpec[] = [
   // Public: the gateway routes GET /api/v1/payments/{id} and /api/v1/reservations/{id}/payments;
   // the money-moving RPCs have no REST route and answer only the reservation service.
   { name: "payment", dir: "payment", port: 7103, database: true, public: true },
-  // Not public until its RPCs are written (they answer UNIMPLEMENTED).
-  { name: "reservation", dir: "reservation", port: 7104, database: true, public: false },
+  { name: "reservation", dir: "reservation", port: 7104, database: true, public: true },
 ];
 
 /** The gateway: started once every service is ready, routing to the public ones. */

@@ -64,13 +64,13 @@ describe("the README against a running devstack", () => {
   it("runs every command of 'Try it' successfully", async () => {
     const commands = await readmeCommands();
     expect(commands.length).toBeGreaterThan(0);
-    let output = "";
-    let errors = "";
-    for (const script of commands) {
-      const done = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: root, env: { ...process.env, DEVSTACK_DATA_DIR: dataDir } });
-      output += done.stdout;
-      errors += done.stderr;
-    }
+    // One shell, as a reader pastes them: later blocks use what earlier ones set ($TOKEN, $IN).
+    const done = await run("bash", ["-euo", "pipefail", "-c", commands.join("\n")], {
+      cwd: root,
+      env: { ...process.env, DEVSTACK_DATA_DIR: dataDir },
+    });
+    const output = done.stdout;
+    const errors = done.stderr;
     // What the README promises: the profile with the token, 401 without it, field violations
     // for bad input, a token over gRPC, and a healthy service.
     expect(output).toMatch(/"email":\s*"ana@example.com"/);
@@ -80,6 +80,14 @@ describe("the README against a running devstack", () => {
     expect(output).toMatch(/"status":\s*"SERVING"/);
     expect(output).toMatch(/"results":\[\{"accommodation":/);
     expect(output).not.toMatch(/"code":\s*(13|14|"internal"|"unavailable")/);
+    // The booking journey: confirmed and captured, watched, cancelled and refunded, and a
+    // declined card that ends FAILED.
+    expect(output).toMatch(/\{"result":\{"reservation":\{[^\n]*"status":"RESERVATION_STATUS_CONFIRMED"/);
+    expect(output).toContain('"status":"PAYMENT_STATUS_CAPTURED"');
+    expect(output).toContain('"type":"triphub.reservation.v1.ReservationConfirmed"');
+    expect(output).toContain('"status":"RESERVATION_STATUS_CANCELLED"');
+    expect(output).toMatch(/"status":"PAYMENT_STATUS_(PARTIALLY_)?REFUNDED"|"refundStatus":"REFUND_STATUS_NOT_REQUIRED"/);
+    expect(output).toContain('"failureReason":"FAILURE_REASON_PAYMENT_DECLINED"');
     // An internal RPC refuses a caller without a service identity and answers the one it lists.
     expect(errors).toMatch(/"code":\s*"permission_denied"/);
     expect(errors).toMatch(/"code":\s*"not_found"/);
@@ -93,9 +101,10 @@ describe("the README against a running devstack", () => {
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/api/v1/payments/{payment_id}", "/api/v1/reservations/{reservation_id}/payments"]));
   });
 
-  it("routes the payment reads through the gateway, which asks for a sign-in", async () => {
+  it("routes the payment and reservation reads through the gateway, which asks for a sign-in", async () => {
     const res = await fetch(`${gatewayUrl}/api/v1/payments/0a8f4c1e-0000-4000-8000-000000000001`);
     expect(res.status).toBe(401);
+    expect((await fetch(`${gatewayUrl}/api/v1/reservations`)).status).toBe(401);
   });
 
   it("stops every process on Ctrl-C", async () => {
