@@ -11,9 +11,9 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
+import { eventMetadataInterceptor } from "@triphub/platform/events";
 import type { AccommodationConfig } from "./config.js";
 import { createEventFeed } from "./store/event-feed.js";
-import { eventMetadataInterceptor } from "./rpcs/event-metadata.js";
 import { createHoldSweeper } from "./jobs/hold-sweeper.js";
 import { forgetProperties, withReadCache } from "./rpcs/read-cache.js";
 import { createRequestIdPurger } from "./jobs/request-id-purger.js";

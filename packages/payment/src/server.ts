@@ -13,13 +13,12 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { createEventFeed, createEventStore } from "@triphub/platform/events";
+import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@triphub/platform/events";
 import type { PaymentConfig } from "./config.js";
 import type { PaymentProvider } from "./domain/provider.js";
 import { createSandboxProvider } from "./domain/sandbox-provider.js";
 import { createAuthorizationExpirer } from "./jobs/authorization-expirer.js";
 import { createPaymentOperations } from "./payment-operations.js";
-import { eventMetadataInterceptor } from "./rpcs/event-metadata.js";
 import { eventTypes } from "./rpcs/event-rpcs.js";
 import { createPaymentService } from "./service.js";
 import { createAuthorizationKeys } from "./store/authorization-keys.js";

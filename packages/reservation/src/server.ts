@@ -16,7 +16,7 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { createEventFeed, createEventStore } from "@triphub/platform/events";
+import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@triphub/platform/events";
 import type { ReservationConfig } from "./config.js";
 import { createStayCompleter } from "./jobs/stay-completer.js";
 import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
@@ -86,6 +86,8 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     log,
     tls: deps.tls,
     routes: (router) => router.service(ReservationService, impl),
+    // Each event records who caused it and the request it came from.
+    interceptors: [eventMetadataInterceptor()],
     jsonRegistry: reservationEventTypes,
     tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     now,

@@ -2,11 +2,9 @@
 // recorded message carries the payment as it is after the event (events.proto); decoding reads
 // the domain event back out of that snapshot, so replaying the log folds to the same state.
 import { create, type DescMessage, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { type Event, EventSchema } from "@triphub/contracts/triphub/common/v1/event_pb";
 import * as ev from "@triphub/contracts/triphub/payment/v1/events_pb";
 import type { Payment as ProtoPayment, Refund as ProtoRefund } from "@triphub/contracts/triphub/payment/v1/payment_pb";
-import type { EventCodec, StoredEvent } from "@triphub/platform/events";
+import type { EventCodec } from "@triphub/platform/events";
 import type { Payment, PaymentEvent, PaymentState } from "../domain/payment.js";
 import { voidReason } from "./enums.js";
 import { fromProtoPayment, fromProtoRefund, toProtoPayment, toProtoRefund } from "./payment.js";
@@ -142,17 +140,3 @@ export const paymentEventCodec: EventCodec<PaymentEvent, PaymentState> = {
   decode: decodePaymentEvent,
 };
 
-/** A recorded event as the contract's triphub.common.v1.Event (StreamEvents). */
-export function toProtoEvent(r: StoredEvent): Event {
-  return create(EventSchema, {
-    position: r.position,
-    eventId: r.eventId,
-    streamId: r.streamId,
-    streamType: r.streamType,
-    streamVersion: BigInt(r.streamVersion),
-    type: r.type,
-    payload: { typeUrl: `type.googleapis.com/${r.type}`, value: r.payload },
-    occurTime: timestampFromDate(r.occurTime),
-    metadata: r.metadata,
-  });
-}

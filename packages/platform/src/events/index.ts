@@ -8,6 +8,7 @@ export type { EventDb, EventExecutor, EventLog, EventTx, OutboxEntry, StoredEven
 export { type Decider, type EventCodec, fold } from "./decider.js";
 export { type EventFeed, createEventFeed } from "./event-feed.js";
 export { eventMetadata, withEventMetadata } from "./event-metadata.js";
+export { eventMetadataInterceptor } from "./event-metadata-interceptor.js";
 export { createEventStore, type EventPage, type EventStore } from "./event-store.js";
 export {
   type Aggregate,

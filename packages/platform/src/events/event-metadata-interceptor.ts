@@ -1,6 +1,7 @@
 import type { Interceptor } from "@connectrpc/connect";
-import { identityKey, requestInfoKey } from "@triphub/platform";
-import { withEventMetadata } from "@triphub/platform/events";
+import { identityKey } from "../auth.js";
+import { requestInfoKey } from "../request-context.js";
+import { withEventMetadata } from "./event-metadata.js";
 
 // W3C trace context; anything else is dropped rather than copied into every consumer's logs.
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
