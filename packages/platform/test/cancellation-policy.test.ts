@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { freeCancellationUntil, refundFor } from "../src/domain/cancellation-policy.js";
-import type { CancellationPolicy, RefundRule } from "../src/domain/cancellation-policy.js";
+import { freeCancellationUntil, refundFor } from "../src/stay-rules/cancellation-policy.js";
+import type { CancellationPolicy, RefundRule } from "../src/stay-rules/cancellation-policy.js";
 
 const checkInAt = new Date("2026-07-01T06:00:00.000Z");
 const hours = (h: number) => new Date(checkInAt.getTime() - h * 3_600_000);
