@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, isoWeekday, isTimeZone, localDate, localTimeToInstant } from "../src/domain/dates.js";
+import { addDays, isoWeekday, isTimeZone, localDate } from "../src/domain/dates.js";
 
 describe("dates", () => {
   it.each([
@@ -23,15 +23,6 @@ describe("dates", () => {
     ["2026-03-01T04:00:00Z", "America/New_York", "2026-02-28"],
   ])("at %s in %s it is %s", (instant, tz, expected) => {
     expect(localDate(new Date(instant), tz)).toBe(expected);
-  });
-
-  it.each([
-    ["2026-07-01", "15:00", "Asia/Seoul", "2026-07-01T06:00:00.000Z"],
-    ["2026-07-01", "15:00", "Europe/Paris", "2026-07-01T13:00:00.000Z"],
-    ["2026-01-15", "15:00", "Europe/Paris", "2026-01-15T14:00:00.000Z"],
-    ["2026-03-29", "03:30", "Europe/Paris", "2026-03-29T01:30:00.000Z"],
-  ])("check-in on %s at %s in %s is %s", (date, time, tz, expected) => {
-    expect(localTimeToInstant(date, time, tz).toISOString()).toBe(expected);
   });
 
   it("knows IANA zones and nothing else", () => {

@@ -1,6 +1,6 @@
 import { DomainError } from "@triphub/platform/domain-error";
 import type { StayPrice } from "./calendar.js";
-import type { CancellationPolicy } from "./cancellation-policy.js";
+import type { CancellationPolicy } from "@triphub/platform/stay-rules";
 
 /** Lifecycle: held -> confirmed -> released (cancellation), held -> released, held -> expired. */
 export type HoldStatus = "held" | "confirmed" | "released" | "expired";

@@ -1,8 +1,7 @@
 import { calendarDay, calendarDays, checkBookable, nightlyPrices, stayPrice } from "./calendar.js";
 import type { InventoryNight, StayPrice } from "./calendar.js";
-import { freeCancellationUntil } from "./cancellation-policy.js";
-import type { CancellationPolicy } from "./cancellation-policy.js";
-import { localTimeToInstant } from "./dates.js";
+import { freeCancellationUntil, localTimeToInstant } from "@triphub/platform/stay-rules";
+import type { CancellationPolicy } from "@triphub/platform/stay-rules";
 import { fitsParty } from "./room-type.js";
 import type { RoomType } from "./room-type.js";
 import type { Stay } from "./stay.js";

@@ -1,5 +1,4 @@
-import { CANCELLATION_POLICIES } from "./cancellation-policy.js";
-import type { CancellationPolicy } from "./cancellation-policy.js";
+import { CANCELLATION_POLICIES, type CancellationPolicy } from "@triphub/platform/stay-rules";
 import { isClockTime, isTimeZone } from "./dates.js";
 import { isCurrencyCode } from "./money.js";
 import { isUniqueSubset, violations } from "./validation.js";

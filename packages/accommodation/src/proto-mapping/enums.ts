@@ -7,7 +7,7 @@ import {
 import { BedType as ProtoBedType } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
 import { CancellationPolicy as ProtoPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { invalid } from "@triphub/platform";
-import { CANCELLATION_POLICIES, type CancellationPolicy } from "../domain/cancellation-policy.js";
+import { CANCELLATION_POLICIES, type CancellationPolicy } from "@triphub/platform/stay-rules";
 import type { HoldReleaseReason, HoldStatus } from "../domain/hold.js";
 import type { PropertyStatus } from "../domain/property.js";
 import { AMENITIES, type Amenity, BED_TYPES, type BedType, PROPERTY_TYPES, type PropertyType } from "../domain/vocabulary.js";

@@ -11,8 +11,7 @@ import {
   SearchSort as ProtoSort,
 } from "@triphub/contracts/triphub/accommodation/v1/search_pb";
 import { invalid } from "@triphub/platform";
-import { freeCancellationUntil } from "../domain/cancellation-policy.js";
-import { localTimeToInstant } from "../domain/dates.js";
+import { freeCancellationUntil, localTimeToInstant } from "@triphub/platform/stay-rules";
 import type { OfferUnavailable, RoomOffer } from "../domain/offer.js";
 import type { SearchInput, SearchLocation, SearchQuery, SearchSort } from "../domain/search.js";
 import { isAmenity, isPropertyType } from "../domain/vocabulary.js";

@@ -1,4 +1,4 @@
-import { isCancellationPolicy } from "../domain/cancellation-policy.js";
+import { isCancellationPolicy } from "@triphub/platform/stay-rules";
 import type { Hold, HoldReleaseReason, HoldStatus } from "../domain/hold.js";
 import type { holds } from "./schema.js";
 

@@ -1,4 +1,4 @@
-import { isCancellationPolicy } from "../domain/cancellation-policy.js";
+import { isCancellationPolicy } from "@triphub/platform/stay-rules";
 import type { NewProperty, Property, PropertyStatus } from "../domain/property.js";
 import { isAmenity, isPropertyType } from "../domain/vocabulary.js";
 import type { properties } from "./schema.js";

@@ -115,7 +115,7 @@ export function attributeFilters(q: SearchQuery, now: Date): SQL[] {
     if (q.dates === undefined) {
       where.push(sql`p.cancellation_policy in ('flexible', 'moderate')`);
     } else {
-      // freeCancellationUntil(policy, now, checkInAt) >= now, per policy (cancellation-policy.ts).
+      // freeCancellationUntil(policy, now, checkInAt) >= now, per policy (@triphub/platform/stay-rules).
       const checkInAt = sql`((${q.dates.checkIn}::date + coalesce(nullif(p.check_in_time, ''), '00:00')::time) at time zone p.time_zone)`;
       const nowTs = sql`${now.toISOString()}::timestamptz`;
       where.push(sql`(case p.cancellation_policy

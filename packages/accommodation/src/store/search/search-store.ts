@@ -1,7 +1,6 @@
 import { and, asc, gte, inArray, lte } from "drizzle-orm";
 import { addDays } from "../../domain/dates.js";
-import type { CancellationPolicy } from "../../domain/cancellation-policy.js";
-import { isCancellationPolicy } from "../../domain/cancellation-policy.js";
+import { type CancellationPolicy, isCancellationPolicy } from "@triphub/platform/stay-rules";
 import type { InventoryNight, StayPrice } from "../../domain/calendar.js";
 import { stayPrice } from "../../domain/calendar.js";
 import type { Photo, RatingSummary } from "../../domain/property.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { freeCancellationUntil, refundFor } from "../src/domain/cancellation-policy.js";
-import type { CancellationPolicy, RefundRule } from "../src/domain/cancellation-policy.js";
+import { freeCancellationUntil, refundFor } from "../src/stay-rules/cancellation-policy.js";
+import type { CancellationPolicy, RefundRule } from "../src/stay-rules/cancellation-policy.js";
 
 const checkInAt = new Date("2026-07-01T06:00:00.000Z");
 const hours = (h: number) => new Date(checkInAt.getTime() - h * 3_600_000);
@@ -25,9 +25,12 @@ describe("refundFor", () => {
     expect(refundFor(policy, { ...stay, bookedAt, cancelAt, checkInAt, cancelledBy: "guest" })).toEqual({ refundMinor, rule });
   });
 
-  it("refunds in full when the host cancels, whatever the policy", () => {
-    const r = refundFor("non_refundable", { ...stay, bookedAt: days(30), cancelAt: hours(1), checkInAt, cancelledBy: "host" });
-    expect(r).toEqual({ refundMinor: 320_001, rule: "cancelled_by_host" });
+  it.each<["host" | "admin", RefundRule]>([
+    ["host", "cancelled_by_host"],
+    ["admin", "cancelled_by_admin"],
+  ])("refunds in full when the %s cancels, whatever the policy", (cancelledBy, rule) => {
+    const r = refundFor("non_refundable", { ...stay, bookedAt: days(30), cancelAt: hours(1), checkInAt, cancelledBy });
+    expect(r).toEqual({ refundMinor: 320_001, rule });
   });
 });
 

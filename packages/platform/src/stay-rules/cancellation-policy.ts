@@ -38,11 +38,11 @@ export interface RefundCase {
   cancelAt: Date;
   checkInAt: Date;
   /** Host and admin cancellations refund in full whatever the policy. */
-  cancelledBy: "guest" | "host";
+  cancelledBy: "guest" | "host" | "admin";
 }
 
 /** Which rule of the policy applied. */
-export type RefundRule = "full" | "all_but_first_night" | "half" | "none" | "cancelled_by_host";
+export type RefundRule = "full" | "all_but_first_night" | "half" | "none" | "cancelled_by_host" | "cancelled_by_admin";
 
 /** The amount to refund and the rule that gave it. */
 export interface Refund {
@@ -54,6 +54,7 @@ function refund(c: RefundCase, rule: RefundRule): Refund {
   switch (rule) {
     case "full":
     case "cancelled_by_host":
+    case "cancelled_by_admin":
       return { refundMinor: c.totalMinor, rule };
     case "all_but_first_night":
       return { refundMinor: Math.max(0, c.totalMinor - c.firstNightMinor), rule };
@@ -91,7 +92,18 @@ function ruleFor(policy: CancellationPolicy, c: RefundCase): RefundRule {
 
 /** How much of a confirmed stay's price goes back to the guest on cancelling at `cancelAt`. */
 export function refundFor(policy: CancellationPolicy, c: RefundCase): Refund {
-  return refund(c, c.cancelledBy === "host" ? "cancelled_by_host" : ruleFor(policy, c));
+  switch (c.cancelledBy) {
+    case "host":
+      return refund(c, "cancelled_by_host");
+    case "admin":
+      return refund(c, "cancelled_by_admin");
+    case "guest":
+      return refund(c, ruleFor(policy, c));
+    default: {
+      const _x: never = c.cancelledBy;
+      throw new Error(`unknown canceller ${String(_x)}`);
+    }
+  }
 }
 
 /**
