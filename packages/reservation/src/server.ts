@@ -56,7 +56,10 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   if (!config.SERVICE_CLIENT_SECRET) {
     throw new Error("SERVICE_CLIENT_SECRET is required: the booking saga calls accommodation and payment as the reservation service");
   }
-  const tokens = createServiceTokenSource({ tokenUrl: config.AUTH_TOKEN_URL, clientId: "reservation", clientSecret: config.SERVICE_CLIENT_SECRET });
+  const tokens = createServiceTokenSource(
+    { tokenUrl: config.AUTH_TOKEN_URL, clientId: "reservation", clientSecret: config.SERVICE_CLIENT_SECRET },
+    now,
+  );
   const store = createReservationStore(db);
   const runner = createSagaRunner({
     store,

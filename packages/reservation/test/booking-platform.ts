@@ -70,6 +70,7 @@ function countingProvider(): { provider: PaymentProvider; calls: ProviderCalls }
 export interface User {
   userId: string;
   token: string;
+  refreshToken: string;
   reservations: Client<typeof ReservationService>;
   payments: Client<typeof PaymentService>;
   accommodation: Client<typeof AccommodationService>;
@@ -79,11 +80,17 @@ export interface BookingPlatform {
   clock: RunningClock;
   calls: ProviderCalls;
   reservation: RunningService;
+  /** The reservation service's own database (to rebuild its read models). */
+  reservationDb: Database;
+  /** A client of the reservation service calling as another service (its service token). */
+  reservationAs(service: string): Client<typeof ReservationService>;
   /** Clients calling as the reservation service, to look at holds and payments. */
   asReservation: { accommodation: Client<typeof AccommodationService>; payment: Client<typeof PaymentService> };
   admin: User;
   guest(): Promise<User>;
   host(): Promise<User>;
+  /** The same user with a fresh access token at the clock's time (after the clock jumps). */
+  signInAgain(user: User): Promise<User>;
   /** Stops accommodation until `startAccommodation` (same address). */
   stopAccommodation(): Promise<void>;
   startAccommodation(): Promise<void>;
@@ -144,6 +151,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     await buildPayment({ config: tokenConfig, database: await open(PAYMENT_MIGRATIONS, `${name}_payment`), log, now: clock.now, verifyToken: verifier(), provider }),
   );
 
+  const reservationDb = await open(MIGRATIONS_FOLDER, name, 16);
   const reservation = await serve(
     await buildServer({
       config: {
@@ -154,8 +162,9 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
         PAYMENT_URL: payment.url,
         SAGA_DEADLINE_SECONDS: opts.deadlineSeconds ?? 10,
         CREATE_WAIT_MS: opts.createWaitMs ?? 5_000,
+        STAY_COMPLETION_INTERVAL_MS: 200,
       },
-      database: await open(MIGRATIONS_FOLDER, name, 16),
+      database: reservationDb,
       log,
       now: clock.now,
       verifyToken: verifier(),
@@ -163,28 +172,35 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     }),
   );
 
-  const asUser = (userId: string, token: string): User => ({
+  const asUser = (userId: string, token: string, refreshToken: string): User => ({
     userId,
     token,
+    refreshToken,
     reservations: reservation.client(ReservationService, token),
     payments: payment.client(PaymentService, token),
     accommodation: accommodation.client(AccommodationService, token),
   });
   const signUp = async (roles: Role[] = []) => {
     const res = await auth.client(AuthService).signUp({ email: `u${++counter}-${Date.now()}@triphub.test`, password: "correct horse battery", displayName: "Test" });
-    if (roles.length === 0) return asUser(res.user!.userId, res.tokens!.accessToken);
+    if (roles.length === 0) return asUser(res.user!.userId, res.tokens!.accessToken, res.tokens!.refreshToken);
     await auth.client(AuthService, admin.token).setUserRoles({ userId: res.user!.userId, roles });
-    const { tokens } = await auth.client(AuthService).refreshToken({ refreshToken: res.tokens!.refreshToken });
-    return asUser(res.user!.userId, tokens!.accessToken);
+    return refreshed(res.user!.userId, res.tokens!.refreshToken);
+  };
+  const refreshed = async (userId: string, refreshToken: string) => {
+    const { tokens } = await auth.client(AuthService).refreshToken({ refreshToken });
+    return asUser(userId, tokens!.accessToken, tokens!.refreshToken);
   };
   const first = await auth.client(AuthService).signUp({ email: ADMIN_EMAIL, password: "correct horse battery", displayName: "Admin" });
-  const admin = asUser(first.user!.userId, first.tokens!.accessToken);
+  const admin = asUser(first.user!.userId, first.tokens!.accessToken, first.tokens!.refreshToken);
   const tokens = identities.tokens("reservation", auth.url, clock.now);
 
   return {
     clock,
     calls,
     reservation,
+    reservationDb,
+    reservationAs: (service) =>
+      createServiceClient(ReservationService, reservation.url, { identity: { tokens: identities.tokens(service, auth.url, clock.now), audience: "reservation" } }),
     asReservation: {
       accommodation: createServiceClient(AccommodationService, accommodation.url, { identity: { tokens, audience: "accommodation" } }),
       payment: createServiceClient(PaymentService, payment.url, { identity: { tokens, audience: "payment" } }),
@@ -192,6 +208,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     admin,
     guest: () => signUp(),
     host: () => signUp([Role.HOST]),
+    signInAgain: (user) => refreshed(user.userId, user.refreshToken),
     async stopAccommodation() {
       await accommodation.close();
     },

@@ -45,7 +45,11 @@ const hold = create(HoldSchema, {
   hostId: "00000000-0000-4000-8000-0000000000ee",
   propertyName: "Hanok",
   roomTypeName: "Ondol",
-  price: { total: krw(300_000n), units: 1, nights: [] },
+  price: {
+    total: krw(300_000n),
+    units: 1,
+    nights: ["2027-03-01", "2027-03-02", "2027-03-03"].map((date) => ({ date, price: krw(100_000n) })),
+  },
   cancellationPolicy: CancellationPolicy.FLEXIBLE,
   timeZone: "Asia/Seoul",
   checkInTime: "15:00",

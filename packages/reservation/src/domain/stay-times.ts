@@ -1,11 +1,13 @@
-// When a reservation's stay ends, at the property: its check-out time on the check-out date in
-// its time zone.
+// When a reservation's stay ends at the property: its check-out time on the check-out date, in
+// the property's time zone (both snapshotted when the rooms were held).
 import type { Reservation } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import { localTimeToInstant } from "@triphub/platform/stay-rules";
 
-// PLACEHOLDER until platform's stay-rules (localTimeToInstant) lands.
-export function checkOutInstant(r: Reservation): Date {
-  return new Date(`${r.checkOut}T${r.checkOutTime || "11:00"}:00Z`);
+/** The instant the stay ends; an unknown check-out time counts as noon, an unknown zone as UTC. */
+export function checkOutInstant(r: Pick<Reservation, "checkOut" | "checkOutTime" | "timeZone">): Date {
+  return localTimeToInstant(r.checkOut, r.checkOutTime || "12:00", r.timeZone || "UTC");
 }
 
 /** True once the stay's check-out time has passed at `at`. */
-export const stayHasEnded = (r: Reservation, at: Date): boolean => at.getTime() >= checkOutInstant(r).getTime();
+export const stayHasEnded = (r: Pick<Reservation, "checkOut" | "checkOutTime" | "timeZone">, at: Date): boolean =>
+  at.getTime() >= checkOutInstant(r).getTime();

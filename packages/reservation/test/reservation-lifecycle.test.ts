@@ -1,0 +1,96 @@
+// After the saga: stays end (COMPLETED, what review asks for), every event reaches the
+// services that follow the log, and the read models can be rebuilt from it exactly.
+import { randomUUID } from "node:crypto";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import { rejectionOf } from "@triphub/testkit";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rebuildReadModels } from "../src/index.js";
+import type { ReservationDb } from "../src/store/db.js";
+import { type BookingPlatform, eventually, listedRoomType, settled, startBookingPlatform, type User } from "./booking-platform.js";
+
+let p: BookingPlatform;
+let host: User;
+let guest: User;
+let rt: { propertyId: string; roomTypeId: string };
+
+beforeAll(async () => {
+  p = await startBookingPlatform("reservation_lifecycle");
+  [host, guest] = await Promise.all([p.host(), p.guest()]);
+  rt = await listedRoomType(host, { units: 5 });
+}, 60_000);
+afterAll(() => p?.close());
+
+async function book(checkIn: string, checkOut: string, token = "tok_visa"): Promise<Reservation> {
+  const { reservation } = await guest.reservations.createReservation({
+    requestId: randomUUID(),
+    ...rt,
+    checkIn,
+    checkOut,
+    guests: { adults: 1, children: 0 },
+    units: 1,
+    contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "" },
+    paymentMethodToken: token,
+  });
+  return settled(guest, reservation!);
+}
+
+describe("StreamEvents", () => {
+  it("delivers every reservation event in order to review, and to no one else", async () => {
+    const r = await book("2027-01-05", "2027-01-06");
+    const types: string[] = [];
+    for await (const batch of p.reservationAs("review").streamEvents({ stopAtHead: true })) {
+      for (const e of batch.events) if (e.streamId === r.reservationId) types.push(e.type.replace("triphub.reservation.v1.", ""));
+    }
+    expect(types).toEqual(["ReservationRequested", "RoomsHeld", "PaymentAuthorized", "ReservationConfirmed"]);
+    const drain = async (stream: AsyncIterable<unknown>) => {
+      for await (const _ of stream);
+    };
+    expect((await rejectionOf(drain(p.reservationAs("accommodation").streamEvents({ stopAtHead: true })), ConnectError)).code).toBe(Code.PermissionDenied);
+    expect((await rejectionOf(drain(guest.reservations.streamEvents({ stopAtHead: true })), ConnectError)).code).toBe(Code.PermissionDenied);
+  });
+});
+
+describe("rebuilding the read models", () => {
+  it("replays the log into rows identical to the live ones", async () => {
+    await book("2027-02-01", "2027-02-03", "tok_chargeDeclined");
+    const cancelled = await book("2027-02-05", "2027-02-06");
+    await guest.reservations.cancelReservation({ reservationId: cancelled.reservationId, reason: 1 });
+    const db = p.reservationDb.db as ReservationDb;
+    const snapshot = () => db.execute(sql`select * from reservations order by reservation_id`);
+    await eventually(async () => {
+      const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from saga_work`);
+      if (row?.n !== 0) throw new Error("sagas still running");
+    });
+    const live = await snapshot();
+    expect(live.length).toBeGreaterThanOrEqual(3);
+    const replayed = await rebuildReadModels(db);
+    expect(replayed).toBeGreaterThan(live.length);
+    expect(await snapshot()).toEqual(live);
+  });
+});
+
+// Last: it moves the clock days ahead.
+describe("the end of a stay", () => {
+  it("completes a confirmed stay once its check-out time has passed at the property, and not before", async () => {
+    // Check-out 2026-12-10 at 11:00 in Seoul is 02:00Z.
+    const r = await book("2026-12-08", "2026-12-10");
+    expect(r.status).toBe(ReservationStatus.CONFIRMED);
+    const later = await book("2026-12-20", "2026-12-22");
+    const until = new Date("2026-12-10T02:00:00.000Z").getTime();
+    p.clock.advance(until - p.clock.now().getTime() + 1_000);
+    // Access tokens expired with the jump.
+    const back = await p.signInAgain(guest);
+    const done = await eventually(async () => {
+      const { reservation } = await back.reservations.getReservation({ reservationId: r.reservationId });
+      if (reservation?.status !== ReservationStatus.COMPLETED) throw new Error(`still ${reservation?.status}`);
+      return reservation;
+    });
+    expect(done.version).toBe(r.version + 1n);
+    const { reservation: notYet } = await back.reservations.getReservation({ reservationId: later.reservationId });
+    expect(notYet?.status).toBe(ReservationStatus.CONFIRMED);
+    const cancel = back.reservations.cancelReservation({ reservationId: r.reservationId, reason: 1 });
+    expect((await rejectionOf(cancel, ConnectError)).code).toBe(Code.FailedPrecondition);
+  });
+});
