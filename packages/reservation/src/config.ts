@@ -36,11 +36,13 @@ export const reservationConfigSpec = {
   /** How often due sagas (a dead process's, backed-off ones) are looked for. */
   SAGA_RESUME_EVERY_MS: env.int({ default: 1_000, min: 10, max: 600_000 }),
   /**
-   * Fault injection for the crash tests, unset in every real deployment: the process kills
-   * itself (SIGKILL) right after it has committed an event of this type, e.g. "RoomsHeld".
-   * See src/store/crash-point.ts.
+   * Fault injection for the crash tests, unset in every real deployment (src/store/crash-point.ts):
+   * the process kills itself (SIGKILL) right after it has committed an event of this type, e.g.
+   * "RoomsHeld"...
    */
   RESERVATION_CRASH_AFTER: env.optionalString(),
+  /** ...or right before it records a command of this type, e.g. "RecordHold" (the step's answer is lost). */
+  RESERVATION_CRASH_BEFORE: env.optionalString(),
 };
 
 /** The service's configuration. */

@@ -22,7 +22,7 @@ import { createStayCompleter } from "./jobs/stay-completer.js";
 import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
 import { createReservationService } from "./service.js";
 import type { ReservationDb } from "./store/db.js";
-import { withCrashPoint } from "./store/crash-point.js";
+import { withCrashPoints } from "./store/crash-point.js";
 import { reservationEventTypes } from "./store/event-codec.js";
 import { createReservationStore, RESERVATION_LOG } from "./store/reservation-store.js";
 import { createSagaWorkStore } from "./store/saga-work-store.js";
@@ -39,7 +39,7 @@ export interface ReservationServerDeps {
     Partial<
       Pick<
         ReservationConfig,
-        "SAGA_DEADLINE_SECONDS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS" | "SAGA_LEASE_MS" | "SAGA_RESUME_EVERY_MS" | "RESERVATION_CRASH_AFTER"
+        "SAGA_DEADLINE_SECONDS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS" | "SAGA_LEASE_MS" | "SAGA_RESUME_EVERY_MS" | "RESERVATION_CRASH_AFTER" | "RESERVATION_CRASH_BEFORE"
       >
     >;
   /** Opened and migrated by the chassis (or the test); the chassis closes it last. */
@@ -63,7 +63,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     throw new Error("SERVICE_CLIENT_SECRET is required: the booking saga calls accommodation and payment as the reservation service");
   }
   const tokens = createServiceTokenSource({ tokenUrl: config.AUTH_TOKEN_URL, clientId: "reservation", clientSecret: config.SERVICE_CLIENT_SECRET });
-  const store = withCrashPoint(createReservationStore(db), config.RESERVATION_CRASH_AFTER);
+  const store = withCrashPoints(createReservationStore(db), { after: config.RESERVATION_CRASH_AFTER, before: config.RESERVATION_CRASH_BEFORE });
   const runner = createSagaRunner({
     store,
     work: createSagaWorkStore(db),
