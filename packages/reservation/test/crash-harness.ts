@@ -2,6 +2,7 @@
 // reservation database, killed at a failpoint and started again, and what a finished saga must
 // have left behind.
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { HoldStatus } from "@triphub/contracts/triphub/accommodation/v1/hold_pb";
 import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
@@ -73,6 +74,9 @@ export async function settledEnd(p: BookingPlatform, guest: User, reservationId:
   }, SETTLE_MS);
 }
 
+/** How the process ended; "still running" when it never reached its failpoint. */
+export const diedAtFailpoint = (child: ServiceChild) => Promise.race([child.exited, sleep(30_000, "still running", { ref: false })]);
+
 /** The reservation service as a process of its own, killed at failpoints and restarted. */
 export interface CrashHarness {
   p: BookingPlatform;
@@ -118,7 +122,7 @@ export async function startCrashHarness(name: string): Promise<CrashHarness> {
       const doomed = await start(failpoint);
       const req = stay(rt, token);
       const answer = guest.reservations.createReservation(req).catch((e: unknown) => e);
-      expect(await doomed.exited).toBe("SIGKILL");
+      expect(await diedAtFailpoint(doomed)).toBe("SIGKILL");
       await answer;
 
       await start();

@@ -8,7 +8,7 @@ import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb"
 import { ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BookingPlatform, type ExternalService, listedRoomType, startBookingPlatform } from "./booking-platform.js";
-import { type CrashHarness, type End, PAYMENT_MAIN, settledEnd, startCrashHarness, stay } from "./crash-harness.js";
+import { type CrashHarness, diedAtFailpoint, type End, PAYMENT_MAIN, settledEnd, startCrashHarness, stay } from "./crash-harness.js";
 import { type ServiceChild, startServiceChild } from "./service-child.js";
 
 describe("the reservation process killed right after each saga event", () => {
@@ -62,7 +62,7 @@ describe("the payment process killed between the provider's capture and its reco
 
     const doomed = await startPayment({ PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: "true" });
     const { reservation } = await guest.reservations.createReservation(stay(rt, "tok_visa"));
-    expect(await doomed.exited).toBe("SIGKILL");
+    expect(await diedAtFailpoint(doomed)).toBe("SIGKILL");
     const { reservationId } = reservation!;
     // The capture's answer is lost: the saga keeps trying the confirm step while payment is down.
     const { reservation: waiting } = await guest.reservations.getReservation({ reservationId });

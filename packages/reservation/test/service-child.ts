@@ -47,9 +47,13 @@ export async function startServiceChild(entry: string, url: string, env: Record<
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  // A test that fails or times out must not leave the process behind.
+  const orphaned = () => child.kill("SIGKILL");
+  process.once("exit", orphaned);
   let how: string | undefined;
   const exited = new Promise<string>((resolve) =>
     child.once("exit", (code, signal) => {
+      process.off("exit", orphaned);
       how = signal ?? `code ${code}`;
       resolve(how);
     }),
