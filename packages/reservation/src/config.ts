@@ -30,7 +30,9 @@ export const reservationConfigSpec = {
   STAY_COMPLETION_INTERVAL_MS: env.int({ default: 60_000, min: 100, max: 3_600_000 }),
   /**
    * How long a process owns a saga it drives without renewing the lease: the sagas of a process
-   * that died wait this long before another process carries them on.
+   * that died wait this long before another process carries them on. Keep it well above the
+   * 5 s call timeout: a lease that lapses during a slow call lets a second process drive the
+   * saga too (its calls are idempotent and its records checked against the log, but made twice).
    */
   SAGA_LEASE_MS: env.int({ default: 15_000, min: 100, max: 600_000 }),
   /** How often due sagas (a dead process's, backed-off ones) are looked for. */
