@@ -18,6 +18,12 @@ export const paymentConfigSpec = {
   AUTHORIZATION_VALIDITY_MS: env.int({ default: 7 * 24 * 60 * 60 * 1000, min: 1000 }),
   /** How often the authorization expirer looks for lapsed authorizations. */
   AUTHORIZATION_EXPIRY_INTERVAL_MS: env.int({ default: 60_000, min: 10 }),
+  /**
+   * Fault injection for the reservation crash tests, off in every real deployment: the process
+   * kills itself (SIGKILL) after the provider captured a payment and before the capture is
+   * recorded, the moment a capture's answer is lost.
+   */
+  PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: env.bool(false),
 };
 
 /** The service's configuration. */

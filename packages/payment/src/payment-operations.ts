@@ -45,6 +45,8 @@ export interface PaymentOperationsDeps {
   keyWaitMs?: number;
   /** A pending claim older than this (by the injected clock) is taken to be abandoned. */
   staleClaimMs?: number;
+  /** Failpoint for crash tests: SIGKILL the process once the provider captured, before it is recorded. */
+  crashAfterProviderCapture?: boolean;
 }
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
@@ -145,6 +147,7 @@ export function createPaymentOperations(d: PaymentOperationsDeps) {
       if (answer.outcome === "refused") {
         throw new DomainError("precondition", `the payment provider refused the capture: ${answer.message}`, { reason: "CAPTURE_FAILED" });
       }
+      if (d.crashAfterProviderCapture) process.kill(process.pid, "SIGKILL");
       return (await d.payments.execute(paymentId, command, d.now())).payment;
     },
 

@@ -31,7 +31,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface PaymentServerDeps {
   config: Pick<PaymentConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE"> &
-    Partial<Pick<PaymentConfig, "AUTHORIZATION_VALIDITY_MS" | "AUTHORIZATION_EXPIRY_INTERVAL_MS">>;
+    Partial<Pick<PaymentConfig, "AUTHORIZATION_VALIDITY_MS" | "AUTHORIZATION_EXPIRY_INTERVAL_MS" | "PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE">>;
   /** Opened and migrated by the chassis (or the test); the chassis closes it last. */
   database: Database;
   log: Logger;
@@ -56,6 +56,7 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
     provider: deps.provider ?? createSandboxProvider(randomUUID),
     now,
     authorizationValidityMs: config.AUTHORIZATION_VALIDITY_MS,
+    crashAfterProviderCapture: config.PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE,
   });
   const feed = createEventFeed({ sql: database.sql, log, channel: EVENT_LOG.channel });
   const impl = createPaymentService({ payments, operations, events: createEventStore(db, EVENT_LOG), feed });

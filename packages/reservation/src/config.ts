@@ -28,6 +28,23 @@ export const reservationConfigSpec = {
   CREATE_WAIT_MS: env.int({ default: 5000, min: 0, max: 30_000 }),
   /** How often confirmed stays whose check-out passed are completed. */
   STAY_COMPLETION_INTERVAL_MS: env.int({ default: 60_000, min: 100, max: 3_600_000 }),
+  /**
+   * How long a process owns a saga it drives without renewing the lease: the sagas of a process
+   * that died wait this long before another process carries them on. Keep it well above the
+   * 5 s call timeout: a lease that lapses during a slow call lets a second process drive the
+   * saga too (its calls are idempotent and its records checked against the log, but made twice).
+   */
+  SAGA_LEASE_MS: env.int({ default: 15_000, min: 100, max: 600_000 }),
+  /** How often due sagas (a dead process's, backed-off ones) are looked for. */
+  SAGA_RESUME_EVERY_MS: env.int({ default: 1_000, min: 10, max: 600_000 }),
+  /**
+   * Fault injection for the crash tests, unset in every real deployment (src/store/crash-point.ts):
+   * the process kills itself (SIGKILL) right after it has committed an event of this type, e.g.
+   * "RoomsHeld"...
+   */
+  RESERVATION_CRASH_AFTER: env.optionalString(),
+  /** ...or right before it records a command of this type, e.g. "RecordHold" (the step's answer is lost). */
+  RESERVATION_CRASH_BEFORE: env.optionalString(),
 };
 
 /** The service's configuration. */

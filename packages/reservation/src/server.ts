@@ -22,6 +22,7 @@ import { createStayCompleter } from "./jobs/stay-completer.js";
 import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
 import { createReservationService } from "./service.js";
 import type { ReservationDb } from "./store/db.js";
+import { withCrashPoints } from "./store/crash-point.js";
 import { reservationEventTypes } from "./store/event-codec.js";
 import { createReservationStore, RESERVATION_LOG } from "./store/reservation-store.js";
 import { createSagaWorkStore } from "./store/saga-work-store.js";
@@ -35,7 +36,12 @@ export interface ReservationServerDeps {
     ReservationConfig,
     "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "ACCOMMODATION_URL" | "PAYMENT_URL"
   > &
-    Partial<Pick<ReservationConfig, "SAGA_DEADLINE_SECONDS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS">>;
+    Partial<
+      Pick<
+        ReservationConfig,
+        "SAGA_DEADLINE_SECONDS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS" | "SAGA_LEASE_MS" | "SAGA_RESUME_EVERY_MS" | "RESERVATION_CRASH_AFTER" | "RESERVATION_CRASH_BEFORE"
+      >
+    >;
   /** Opened and migrated by the chassis (or the test); the chassis closes it last. */
   database: Database;
   log: Logger;
@@ -44,7 +50,7 @@ export interface ReservationServerDeps {
   /** Verifies access tokens; by default against the auth service's JWKS at AUTH_JWKS_URL. */
   verifyToken?: TokenVerifier;
   tls?: TlsOptions;
-  /** Saga timings other than the deadline (tests shorten the lease). */
+  /** Saga timings other than the deadline; over SAGA_LEASE_MS and SAGA_RESUME_EVERY_MS (tests shorten the lease). */
   sagaTimings?: Partial<SagaTimings>;
 }
 
@@ -60,7 +66,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     { tokenUrl: config.AUTH_TOKEN_URL, clientId: "reservation", clientSecret: config.SERVICE_CLIENT_SECRET },
     now,
   );
-  const store = createReservationStore(db);
+  const store = withCrashPoints(createReservationStore(db), { after: config.RESERVATION_CRASH_AFTER, before: config.RESERVATION_CRASH_BEFORE });
   const runner = createSagaRunner({
     store,
     work: createSagaWorkStore(db),
@@ -70,7 +76,12 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     },
     now,
     log,
-    timings: { deadlineMs: (config.SAGA_DEADLINE_SECONDS ?? 60) * 1000, ...deps.sagaTimings },
+    timings: {
+      deadlineMs: (config.SAGA_DEADLINE_SECONDS ?? 60) * 1000,
+      ...(config.SAGA_LEASE_MS !== undefined && { leaseMs: config.SAGA_LEASE_MS }),
+      ...(config.SAGA_RESUME_EVERY_MS !== undefined && { resumeEveryMs: config.SAGA_RESUME_EVERY_MS }),
+      ...deps.sagaTimings,
+    },
   });
   const completer = createStayCompleter({ store, now, log, intervalMs: config.STAY_COMPLETION_INTERVAL_MS ?? 60_000 });
   const feed = createEventFeed({ sql: database.sql, log, channel: RESERVATION_LOG.channel });

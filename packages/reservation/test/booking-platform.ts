@@ -1,9 +1,12 @@
 // The booking platform over real gRPC on loopback: auth, accommodation, payment (its sandbox
 // provider, counted at the edge) and reservation, each on its own fresh database, calling each
-// other with their service identities, as production runs them.
+// other with their service identities, as production runs them. Reservation and payment can
+// instead be left to the test to run as processes of their own (the crash tests kill them).
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Client } from "@connectrpc/connect";
+import type { DescService } from "@bufbuild/protobuf";
+import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
   buildServer as buildAccommodation,
   MIGRATIONS_FOLDER as ACCOMMODATION_MIGRATIONS,
@@ -22,6 +25,7 @@ import { type Clock, createLogger, createServiceClient, createTokenVerifier, typ
 import { freshDatabase, type RunningService, serve, testServiceIdentities } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 import type { SagaTimings } from "../src/saga/saga-runner.js";
+import { freePort } from "./service-child.js";
 
 const ISSUER = "triphub-auth";
 const AUDIENCE = "triphub";
@@ -76,12 +80,23 @@ export interface User {
   accommodation: Client<typeof AccommodationService>;
 }
 
+/** A service the test runs as a process of its own: where it must listen and its environment. */
+export interface ExternalService {
+  url: string;
+  /** Everything its main.ts needs (a fresh database, the port, the other services, LOG_LEVEL silent). */
+  env: Record<string, string>;
+}
+
 export interface BookingPlatform {
   clock: RunningClock;
+  /** The sandbox provider's calls (payment in process only). */
   calls: ProviderCalls;
-  reservation: RunningService;
-  /** The reservation service's own database (to rebuild its read models). */
-  reservationDb: Database;
+  /** The reservation service, unless it is external. */
+  reservation: RunningService | undefined;
+  /** The services the test runs itself (see BookingPlatformOptions.external). */
+  external: { reservation?: ExternalService; payment?: ExternalService };
+  /** The reservation service's own database (in process only; to rebuild its read models). */
+  reservationDb: Database | undefined;
   /** A client of the reservation service calling as another service (its service token). */
   reservationAs(service: string): Client<typeof ReservationService>;
   /** Clients calling as the reservation service, to look at holds and payments. */
@@ -102,14 +117,35 @@ export interface BookingPlatformOptions {
   deadlineSeconds?: number;
   sagaTimings?: Partial<SagaTimings>;
   createWaitMs?: number;
+  /**
+   * Services not started here: the platform gives each a database and a port and hands their
+   * environment out (`external`); users' clients call that port. The clock then starts at the
+   * system time, which those processes run on.
+   */
+  external?: { reservation?: boolean; payment?: boolean };
 }
+
+/** A client of `service` at `url` over gRPC, with `token` as the bearer when given. */
+function clientAt<T extends DescService>(url: string, service: T, token?: string): Client<T> {
+  const auth = token === undefined ? [] : [bearer(token)];
+  return createClient(service, createGrpcTransport({ baseUrl: url, interceptors: auth }));
+}
+
+const bearer =
+  (token: string): Interceptor =>
+  (next) =>
+  (req) => {
+    req.header.set("authorization", `Bearer ${token}`);
+    return next(req);
+  };
 
 let counter = 0;
 
 /** Starts the four services on fresh databases named after the test file (`name`). */
 export async function startBookingPlatform(name: string, opts: BookingPlatformOptions = {}): Promise<BookingPlatform> {
   const identities = testServiceIdentities();
-  const clock = runningClock("2026-12-04T09:00:00.000Z");
+  const external = opts.external ?? {};
+  const clock = runningClock(external.reservation || external.payment ? new Date().toISOString() : "2026-12-04T09:00:00.000Z");
   const open = async (folder: string, db: string, max = 8): Promise<Database> =>
     openDatabase({ url: await freshDatabase({ migrationsFolder: folder, name: db }), migrationsFolder: folder, log, max });
 
@@ -146,38 +182,59 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
   let accommodation = await serve(await buildAcc());
   const accommodationPort = Number(new URL(accommodation.url).port);
 
+  const outside = async (migrations: string, db: string, env: Record<string, string>): Promise<ExternalService> => {
+    const port = await freePort();
+    const DATABASE_URL = await freshDatabase({ migrationsFolder: migrations, name: db });
+    return { url: `http://127.0.0.1:${port}`, env: { ...tokenConfig, DATABASE_URL, PORT: String(port), LOG_LEVEL: "silent", ...env } };
+  };
   const { provider, calls } = countingProvider();
-  const payment = await serve(
-    await buildPayment({ config: tokenConfig, database: await open(PAYMENT_MIGRATIONS, `${name}_payment`), log, now: clock.now, verifyToken: verifier(), provider }),
-  );
+  const externalPayment = external.payment ? await outside(PAYMENT_MIGRATIONS, `${name}_payment`, {}) : undefined;
+  const payment = externalPayment
+    ? undefined
+    : await serve(
+        await buildPayment({ config: tokenConfig, database: await open(PAYMENT_MIGRATIONS, `${name}_payment`), log, now: clock.now, verifyToken: verifier(), provider }),
+      );
+  const paymentUrl = externalPayment?.url ?? payment!.url;
 
-  const reservationDb = await open(MIGRATIONS_FOLDER, name, 16);
-  const reservation = await serve(
-    await buildServer({
-      config: {
-        ...tokenConfig,
-        AUTH_TOKEN_URL: `${auth.url}/oauth2/token`,
-        SERVICE_CLIENT_SECRET: identities.secretOf("reservation"),
-        ACCOMMODATION_URL: accommodation.url,
-        PAYMENT_URL: payment.url,
-        SAGA_DEADLINE_SECONDS: opts.deadlineSeconds ?? 10,
-        CREATE_WAIT_MS: opts.createWaitMs ?? 5_000,
-        STAY_COMPLETION_INTERVAL_MS: 200,
-      },
-      database: reservationDb,
-      log,
-      now: clock.now,
-      verifyToken: verifier(),
-      sagaTimings: { leaseMs: 2_000, resumeEveryMs: 200, ...opts.sagaTimings },
-    }),
-  );
+  const reservationConfig = {
+    ...tokenConfig,
+    AUTH_TOKEN_URL: `${auth.url}/oauth2/token`,
+    SERVICE_CLIENT_SECRET: identities.secretOf("reservation"),
+    ACCOMMODATION_URL: accommodation.url,
+    PAYMENT_URL: paymentUrl,
+    SAGA_DEADLINE_SECONDS: opts.deadlineSeconds ?? 10,
+    CREATE_WAIT_MS: opts.createWaitMs ?? 5_000,
+    STAY_COMPLETION_INTERVAL_MS: 200,
+  };
+  const timings = { leaseMs: 2_000, resumeEveryMs: 200, ...opts.sagaTimings };
+  const externalReservation = external.reservation
+    ? await outside(MIGRATIONS_FOLDER, name, {
+        ...Object.fromEntries(Object.entries(reservationConfig).map(([k, v]) => [k, String(v)])),
+        SAGA_LEASE_MS: String(timings.leaseMs),
+        SAGA_RESUME_EVERY_MS: String(timings.resumeEveryMs),
+      })
+    : undefined;
+  const reservationDb = externalReservation ? undefined : await open(MIGRATIONS_FOLDER, name, 16);
+  const reservation = !reservationDb
+    ? undefined
+    : await serve(
+        await buildServer({
+          config: reservationConfig,
+          database: reservationDb,
+          log,
+          now: clock.now,
+          verifyToken: verifier(),
+          sagaTimings: timings,
+        }),
+      );
+  const reservationUrl = externalReservation?.url ?? reservation!.url;
 
   const asUser = (userId: string, token: string, refreshToken: string): User => ({
     userId,
     token,
     refreshToken,
-    reservations: reservation.client(ReservationService, token),
-    payments: payment.client(PaymentService, token),
+    reservations: clientAt(reservationUrl, ReservationService, token),
+    payments: clientAt(paymentUrl, PaymentService, token),
     accommodation: accommodation.client(AccommodationService, token),
   });
   const signUp = async (roles: Role[] = []) => {
@@ -200,10 +257,11 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     reservation,
     reservationDb,
     reservationAs: (service) =>
-      createServiceClient(ReservationService, reservation.url, { identity: { tokens: identities.tokens(service, auth.url, clock.now), audience: "reservation" } }),
+      createServiceClient(ReservationService, reservationUrl, { identity: { tokens: identities.tokens(service, auth.url, clock.now), audience: "reservation" } }),
+    external: { reservation: externalReservation, payment: externalPayment },
     asReservation: {
       accommodation: createServiceClient(AccommodationService, accommodation.url, { identity: { tokens, audience: "accommodation" } }),
-      payment: createServiceClient(PaymentService, payment.url, { identity: { tokens, audience: "payment" } }),
+      payment: createServiceClient(PaymentService, paymentUrl, { identity: { tokens, audience: "payment" } }),
     },
     admin,
     guest: () => signUp(),
@@ -218,8 +276,8 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
       accommodation = { ...accommodation, host, close: () => host.close() };
     },
     async close() {
-      await reservation.close();
-      await payment.close();
+      await reservation?.close();
+      await payment?.close();
       await accommodation.close();
       await auth.close();
     },

@@ -57,7 +57,7 @@ describe("rebuilding the read models", () => {
     await book("2027-02-01", "2027-02-03", "tok_chargeDeclined");
     const cancelled = await book("2027-02-05", "2027-02-06");
     await guest.reservations.cancelReservation({ reservationId: cancelled.reservationId, reason: 1 });
-    const db = p.reservationDb.db as ReservationDb;
+    const db = p.reservationDb!.db as ReservationDb;
     const snapshot = () => db.execute(sql`select * from reservations order by reservation_id`);
     await eventually(async () => {
       const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from saga_work`);
