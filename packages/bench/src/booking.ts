@@ -18,6 +18,7 @@
 // PostgreSQL runs durable by default (fsync and synchronous commit on, as `npm start` runs it);
 // BENCH_DURABLE=0 keeps the testkit's fast settings (fsync off). BENCH_CPU_PROFILE=<dir> writes
 // V8 CPU profiles of the five services.
+import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { startPostgres } from "@triphub/testkit";
 import postgres from "postgres";
@@ -38,8 +39,12 @@ const WARMUP = Number(env.BENCH_WARMUP ?? 5);
 const DAYS = Number(env.BENCH_DAYS ?? 180);
 const CONTENTION_UNITS = Number(env.BENCH_CONTENTION_UNITS ?? 50);
 const CONTENTION_GUESTS = Number(env.BENCH_CONTENTION_GUESTS ?? 200);
+const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 30);
+let sequentialCount = 1;
 const DURABLE = env.BENCH_DURABLE !== "0";
 const TARGET = 300;
+/** Key of a CPU sample: the whole machine, this benchmark's processes and everyone else's. */
+const MACHINE = "whole machine";
 const FIRST_DAY = 14;
 const log = (line: string) => process.stderr.write(`booking: ${line}\n`);
 
@@ -55,6 +60,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+// Answers that came within the measured window: the ones in flight at its end finish with
+// fewer and fewer in flight, and would make the rate look lower than it is.
+const inWindow = (answers: Answer[]) => answers.filter((a) => a.at <= SECONDS * 1000);
 const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
@@ -103,6 +111,7 @@ async function main(): Promise<{ report: string; figure: string }> {
     }
     const self = process.cpuUsage();
     out["load generator"] = (self.user + self.system) / 1000;
+    out[MACHINE] = machineBusyMs();
     return out;
   };
   const dbSample = async () => {
@@ -115,25 +124,36 @@ async function main(): Promise<{ report: string; figure: string }> {
           where d.datname like 'triphub_%' group by d.datname`
       : [];
     return Object.fromEntries(
-      xacts.map((x) => [x.datname, { xacts: x.xacts, inserted: x.inserted, updated: x.updated, calls: calls.find((c) => c.datname === x.datname)?.calls ?? Number.NaN }]),
+      xacts.map((x) => [x.datname, { xacts: x.xacts, inserted: x.inserted, updated: x.updated, calls: calls.find((c) => c.datname === x.datname)?.calls ?? (statementsTracked ? 0 : Number.NaN) }]),
     );
   };
 
+  // One at a time first: what a booking costs end to end with nothing queued in front of it.
+  log(`${SEQUENTIAL} bookings one at a time...`);
+  const sequential = await closedLoopBookings(p.gateway.url, (_, last) => (last && sequentialCount++ >= SEQUENTIAL ? undefined : spread()), { concurrency: 1, seconds: 60 });
   log(`warm-up: ${WARMUP} s at ${CONCURRENCY} in flight...`);
   const warm = await closedLoopBookings(p.gateway.url, () => spread(), { concurrency: CONCURRENCY, seconds: WARMUP });
   await settlePending(p.gateway.url, warm.answers);
   log(`warm-up: ${warm.answers.filter((a) => isConfirmed(a.outcome)).length} confirmed of ${warm.answers.length}; measuring ${SECONDS} s...`);
+  // Statements are counted from here on: the top ones by time are listed in the report.
+  if (statementsTracked) await stats`select pg_stat_statements_reset()`;
   const cpuBefore = await cpuSample();
   const dbBefore = await dbSample();
   const load = loadAverage();
   const run = await closedLoopBookings(p.gateway.url, () => spread(), { concurrency: CONCURRENCY, seconds: SECONDS });
   const cpuAfter = await cpuSample();
   const dbAfter = await dbSample();
+  const topStatements = statementsTracked
+    ? await stats<{ datname: string; query: string; calls: number; totalMs: number; meanMs: number }[]>`
+        select d.datname, s.query, s.calls::float8 as calls, s.total_exec_time as "totalMs", s.mean_exec_time as "meanMs"
+        from pg_stat_statements s join pg_database d on d.oid = s.dbid
+        where d.datname like 'triphub_%' order by s.total_exec_time desc limit 15`
+    : [];
   const pendingAtAnswer = run.answers.filter((a) => a.outcome === "pending").length;
   await settlePending(p.gateway.url, run.answers);
-  const confirmed = run.answers.filter((a) => isConfirmed(a.outcome)).length;
-  const confirmedPerSecond = confirmed / run.seconds;
-  log(`${confirmed} confirmed in ${run.seconds.toFixed(1)} s: ${confirmedPerSecond.toFixed(0)}/s`);
+  const confirmed = inWindow(run.answers).filter((a) => isConfirmed(a.outcome)).length;
+  const confirmedPerSecond = confirmed / SECONDS;
+  log(`${confirmed} confirmed in ${SECONDS} s: ${confirmedPerSecond.toFixed(0)}/s`);
 
   log(`contention: ${CONTENTION_GUESTS} guests after ${CONTENTION_UNITS} rooms on the same two nights...`);
   const nights = { checkIn: addDays(FIRST_DAY + DAYS + 10), checkOut: addDays(FIRST_DAY + DAYS + 12) };
@@ -145,7 +165,7 @@ async function main(): Promise<{ report: string; figure: string }> {
   );
   await settlePending(p.gateway.url, contention.answers);
   const calendar = await calendarOf(p, hosts[0]!, contended, nights.checkIn, nights.checkOut);
-  const report = buildReport({ p, run, cpuBefore, cpuAfter, dbBefore, dbAfter, pendingAtAnswer, contention, calendar, contended, statementsTracked, signUpSeconds, listSeconds, load, durable: DURABLE, source: pg.source });
+  const report = buildReport({ p, run, cpuBefore, cpuAfter, dbBefore, dbAfter, pendingAtAnswer, contention, calendar, contended, statementsTracked, topStatements, sequential, signUpSeconds, listSeconds, load, durable: DURABLE, source: pg.source });
   const contentionConfirmed = contention.answers.filter((a) => isConfirmed(a.outcome)).length;
   const soldOutMs = Math.max(0, ...contention.answers.filter((a) => isConfirmed(a.outcome)).map((a) => a.at));
   const l = latencies(run.answers);
@@ -156,6 +176,12 @@ async function main(): Promise<{ report: string; figure: string }> {
   return { report, figure };
 }
 
+/** CPU time the whole machine has used so far, ms (Linux /proc/stat: every state but idle and iowait). */
+const machineBusyMs = () => {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const busy = fields.reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0);
+  return (busy * 1000) / 100;
+};
 const loadAverage = () =>
   loadavg()
     .map((x) => x.toFixed(2))
@@ -170,9 +196,11 @@ interface ReportInput {
   dbAfter: Record<string, { xacts: number; inserted: number; updated: number; calls: number }>;
   pendingAtAnswer: number;
   contention: { answers: Answer[]; seconds: number };
+  sequential: { answers: Answer[]; seconds: number };
   calendar: { date: string; booked: number; held: number; remaining: number }[];
   contended: BookableRoomType;
   statementsTracked: boolean;
+  topStatements: { datname: string; query: string; calls: number; totalMs: number; meanMs: number }[];
   signUpSeconds: number;
   listSeconds: number;
   load: string;
@@ -183,16 +211,20 @@ interface ReportInput {
 function buildReport(r: ReportInput): string {
   const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
   const { run, contention } = r;
-  const confirmed = run.answers.filter((a) => isConfirmed(a.outcome));
+  const confirmed = inWindow(run.answers).filter((a) => isConfirmed(a.outcome));
   const all = latencies(run.answers);
-  const ok = latencies(confirmed);
+  const ok = latencies(run.answers.filter((a) => isConfirmed(a.outcome)));
+  const seq = latencies(r.sequential.answers);
   const wall = run.seconds * 1000;
+  const machineMs = (r.cpuAfter[MACHINE] ?? 0) - (r.cpuBefore[MACHINE] ?? 0);
   const cpuRows = Object.keys(r.cpuAfter)
+    .filter((k) => k !== MACHINE)
     .map((k) => ({ k, ms: (r.cpuAfter[k] ?? 0) - (r.cpuBefore[k] ?? 0) }))
     .filter((x) => x.ms > 0)
     .sort((a, b) => b.ms - a.ms);
   const cpuTotal = cpuRows.reduce((s, x) => s + x.ms, 0);
-  const perBooking = (n: number) => n / Math.max(1, confirmed.length);
+  // CPU and statements are counted until the last answer, so over every confirmed booking of the run.
+  const perBooking = (n: number) => n / Math.max(1, run.answers.filter((a) => isConfirmed(a.outcome)).length);
   const dbRows = Object.keys(r.dbAfter)
     .sort()
     .map((db) => {
@@ -210,16 +242,17 @@ function buildReport(r: ReportInput): string {
     "### Spread over many room types\n",
     "| measure | value |",
     "|---|---:|",
-    `| bookings answered | ${run.answers.length} in ${f(run.seconds, 1)} s (${f(run.answers.length / run.seconds)}/s) |`,
-    `| **confirmed / s** | **${f(confirmed.length / run.seconds)}** (${confirmed.length}; target ${TARGET}) |`,
+    `| bookings answered in the ${SECONDS} s | ${inWindow(run.answers).length} (${f(inWindow(run.answers).length / SECONDS)}/s; ${run.answers.length} with those in flight at the end, answered by ${f(run.seconds, 1)} s) |`,
+    `| **confirmed / s** | **${f(confirmed.length / SECONDS)}** (${confirmed.length}; target ${TARGET}) |`,
     `| answered while the saga still ran (CREATE_WAIT_MS passed), settled later | ${r.pendingAtAnswer} |`,
     `| CreateReservation latency, all answers: p50 / p99 / p99.9 / max | ${f(all.p50)} / ${f(all.p99)} / ${f(all.p999)} / ${f(all.max)} ms |`,
-    `| confirmed answers only: p50 / p99 / p99.9 | ${f(ok.p50)} / ${f(ok.p99)} / ${f(ok.p999)} ms |\n`,
+    `| confirmed answers only: p50 / p99 / p99.9 | ${f(ok.p50)} / ${f(ok.p99)} / ${f(ok.p999)} ms |`,
+    `| before the run, ${seq.n} bookings one at a time (nothing queued): p50 / max | ${f(seq.p50)} / ${f(seq.max)} ms (${outcomeCounts(r.sequential.answers).map(([o, n]) => `${n} ${o}`).join(", ")}) |\n`,
     "Outcomes (`late ...`: answered in progress, final state read afterwards):\n",
     "| outcome | count | per second |",
     "|---|---:|---:|",
     ...outcomeCounts(run.answers).map(([o, n]) => `| ${o} | ${n} | ${f(n / run.seconds, 1)} |`),
-    `\nCPU during the measured ${f(run.seconds, 1)} s, by process (PostgreSQL backends by the database they serve; "other": its background processes). The machine has ${cpus().length} cores; all together used ${f(cpuTotal / wall, 2)} cores.\n`,
+    `\nCPU from the start of the measured window to its last answer (${f(run.seconds, 1)} s), by process (PostgreSQL backends by the database they serve; "other": its background processes). The machine has ${cpus().length} cores; all together used ${f(cpuTotal / wall, 2)} cores, while the whole machine was busy on ${f(machineMs / wall, 2)} (the rest: other work on the machine).\n`,
     "| process | CPU ms per confirmed booking | share | cores busy |",
     "|---|---:|---:|---:|",
     ...cpuRows.map((x) => `| ${x.k} | ${f(perBooking(x.ms), 2)} | ${f((x.ms / cpuTotal) * 100)}% | ${f(x.ms / wall, 2)} |`),
@@ -228,6 +261,10 @@ function buildReport(r: ReportInput): string {
     "| database | statements | transactions | rows inserted | rows updated |",
     "|---|---:|---:|---:|---:|",
     ...dbRows,
+    `\nThe statements that took the most database time over the run (execution time inside PostgreSQL, all calls; ${f(perBooking(r.topStatements.reduce((a, x) => a + x.totalMs, 0)), 2)} ms per confirmed booking for these ${r.topStatements.length}):\n`,
+    "| database | statement | calls per booking | mean ms | total ms |",
+    "|---|---|---:|---:|---:|",
+    ...r.topStatements.map((x) => `| ${x.datname.replace("triphub_", "")} | \`${x.query.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 160)}\` | ${f(perBooking(x.calls), 2)} | ${f(x.meanMs, 3)} | ${f(x.totalMs)} |`),
     `\n### Contention: one room type, ${CONTENTION_UNITS} rooms, ${CONTENTION_GUESTS} guests on the same two nights\n`,
     "| measure | value |",
     "|---|---:|",
