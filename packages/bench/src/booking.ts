@@ -149,6 +149,12 @@ async function main(): Promise<{ report: string; figure: string }> {
         from pg_stat_statements s join pg_database d on d.oid = s.dbid
         where d.datname like 'triphub_%' order by s.total_exec_time desc limit 15`
     : [];
+  const frequentStatements = statementsTracked
+    ? await stats<{ datname: string; query: string; calls: number; totalMs: number; meanMs: number }[]>`
+        select d.datname, s.query, s.calls::float8 as calls, s.total_exec_time as "totalMs", s.mean_exec_time as "meanMs"
+        from pg_stat_statements s join pg_database d on d.oid = s.dbid
+        where d.datname like 'triphub_%' order by s.calls desc limit 25`
+    : [];
   const pendingAtAnswer = run.answers.filter((a) => a.outcome === "pending").length;
   await settlePending(p.gateway.url, run.answers);
   const confirmed = inWindow(run.answers).filter((a) => isConfirmed(a.outcome)).length;
@@ -165,7 +171,7 @@ async function main(): Promise<{ report: string; figure: string }> {
   );
   await settlePending(p.gateway.url, contention.answers);
   const calendar = await calendarOf(p, hosts[0]!, contended, nights.checkIn, nights.checkOut);
-  const report = buildReport({ p, run, cpuBefore, cpuAfter, dbBefore, dbAfter, pendingAtAnswer, contention, calendar, contended, statementsTracked, topStatements, sequential, signUpSeconds, listSeconds, load, durable: DURABLE, source: pg.source });
+  const report = buildReport({ p, run, cpuBefore, cpuAfter, dbBefore, dbAfter, pendingAtAnswer, contention, calendar, contended, statementsTracked, topStatements, frequentStatements, sequential, signUpSeconds, listSeconds, load, durable: DURABLE, source: pg.source });
   const contentionConfirmed = contention.answers.filter((a) => isConfirmed(a.outcome)).length;
   const soldOutMs = Math.max(0, ...contention.answers.filter((a) => isConfirmed(a.outcome)).map((a) => a.at));
   const l = latencies(run.answers);
@@ -187,6 +193,15 @@ const loadAverage = () =>
     .map((x) => x.toFixed(2))
     .join(" ");
 
+/** A statement's figures from pg_stat_statements. */
+interface Statement {
+  datname: string;
+  query: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+}
+
 interface ReportInput {
   p: BookingPlatform;
   run: { answers: Answer[]; seconds: number };
@@ -200,7 +215,8 @@ interface ReportInput {
   calendar: { date: string; booked: number; held: number; remaining: number }[];
   contended: BookableRoomType;
   statementsTracked: boolean;
-  topStatements: { datname: string; query: string; calls: number; totalMs: number; meanMs: number }[];
+  topStatements: Statement[];
+  frequentStatements: Statement[];
   signUpSeconds: number;
   listSeconds: number;
   load: string;
@@ -232,6 +248,8 @@ function buildReport(r: ReportInput): string {
       const b = r.dbBefore[db] ?? { xacts: 0, inserted: 0, updated: 0, calls: 0 };
       return `| ${db} | ${f(perBooking(a.calls - b.calls), 1)} | ${f(perBooking(a.xacts - b.xacts), 1)} | ${f(perBooking(a.inserted - b.inserted), 1)} | ${f(perBooking(a.updated - b.updated), 1)} |`;
     });
+  const statementRow = (x: Statement) =>
+    `| ${x.datname.replace("triphub_", "")} | \`${x.query.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 160)}\` | ${f(perBooking(x.calls), 2)} | ${f(x.meanMs, 3)} | ${f(x.totalMs)} |`;
   const cConfirmed = contention.answers.filter((a) => isConfirmed(a.outcome));
   const c = latencies(contention.answers);
   const soldOutMs = Math.max(0, ...cConfirmed.map((a) => a.at));
@@ -264,7 +282,11 @@ function buildReport(r: ReportInput): string {
     `\nThe statements that took the most database time over the run (execution time inside PostgreSQL, all calls; ${f(perBooking(r.topStatements.reduce((a, x) => a + x.totalMs, 0)), 2)} ms per confirmed booking for these ${r.topStatements.length}):\n`,
     "| database | statement | calls per booking | mean ms | total ms |",
     "|---|---|---:|---:|---:|",
-    ...r.topStatements.map((x) => `| ${x.datname.replace("triphub_", "")} | \`${x.query.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 160)}\` | ${f(perBooking(x.calls), 2)} | ${f(x.meanMs, 3)} | ${f(x.totalMs)} |`),
+    ...r.topStatements.map(statementRow),
+    "\nThe statements sent most often (the round trips):\n",
+    "| database | statement | calls per booking | mean ms | total ms |",
+    "|---|---|---:|---:|---:|",
+    ...r.frequentStatements.map(statementRow),
     `\n### Contention: one room type, ${CONTENTION_UNITS} rooms, ${CONTENTION_GUESTS} guests on the same two nights\n`,
     "| measure | value |",
     "|---|---:|",
