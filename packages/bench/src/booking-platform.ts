@@ -103,7 +103,7 @@ const bearer =
 
 /** A gRPC client of `service` at `url`, calling as the holder of `token` (if any). */
 export function clientOf<T extends typeof AuthService | typeof AccommodationService>(service: T, url: string, token?: string): Client<T> {
-  return createClient(service, createGrpcTransport({ baseUrl: url, interceptors: token ? [bearer(token)] : [] }));
+  return createClient(service, createGrpcTransport({ baseUrl: url, interceptors: token ? [bearer(token)] : [], defaultTimeoutMs: 30_000 }));
 }
 
 /** Runs `work` for 0..n-1 with at most `width` at a time (sign-up hashes passwords: keep it narrow). */

@@ -15,6 +15,12 @@
 //    workers booking the same two nights until each is told ROOMS_UNAVAILABLE. Exactly as many
 //    confirmed as there are rooms, how long selling out took, latency.
 //
+// Before 1, BENCH_SEQUENTIAL (30) bookings one at a time: the latency with nothing queued.
+//
+// Settings (defaults): BENCH_ROOM_TYPES (200), BENCH_UNITS (20), BENCH_HOSTS (10), BENCH_GUESTS
+// (50), BENCH_CONCURRENCY (64), BENCH_SECONDS (20), BENCH_WARMUP (5), BENCH_DAYS (180),
+// BENCH_CONTENTION_UNITS (50), BENCH_CONTENTION_GUESTS (200), BENCH_LOG_LEVEL (warn, the
+// services'), BENCH_TIMEOUT_MINUTES (15: a hung run stops everything it started).
 // PostgreSQL runs durable by default (fsync and synchronous commit on, as `npm start` runs it);
 // BENCH_DURABLE=0 keeps the testkit's fast settings (fsync off). BENCH_CPU_PROFILE=<dir> writes
 // V8 CPU profiles of the five services.
@@ -40,7 +46,6 @@ const DAYS = Number(env.BENCH_DAYS ?? 180);
 const CONTENTION_UNITS = Number(env.BENCH_CONTENTION_UNITS ?? 50);
 const CONTENTION_GUESTS = Number(env.BENCH_CONTENTION_GUESTS ?? 200);
 const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 30);
-let sequentialCount = 1;
 const DURABLE = env.BENCH_DURABLE !== "0";
 const TARGET = 300;
 /** Key of a CPU sample: the whole machine, this benchmark's processes and everyone else's. */
@@ -59,6 +64,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void cleanUp().finally(() => process.exit(130));
   });
 }
+// A run takes a minute or two; one that hangs (a service stuck at start, a query that never
+// returns) is stopped, with everything it started.
+const WATCHDOG_MINUTES = Number(env.BENCH_TIMEOUT_MINUTES ?? 15);
+setTimeout(() => {
+  log(`still running after ${WATCHDOG_MINUTES} minutes: stopping everything`);
+  void cleanUp().finally(() => process.exit(1));
+}, WATCHDOG_MINUTES * 60_000).unref();
 
 // Answers that came within the measured window: the ones in flight at its end finish with
 // fewer and fewer in flight, and would make the rate look lower than it is.
@@ -130,7 +142,8 @@ async function main(): Promise<{ report: string; figure: string }> {
 
   // One at a time first: what a booking costs end to end with nothing queued in front of it.
   log(`${SEQUENTIAL} bookings one at a time...`);
-  const sequential = await closedLoopBookings(p.gateway.url, (_, last) => (last && sequentialCount++ >= SEQUENTIAL ? undefined : spread()), { concurrency: 1, seconds: 60 });
+  let sent = 0;
+  const sequential = await closedLoopBookings(p.gateway.url, () => (sent++ < SEQUENTIAL ? spread() : undefined), { concurrency: 1, seconds: 60 });
   log(`warm-up: ${WARMUP} s at ${CONCURRENCY} in flight...`);
   const warm = await closedLoopBookings(p.gateway.url, () => spread(), { concurrency: CONCURRENCY, seconds: WARMUP });
   await settlePending(p.gateway.url, warm.answers);
