@@ -24,6 +24,11 @@ export const benchmarks: Record<string, Benchmark> = {
     goal: "p99 < 25 ms at 500 req/s",
     load: () => import("./accommodation-search.js"),
   },
+  booking: {
+    measures: "bookings end to end through the gateway (saga: hold, authorize, confirm, capture) on many room types, and on one",
+    goal: "≥ 300 confirmed bookings/s; one room type never oversold",
+    load: () => import("./booking.js"),
+  },
   "devstack-footprint": {
     measures: "`npm start`: cold and warm start to ready, resident memory of the whole platform",
     goal: "cold < 30 s, warm < 10 s, < 1 GiB",
