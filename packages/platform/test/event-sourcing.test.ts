@@ -191,6 +191,18 @@ describe("handleCommand", () => {
     expect(row).toEqual({ balance: total, version: 21 });
   });
 
+  it("decides on a known state without reading the stream, and reads it when the known state is stale", async () => {
+    const opened = await run("a-known", { type: "open", owner: "kim" });
+    const deposited = await run("a-known", { type: "deposit", amount: 5 }, { known: { state: opened.state, version: opened.version } });
+    expect(deposited).toMatchObject({ version: 2, state: { balance: 5 } });
+    // Stale: the stream moved on to version 2; the append conflicts and the retry reads it.
+    const again = await run("a-known", { type: "deposit", amount: 7 }, { known: { state: opened.state, version: opened.version } });
+    expect(again).toMatchObject({ version: 3, state: { balance: 12 } });
+    // A stale state is never trusted: the command is decided again on the stream as it is.
+    await expect(run("a-known", { type: "open", owner: "kim" }, { known: { state: { status: "none" }, version: 0 } })).rejects.toThrow("already open");
+    expect(await versionsOf("a-known")).toEqual([1, 2, 3]);
+  });
+
   it("surfaces a conflict as ABORTED when its attempts run out, and retries it otherwise", async () => {
     await run("a-conflict", { type: "open", owner: "ann" });
     for (const attempts of [1, 3]) {

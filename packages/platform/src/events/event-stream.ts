@@ -87,6 +87,12 @@ export interface HandleCommandOptions<E, S = unknown> {
   project?: (tx: EventTx, events: readonly AppendedEvent<E, S>[]) => Promise<void>;
   /** How many times to decide and append before a conflict is surfaced (default 5). */
   attempts?: number;
+  /**
+   * The stream's state and version as the caller last saw them (e.g. from its previous
+   * command): the first attempt decides on them without reading the stream. If they are stale,
+   * the append conflicts and the retry reads the stream as usual.
+   */
+  known?: { state: S; version: number };
 }
 
 /** What {@link handleCommand} did: the state after the command, its stream version, the new events. */
@@ -117,14 +123,15 @@ export async function handleCommand<C, S, E>(
   const stream = { streamType: aggregate.streamType, streamId };
   for (let attempt = 1; ; attempt++) {
     try {
+      const known = attempt === 1 ? opts.known : undefined;
       return await writeTransaction(db, async (tx) => {
-        const history = await loadStream(tx, aggregate.log, stream);
-        const expectedVersion = history.at(-1)?.streamVersion ?? 0;
-        const state = fold(
-          aggregate.decider,
-          history.map((r) => aggregate.codec.decode(r.type, r.payload, r.occurTime)),
-        );
-        const events = aggregate.decider.decide(command, state, now);
+        let { state, version: expectedVersion } = known ?? (await readStream(tx, aggregate, stream));
+        let events = aggregate.decider.decide(command, state, now);
+        // Deciding nothing on a state that may be stale proves nothing: read and decide again.
+        if (events.length === 0 && known) {
+          ({ state, version: expectedVersion } = await readStream(tx, aggregate, stream));
+          events = aggregate.decider.decide(command, state, now);
+        }
         if (events.length === 0) return { state, version: expectedVersion, events };
         // The state after each event: what the codec and the projections may record.
         const states: S[] = [];
@@ -150,6 +157,16 @@ export async function handleCommand<C, S, E>(
       await sleep(Math.random() * 5 * 2 ** Math.min(attempt, 6));
     }
   }
+}
+
+/** A stream's state folded from its events, and its version. */
+async function readStream<C, S, E>(tx: EventTx, aggregate: Aggregate<C, S, E>, stream: StreamRef): Promise<{ state: S; version: number }> {
+  const history = await loadStream(tx, aggregate.log, stream);
+  const state = fold(
+    aggregate.decider,
+    history.map((r) => aggregate.codec.decode(r.type, r.payload, r.occurTime)),
+  );
+  return { state, version: history.at(-1)?.streamVersion ?? 0 };
 }
 
 /** Options of {@link rebuildProjections}. */
