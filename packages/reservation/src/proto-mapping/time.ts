@@ -1,0 +1,6 @@
+// Instants both ways: Date <-> google.protobuf.Timestamp, unset staying unset.
+import { type Timestamp, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+
+export const toProtoTime = (d: Date | undefined): Timestamp | undefined => (d === undefined ? undefined : timestampFromDate(d));
+
+export const timeFromProto = (t: Timestamp | undefined): Date | undefined => (t === undefined ? undefined : timestampDate(t));
