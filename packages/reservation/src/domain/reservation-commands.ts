@@ -4,6 +4,7 @@ import type { Money } from "./money.js";
 import type { CancellationActor, CancellationReason, FailureReason } from "./reservation.js";
 import type { BookingRequest, HeldRooms } from "./reservation-events.js";
 
+/** A command on a reservation's stream; `reservationDecider.decide` answers it with events. */
 export type ReservationCommand =
   | { type: "Request"; reservationId: string; requested: BookingRequest }
   | { type: "RecordHold"; hold: HeldRooms }

@@ -39,16 +39,19 @@ export interface HeldRooms {
   holdExpiresAt: Date | undefined;
 }
 
+/** A guest asked to book (CreateReservation accepted). */
 export interface ReservationRequested extends BookingRequest {
   type: "ReservationRequested";
   at: Date;
 }
 
+/** Accommodation holds the rooms. */
 export interface RoomsHeld extends HeldRooms {
   type: "RoomsHeld";
   at: Date;
 }
 
+/** Payment authorized the price. */
 export interface PaymentAuthorized {
   type: "PaymentAuthorized";
   at: Date;
@@ -56,6 +59,7 @@ export interface PaymentAuthorized {
   amount: Money;
 }
 
+/** The hold is confirmed and the payment captured: the stay is booked. */
 export interface ReservationConfirmed {
   type: "ReservationConfirmed";
   at: Date;
@@ -64,6 +68,7 @@ export interface ReservationConfirmed {
   freeCancellationUntil: Date | undefined;
 }
 
+/** The booking failed; compensations of the steps done follow. */
 export interface ReservationFailed {
   type: "ReservationFailed";
   at: Date;
@@ -73,19 +78,24 @@ export interface ReservationFailed {
   failedStatus: ReservationStatus;
 }
 
-/** An empty `paymentId` records that a lookup found no payment to void. */
+/**
+ * The payment was left with nothing taken (compensation). An empty `paymentId` records that a
+ * lookup found no payment to void.
+ */
 export interface PaymentVoided {
   type: "PaymentVoided";
   at: Date;
   paymentId: string;
 }
 
+/** The held or booked rooms went back on sale. */
 export interface RoomsReleased {
   type: "RoomsReleased";
   at: Date;
   holdId: string;
 }
 
+/** The reservation was cancelled; a refund and the release of the rooms follow. */
 export interface ReservationCancelled {
   type: "ReservationCancelled";
   at: Date;
@@ -97,6 +107,7 @@ export interface ReservationCancelled {
   refundAmount: Money;
 }
 
+/** Payment refunded the guest. */
 export interface RefundIssued {
   type: "RefundIssued";
   at: Date;
@@ -105,6 +116,7 @@ export interface RefundIssued {
   amount: Money;
 }
 
+/** The refund was refused; an operator must step in. */
 export interface RefundFailed {
   type: "RefundFailed";
   at: Date;
@@ -112,6 +124,7 @@ export interface RefundFailed {
   message: string;
 }
 
+/** The check-out time passed while the reservation was confirmed. */
 export interface StayCompleted {
   type: "StayCompleted";
   at: Date;

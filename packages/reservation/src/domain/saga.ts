@@ -5,6 +5,7 @@
 import type { Money } from "./money.js";
 import type { ReservationState } from "./reservation-state.js";
 
+/** One thing the saga does next: a forward step or a compensation. */
 export type SagaStep =
   /** Hold the rooms (accommodation HoldInventory). */
   | { kind: "hold" }

@@ -37,6 +37,7 @@ function enumMapping<D extends string, P extends number>(table: Record<D, P>, wh
   };
 }
 
+/** ReservationStatus; its number is also the read model's `status` column. */
 export const reservationStatus = enumMapping<ReservationStatus, ProtoStatus>(
   {
     requested: ProtoStatus.REQUESTED,
@@ -50,6 +51,7 @@ export const reservationStatus = enumMapping<ReservationStatus, ProtoStatus>(
   "reservation status",
 );
 
+/** FailureReason. */
 export const failureReason = enumMapping<FailureReason, ProtoFailureReason>(
   {
     rooms_unavailable: ProtoFailureReason.ROOMS_UNAVAILABLE,
@@ -66,11 +68,13 @@ export const failureReason = enumMapping<FailureReason, ProtoFailureReason>(
   "failure reason",
 );
 
+/** CancellationActor. */
 export const cancellationActor = enumMapping<CancellationActor, ProtoActor>(
   { guest: ProtoActor.GUEST, host: ProtoActor.HOST, admin: ProtoActor.ADMIN },
   "cancellation actor",
 );
 
+/** CancellationReason. */
 export const cancellationReason = enumMapping<CancellationReason, ProtoCancellationReason>(
   {
     change_of_plans: ProtoCancellationReason.CHANGE_OF_PLANS,
@@ -84,6 +88,7 @@ export const cancellationReason = enumMapping<CancellationReason, ProtoCancellat
   "cancellation reason",
 );
 
+/** RefundStatus. */
 export const refundStatus = enumMapping<RefundStatus, ProtoRefundStatus>(
   {
     not_required: ProtoRefundStatus.NOT_REQUIRED,
