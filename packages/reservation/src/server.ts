@@ -23,7 +23,7 @@ import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
 import { createReservationService } from "./service.js";
 import type { ReservationDb } from "./store/db.js";
 import { withCrashPoints } from "./store/crash-point.js";
-import { reservationEventTypes } from "./store/event-codec.js";
+import { reservationEventTypes } from "./proto-mapping/events.js";
 import { createReservationStore, RESERVATION_LOG } from "./store/reservation-store.js";
 import { createSagaWorkStore } from "./store/saga-work-store.js";
 

@@ -1,31 +1,24 @@
 // The reservation's rules and the saga's next step, as pure functions: each saga path folds
 // to the state the next step is read from, with no service and no database.
-import { create } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { HoldSchema } from "@triphub/contracts/triphub/accommodation/v1/hold_pb";
-import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
-import { MoneySchema } from "@triphub/contracts/triphub/common/v1/money_pb";
-import { ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
-import {
-  CancellationReason,
-  FailureReason,
-  RefundStatus,
-  ReservationStatus,
-} from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { fold } from "@triphub/platform/events";
 import { describe, expect, it } from "vitest";
-import { type ReservationCommand, type ReservationState, reservationDecider } from "../src/domain/reservation.js";
+import type { Money } from "../src/domain/money.js";
+import type { CancellationActor, FailureReason } from "../src/domain/reservation.js";
+import type { ReservationCommand } from "../src/domain/reservation-commands.js";
+import { reservationDecider } from "../src/domain/reservation-decider.js";
+import type { HeldRooms } from "../src/domain/reservation-events.js";
+import type { ReservationState } from "../src/domain/reservation-state.js";
 import { nextStep } from "../src/domain/saga.js";
 
 const now = new Date("2026-12-04T10:00:00.000Z");
-const krw = (n: bigint) => create(MoneySchema, { amountMinor: n, currencyCode: "KRW" });
+const krw = (n: bigint): Money => ({ amountMinor: n, currency: "KRW" });
 const ID = "00000000-0000-4000-8000-000000000001";
 
 function requested(expected?: bigint): ReservationCommand {
   return {
     type: "Request",
     reservationId: ID,
-    requested: create(ReservationRequestedSchema, {
+    requested: {
       requestId: "00000000-0000-4000-8000-0000000000aa",
       guestId: "00000000-0000-4000-8000-0000000000bb",
       propertyId: "00000000-0000-4000-8000-0000000000cc",
@@ -34,13 +27,15 @@ function requested(expected?: bigint): ReservationCommand {
       checkOut: "2027-03-04",
       units: 1,
       guests: { adults: 2, children: 0 },
+      contact: { fullName: "Guest", email: "guest@example.com", phone: "" },
+      specialRequests: "",
       paymentMethodToken: "tok_visa",
       expectedTotal: expected === undefined ? undefined : krw(expected),
-    }),
+    },
   };
 }
 
-const hold = create(HoldSchema, {
+const hold: HeldRooms = {
   holdId: "hold-1",
   hostId: "00000000-0000-4000-8000-0000000000ee",
   propertyName: "Hanok",
@@ -49,13 +44,14 @@ const hold = create(HoldSchema, {
     total: krw(300_000n),
     units: 1,
     nights: ["2027-03-01", "2027-03-02", "2027-03-03"].map((date) => ({ date, price: krw(100_000n) })),
+    averageNightly: krw(100_000n),
   },
-  cancellationPolicy: CancellationPolicy.FLEXIBLE,
+  cancellationPolicy: "flexible",
   timeZone: "Asia/Seoul",
   checkInTime: "15:00",
   checkOutTime: "11:00",
-  expireTime: timestampFromDate(new Date(now.getTime() + 900_000)),
-});
+  holdExpiresAt: new Date(now.getTime() + 900_000),
+};
 
 /** Runs commands in order, as the store would, and returns the state they leave. */
 function run(...commands: ReservationCommand[]): ReservationState {
@@ -65,11 +61,11 @@ function run(...commands: ReservationCommand[]): ReservationState {
 }
 
 const fail = (reason: FailureReason): ReservationCommand => ({ type: "Fail", reason, message: "no" });
-const cancel = (actor: "guest" | "host" | "admin" = "guest"): ReservationCommand => ({
+const cancel = (actor: CancellationActor = "guest"): ReservationCommand => ({
   type: "Cancel",
   actor,
   actorId: "someone",
-  reason: CancellationReason.CHANGE_OF_PLANS,
+  reason: "change_of_plans",
   note: "",
 });
 const authorize: ReservationCommand = { type: "RecordAuthorization", paymentId: "pay-1", amount: krw(300_000n) };
@@ -78,11 +74,11 @@ const confirm: ReservationCommand = { type: "Confirm", paymentId: "pay-1", captu
 describe("the booking saga's path", () => {
   it("walks REQUESTED -> ROOMS_HELD -> PAYMENT_AUTHORIZED -> CONFIRMED, one step at a time", () => {
     expect(nextStep(run(requested()))).toEqual({ kind: "hold" });
-    expect(run(requested(), { type: "RecordHold", hold })?.reservation.status).toBe(ReservationStatus.ROOMS_HELD);
+    expect(run(requested(), { type: "RecordHold", hold })?.reservation.status).toBe("rooms_held");
     expect(nextStep(run(requested(), { type: "RecordHold", hold }))).toEqual({ kind: "authorize" });
     expect(nextStep(run(requested(), { type: "RecordHold", hold }, authorize))).toEqual({ kind: "confirm", paymentId: "pay-1" });
     const done = run(requested(), { type: "RecordHold", hold }, authorize, confirm);
-    expect(done?.reservation).toMatchObject({ status: ReservationStatus.CONFIRMED, paymentId: "pay-1", hostId: hold.hostId, version: 4n, nights: 3 });
+    expect(done?.reservation).toMatchObject({ status: "confirmed", paymentId: "pay-1", hostId: hold.hostId, version: 4, nights: 3 });
     expect(nextStep(done)).toBeUndefined();
   });
 
@@ -96,30 +92,30 @@ describe("the booking saga's path", () => {
 
   it("fails PRICE_CHANGED when the held total is not the expected one, and releases the rooms without touching payment", () => {
     const state = run(requested(299_999n), { type: "RecordHold", hold });
-    expect(state?.reservation).toMatchObject({ status: ReservationStatus.FAILED, failureReason: FailureReason.PRICE_CHANGED });
+    expect(state?.reservation).toMatchObject({ status: "failed", failure: { reason: "price_changed" } });
     expect(nextStep(state)).toEqual({ kind: "release", because: "failed" });
-    expect(run(requested(300_000n), { type: "RecordHold", hold })?.reservation.status).toBe(ReservationStatus.ROOMS_HELD);
+    expect(run(requested(300_000n), { type: "RecordHold", hold })?.reservation.status).toBe("rooms_held");
   });
 });
 
 describe("compensations, in reverse order", () => {
   it.each<[string, ReservationCommand[], ReturnType<typeof nextStep>]>([
-    ["sold out: nothing was held, nothing to undo", [fail(FailureReason.ROOMS_UNAVAILABLE)], undefined],
-    ["timed out holding: a hold may exist, release it", [fail(FailureReason.TIMED_OUT)], { kind: "release", because: "failed" }],
-    ["declined: release the rooms", [{ type: "RecordHold", hold }, fail(FailureReason.PAYMENT_DECLINED)], { kind: "release", because: "failed" }],
+    ["sold out: nothing was held, nothing to undo", [fail("rooms_unavailable")], undefined],
+    ["timed out holding: a hold may exist, release it", [fail("timed_out")], { kind: "release", because: "failed" }],
+    ["declined: release the rooms", [{ type: "RecordHold", hold }, fail("payment_declined")], { kind: "release", because: "failed" }],
     [
       "timed out authorizing: look the payment up first",
-      [{ type: "RecordHold", hold }, fail(FailureReason.TIMED_OUT)],
+      [{ type: "RecordHold", hold }, fail("timed_out")],
       { kind: "unwindPayment", paymentId: "" },
     ],
     [
       "capture failed: unwind the payment first",
-      [{ type: "RecordHold", hold }, authorize, fail(FailureReason.PAYMENT_ERROR)],
+      [{ type: "RecordHold", hold }, authorize, fail("payment_error")],
       { kind: "unwindPayment", paymentId: "pay-1" },
     ],
     [
       "payment unwound: then the rooms",
-      [{ type: "RecordHold", hold }, authorize, fail(FailureReason.PAYMENT_ERROR), { type: "RecordVoid", paymentId: "pay-1" }],
+      [{ type: "RecordHold", hold }, authorize, fail("payment_error"), { type: "RecordVoid", paymentId: "pay-1" }],
       { kind: "release", because: "failed" },
     ],
     [
@@ -127,7 +123,7 @@ describe("compensations, in reverse order", () => {
       [
         { type: "RecordHold", hold },
         authorize,
-        fail(FailureReason.PAYMENT_ERROR),
+        fail("payment_error"),
         { type: "RecordVoid", paymentId: "pay-1" },
         { type: "RecordRelease", holdId: "hold-1" },
       ],
@@ -138,10 +134,10 @@ describe("compensations, in reverse order", () => {
   });
 
   it("records a lookup that found no payment, and then a payment reported late is unwound too", () => {
-    const looked = run(requested(), { type: "RecordHold", hold }, fail(FailureReason.TIMED_OUT), { type: "RecordVoid", paymentId: "" });
+    const looked = run(requested(), { type: "RecordHold", hold }, fail("timed_out"), { type: "RecordVoid", paymentId: "" });
     expect(nextStep(looked)).toEqual({ kind: "release", because: "failed" });
     const late = fold(reservationDecider, reservationDecider.decide(authorize, looked, now), looked);
-    expect(late?.reservation.status).toBe(ReservationStatus.FAILED);
+    expect(late?.reservation.status).toBe("failed");
     expect(nextStep(late)).toEqual({ kind: "unwindPayment", paymentId: "pay-1" });
   });
 });
@@ -149,34 +145,34 @@ describe("compensations, in reverse order", () => {
 describe("cancellation", () => {
   it("stops a saga in progress: nothing refunded, the authorization voided and the rooms released", () => {
     const state = run(requested(), { type: "RecordHold", hold }, authorize, cancel());
-    expect(state?.reservation.status).toBe(ReservationStatus.CANCELLED);
-    expect(state?.reservation.cancellation).toMatchObject({ refundStatus: RefundStatus.NOT_REQUIRED, refundAmount: { amountMinor: 0n } });
+    expect(state?.reservation.status).toBe("cancelled");
+    expect(state?.reservation.cancellation).toMatchObject({ refundStatus: "not_required", refundAmount: { amountMinor: 0n } });
     expect(nextStep(state)).toEqual({ kind: "unwindPayment", paymentId: "pay-1" });
   });
 
   it("of a confirmed stay owes a refund, then releases the rooms; the refund's result is recorded", () => {
     const state = run(requested(), { type: "RecordHold", hold }, authorize, confirm, cancel("host"));
-    expect(state?.reservation.cancellation).toMatchObject({ refundStatus: RefundStatus.PENDING, refundAmount: { amountMinor: 300_000n } });
+    expect(state?.reservation.cancellation).toMatchObject({ refundStatus: "pending", refundAmount: { amountMinor: 300_000n } });
     expect(nextStep(state)).toMatchObject({ kind: "refund", paymentId: "pay-1", amount: { amountMinor: 300_000n } });
     const refunded = fold(
       reservationDecider,
       reservationDecider.decide({ type: "RecordRefund", paymentId: "pay-1", refundId: "r1", amount: krw(300_000n) }, state, now),
       state,
     );
-    expect(refunded?.reservation.cancellation?.refundStatus).toBe(RefundStatus.SUCCEEDED);
+    expect(refunded?.reservation.cancellation?.refundStatus).toBe("succeeded");
     expect(nextStep(refunded)).toEqual({ kind: "release", because: "cancelled" });
   });
 
   it("is idempotent once cancelled and refused for a failed booking", () => {
     const cancelled = run(requested(), cancel());
     expect(reservationDecider.decide(cancel(), cancelled, now)).toEqual([]);
-    expect(() => reservationDecider.decide(cancel(), run(requested(), fail(FailureReason.ROOMS_UNAVAILABLE)), now)).toThrow(/failed booking/);
+    expect(() => reservationDecider.decide(cancel(), run(requested(), fail("rooms_unavailable")), now)).toThrow(/failed booking/);
   });
 
   it("ignores a saga step that reports after the cancellation, except to undo what it did", () => {
     const cancelled = run(requested(), { type: "RecordHold", hold }, cancel());
     const authorizedLate = fold(reservationDecider, reservationDecider.decide(authorize, cancelled, now), cancelled);
-    expect(authorizedLate?.reservation.status).toBe(ReservationStatus.CANCELLED);
+    expect(authorizedLate?.reservation.status).toBe("cancelled");
     expect(nextStep(authorizedLate)).toEqual({ kind: "unwindPayment", paymentId: "pay-1" });
     expect(reservationDecider.decide(confirm, authorizedLate, now)).toEqual([]);
   });

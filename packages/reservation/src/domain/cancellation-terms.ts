@@ -1,30 +1,25 @@
-import { create } from "@bufbuild/protobuf";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { CancellationPolicy as ProtoPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
-import { type Money, MoneySchema } from "@triphub/contracts/triphub/common/v1/money_pb";
-import type { Reservation } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+// A reservation's cancellation terms: until when it cancels for free, whether its stay has
+// begun, and what cancelling it refunds. The rules are accommodation's, shared through
+// `@triphub/platform/stay-rules`; this applies them to what the reservation snapshotted.
 import {
   type CancellationPolicy,
   localTimeToInstant,
   freeCancellationUntil as policyFreeUntil,
-  type RefundCase,
   type RefundRule,
   refundFor,
 } from "@triphub/platform/stay-rules";
+import { type Money, money } from "./money.js";
+import type { CancellationActor, Reservation } from "./reservation.js";
 
 /**
- * The part of a reservation its cancellation terms depend on, as the proto `Reservation`
- * carries it (a whole `Reservation` will do): the policy and price snapshotted when the rooms
- * were held, and the property's check-in date, time and time zone. The rules themselves are
- * accommodation's, shared through `@triphub/platform/stay-rules`.
+ * The part of a reservation its cancellation terms depend on (a whole `Reservation` will do):
+ * the policy and price snapshotted when the rooms were held, and the property's check-in date,
+ * time and time zone.
  */
 export type StayTermsSnapshot = Pick<Reservation, "cancellationPolicy" | "price" | "checkIn" | "checkInTime" | "timeZone">;
 
-/** A confirmed reservation's terms: the snapshot plus when it was confirmed (`confirm_time`). */
-export type ConfirmedStaySnapshot = StayTermsSnapshot & Pick<Reservation, "confirmTime">;
-
-/** Who cancels: a guest is held to the policy; a host or an admin cancellation refunds in full. */
-export type CancellationActor = RefundCase["cancelledBy"];
+/** A confirmed reservation's terms: the snapshot plus when it was confirmed. */
+export type ConfirmedStaySnapshot = StayTermsSnapshot & Pick<Reservation, "confirmedAt">;
 
 /** What a cancellation gives back, and which rule of the policy gave it. */
 export interface CancellationRefund {
@@ -68,19 +63,19 @@ export function refundOnCancel(
 ): CancellationRefund {
   const captured = BigInt(cancel.capturedMinor);
   if (captured < 0n) throw new Error(`captured amount ${captured} is negative`);
-  if (snapshot.confirmTime === undefined) throw new Error("a reservation that was never confirmed has no refund terms");
+  if (snapshot.confirmedAt === undefined) throw new Error("a reservation that was never confirmed has no refund terms");
   const price = priceOf(snapshot);
   const r = refundFor(policyOf(snapshot), {
     totalMinor: price.totalMinor,
     firstNightMinor: price.firstNightMinor,
-    bookedAt: timestampDate(snapshot.confirmTime),
+    bookedAt: snapshot.confirmedAt,
     cancelAt: cancel.at,
     checkInAt: checkInAt(snapshot),
     cancelledBy: cancel.actor,
   });
   const byPolicy = BigInt(r.refundMinor);
   const amountMinor = byPolicy < captured ? byPolicy : captured;
-  return { amount: create(MoneySchema, { amountMinor, currencyCode: price.currency }), rule: r.rule };
+  return { amount: money(amountMinor, price.currency), rule: r.rule };
 }
 
 function checkInAt(s: StayTermsSnapshot): Date {
@@ -89,22 +84,8 @@ function checkInAt(s: StayTermsSnapshot): Date {
 }
 
 function policyOf(s: StayTermsSnapshot): CancellationPolicy {
-  switch (s.cancellationPolicy) {
-    case ProtoPolicy.FLEXIBLE:
-      return "flexible";
-    case ProtoPolicy.MODERATE:
-      return "moderate";
-    case ProtoPolicy.STRICT:
-      return "strict";
-    case ProtoPolicy.NON_REFUNDABLE:
-      return "non_refundable";
-    case ProtoPolicy.UNSPECIFIED:
-      throw new Error("the reservation has no cancellation policy");
-    default: {
-      const _x: never = s.cancellationPolicy;
-      throw new Error(`unknown cancellation policy ${String(_x)}`);
-    }
-  }
+  if (s.cancellationPolicy === undefined) throw new Error("the reservation has no cancellation policy");
+  return s.cancellationPolicy;
 }
 
 /**
@@ -115,11 +96,11 @@ function policyOf(s: StayTermsSnapshot): CancellationPolicy {
 function priceOf(s: StayTermsSnapshot): { totalMinor: number; firstNightMinor: number; currency: string } {
   const p = s.price;
   const first = p?.nights[0]?.price;
-  if (p?.total === undefined || first === undefined) throw new Error("the reservation has no price");
+  if (p === undefined || first === undefined) throw new Error("the reservation has no price");
   return {
     totalMinor: safeNumber(p.total.amountMinor),
     firstNightMinor: safeNumber(first.amountMinor * BigInt(p.units)),
-    currency: p.total.currencyCode,
+    currency: p.total.currency,
   };
 }
 

@@ -2,10 +2,10 @@
 // that restarts after a crash carries on exactly where the events say the saga is. Forward
 // steps book; once the saga failed or was cancelled, compensations undo in reverse order:
 // the payment first, then the rooms.
-import type { Money } from "@triphub/contracts/triphub/common/v1/money_pb";
-import { ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
-import type { ReservationState } from "./reservation.js";
+import type { Money } from "./money.js";
+import type { ReservationState } from "./reservation-state.js";
 
+/** One thing the saga does next: a forward step or a compensation. */
 export type SagaStep =
   /** Hold the rooms (accommodation HoldInventory). */
   | { kind: "hold" }
@@ -28,18 +28,18 @@ export function nextStep(state: ReservationState): SagaStep | undefined {
   if (!state) return undefined;
   const { reservation: r, saga } = state;
   switch (r.status) {
-    case ReservationStatus.REQUESTED:
+    case "requested":
       return { kind: "hold" };
-    case ReservationStatus.ROOMS_HELD:
+    case "rooms_held":
       return { kind: "authorize" };
-    case ReservationStatus.PAYMENT_AUTHORIZED:
+    case "payment_authorized":
       return { kind: "confirm", paymentId: saga.paymentId };
-    case ReservationStatus.FAILED:
-    case ReservationStatus.CANCELLED: {
+    case "failed":
+    case "cancelled": {
       if (saga.paymentId !== "" && !saga.paymentSettled) return { kind: "unwindPayment", paymentId: saga.paymentId };
       if (saga.paymentUnknown) return { kind: "unwindPayment", paymentId: "" };
       if (saga.refundOwed) return { kind: "refund", paymentId: saga.paymentId, amount: saga.refundOwed };
-      if (!saga.roomsReleased) return { kind: "release", because: r.status === ReservationStatus.FAILED ? "failed" : "cancelled" };
+      if (!saga.roomsReleased) return { kind: "release", because: r.status };
       return undefined;
     }
     default:

@@ -4,10 +4,10 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import type { Reservation } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { callerServiceKey, GATEWAY_SERVICE, type Identity, identityKey, notFound } from "@triphub/platform";
-import type { ActorKind } from "../domain/reservation.js";
+import type { CancellationActor } from "../domain/reservation.js";
 
 /** The caller as a party to `r`, most specific first; undefined for a stranger. */
-export function partyOf(ctx: HandlerContext, r: Reservation): ActorKind | "service" | undefined {
+export function partyOf(ctx: HandlerContext, r: Reservation): CancellationActor | "service" | undefined {
   const user = ctx.values.get(identityKey);
   if (user) {
     if (user.userId === r.guestId) return "guest";

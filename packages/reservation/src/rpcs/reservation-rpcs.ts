@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { MoneySchema } from "@triphub/contracts/triphub/common/v1/money_pb";
-import { type ReservationCancelled, ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
+import { ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
 import { ReservationOrder } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import {
   CreateReservationRequestSchema,
@@ -11,8 +11,11 @@ import {
 import { notFound, requireIdentity } from "@triphub/platform";
 import { pageSize } from "@triphub/platform/page-token";
 import { toProtoEvent } from "@triphub/platform/events";
-import { reservationDecider } from "../domain/reservation.js";
+import { reservationDecider } from "../domain/reservation-decider.js";
 import { checkStayDates } from "../domain/stay-dates.js";
+import { toProtoMoney } from "../proto-mapping/money.js";
+import { toProtoReservation } from "../proto-mapping/reservation.js";
+import { cancelCommand, requestCommand } from "../proto-mapping/requests.js";
 import type { SagaRunner } from "../saga/saga-runner.js";
 import { type ListOrder, type ListParty, listReservations } from "../store/reservation-list.js";
 import type { ReservationStore } from "../store/reservation-store.js";
@@ -52,21 +55,7 @@ export function reservationRpcs(d: ReservationRpcDeps): ReservationRpcs {
       // The request as sent, so a retry is told from another request reusing its id.
       const digest = createHash("sha256").update(toBinary(CreateReservationRequestSchema, req)).digest("base64url");
       const id = await d.store.claimRequest(guest.userId, req.requestId, digest, randomUUID());
-      const requested = create(ReservationRequestedSchema, {
-        requestId: req.requestId,
-        guestId: guest.userId,
-        propertyId: req.propertyId,
-        roomTypeId: req.roomTypeId,
-        checkIn: req.checkIn,
-        checkOut: req.checkOut,
-        guests: req.guests,
-        units: req.units,
-        contact: req.contact,
-        specialRequests: req.specialRequests,
-        paymentMethodToken: req.paymentMethodToken,
-        expectedTotal: req.expectedTotal,
-      });
-      await d.store.run(id, { type: "Request", reservationId: id, requested }, d.now());
+      await d.store.run(id, requestCommand(req, guest.userId, id), d.now());
       d.runner.start(id);
       await d.runner.settled(id, d.waitMs);
       const reservation = await d.store.get(id);
@@ -101,17 +90,17 @@ export function reservationRpcs(d: ReservationRpcDeps): ReservationRpcs {
       const party = partyOf(ctx, current);
       if (party === "service" || party === undefined) throw notFound("reservation", id);
       const user = requireIdentity(ctx);
-      const command = { type: "Cancel" as const, actor: party, actorId: user.userId, reason: req.reason, note: req.note };
+      const command = cancelCommand(req, party, user.userId);
       if (req.validateOnly) {
         const state = await d.store.load(id);
         const [event] = reservationDecider.decide(command, state, d.now());
-        const cancelled = event?.payload as ReservationCancelled | undefined;
-        return { reservation: current, refundAmount: cancelled?.refundAmount ?? current.cancellation?.refundAmount };
+        const refund = event?.type === "ReservationCancelled" ? toProtoMoney(event.refundAmount) : undefined;
+        return { reservation: current, refundAmount: refund ?? current.cancellation?.refundAmount };
       }
       const outcome = await d.store.run(id, command, d.now());
       d.runner.start(id);
       await d.runner.settled(id, d.waitMs);
-      const reservation = (await d.store.get(id)) ?? outcome.reservation;
+      const reservation = (await d.store.get(id)) ?? toProtoReservation(id, outcome.state.reservation);
       const refundAmount =
         reservation.cancellation?.refundAmount ?? create(MoneySchema, { currencyCode: reservation.price?.total?.currencyCode ?? "" });
       return { reservation, refundAmount };

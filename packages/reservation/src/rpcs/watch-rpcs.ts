@@ -2,6 +2,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import type { EventFeed } from "@triphub/platform/events";
 import { IN_SAGA } from "../domain/reservation.js";
+import { reservationStatus } from "../proto-mapping/enums.js";
 import type { ReservationStore } from "../store/reservation-store.js";
 import { visible } from "./access.js";
 
@@ -25,7 +26,7 @@ export function watchRpcs(d: { store: ReservationStore; feed: EventFeed; pollMs?
           sent = reservation.version;
           yield { reservation };
         }
-        if (!IN_SAGA.has(reservation.status)) return;
+        if (!IN_SAGA.has(reservationStatus.fromProto(reservation.status))) return;
         await d.feed.wait(pollMs, stop);
       }
     },

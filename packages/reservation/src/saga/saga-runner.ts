@@ -4,12 +4,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { type Clock, createPeriodicJob, type Logger } from "@triphub/platform";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
-import type { ReservationAggregate } from "../domain/reservation.js";
+import type { ReservationAggregate } from "../domain/reservation-state.js";
 import { nextStep, type SagaStep } from "../domain/saga.js";
+import { failureReason } from "../proto-mapping/enums.js";
 import type { ReservationStore } from "../store/reservation-store.js";
 import type { SagaWorkStore } from "../store/saga-work-store.js";
 import { runStep, type SagaClients, TransientFailure } from "./saga-steps.js";
+import { commandOf, stepStateOf } from "./step-reports.js";
 
 /** Timings of the runner; tests shorten them. */
 export interface SagaTimings {
@@ -101,15 +102,15 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
   async function attemptStep(id: string, state: ReservationAggregate, step: SagaStep, attempt: number) {
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(t.callTimeoutMs)]);
     try {
-      return await runStep(d.clients, id, state, step, signal);
+      const reports = await runStep(d.clients, id, stepStateOf(id, state), step, signal);
+      return reports.map(commandOf);
     } catch (e) {
       if (!(e instanceof TransientFailure)) throw e;
       if (FORWARD.has(step.kind)) {
-        const created = state.reservation.createTime ? timestampDate(state.reservation.createTime).getTime() : 0;
-        if (d.now().getTime() - created < t.deadlineMs) return "retry" as const;
+        if (d.now().getTime() - state.reservation.createdAt.getTime() < t.deadlineMs) return "retry" as const;
         d.log.warn({ reservationId: id, step: step.kind, err: e }, "booking ran out of time");
         const message = GIVE_UP_MESSAGES[e.reasonIfFinal] ?? "the booking could not be completed; nothing was charged";
-        return [{ type: "Fail" as const, reason: e.reasonIfFinal, message }];
+        return [{ type: "Fail" as const, reason: failureReason.fromProto(e.reasonIfFinal), message }];
       }
       d.log.warn({ reservationId: id, step: step.kind, err: e, attempt }, "compensation failed; will retry");
       return attempt < LOCAL_RETRIES ? ("retry" as const) : ("later" as const);

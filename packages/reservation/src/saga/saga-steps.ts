@@ -1,7 +1,7 @@
-// One saga step against accommodation or payment, turned into the command that records what
-// happened. Every call is idempotent on the reservation (hold, authorization, refund keys), so
+// One saga step against accommodation or payment, turned into reports of what happened (the
+// runner records them as commands, see step-reports.ts). Every call is idempotent on the reservation (hold, authorization, refund keys), so
 // a step repeated after a crash or a lost answer does the thing once. A refusal that decides
-// the booking becomes a Fail command; a failure that may pass (a service down, a timeout) is
+// the booking becomes a Fail report; a failure that may pass (a service down, a timeout) is
 // thrown as a TransientFailure for the runner to retry.
 import type { Client } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -12,8 +12,9 @@ import type { Money } from "@triphub/contracts/triphub/common/v1/money_pb";
 import { type Payment, PaymentStatus, RefundReason, RefundStatus, VoidReason } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import type { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { CancellationActor, FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
-import type { ReservationAggregate, ReservationCommand } from "../domain/reservation.js";
 import type { SagaStep } from "../domain/saga.js";
+import { toProtoMoney } from "../proto-mapping/money.js";
+import type { StepReport, StepState } from "./step-reports.js";
 
 /** The clients the saga calls, carrying the reservation service's identity. */
 export interface SagaClients {
@@ -57,10 +58,10 @@ function connectError(e: unknown, service: string, ifFinal: FailureReason): Conn
   return err;
 }
 
-const fail = (reason: FailureReason, message: string): ReservationCommand[] => [{ type: "Fail", reason, message }];
+const fail = (reason: FailureReason, message: string): StepReport[] => [{ type: "Fail", reason, message }];
 
-/** Runs `step` for the reservation in `state` and returns the commands recording its outcome. */
-export async function runStep(c: SagaClients, id: string, state: ReservationAggregate, step: SagaStep, signal: AbortSignal): Promise<ReservationCommand[]> {
+/** Runs `step` for the reservation in `state` and returns the reports of its outcome. */
+export async function runStep(c: SagaClients, id: string, state: StepState, step: SagaStep, signal: AbortSignal): Promise<StepReport[]> {
   const r = state.reservation;
   const call = { signal };
   switch (step.kind) {
@@ -131,7 +132,7 @@ export async function runStep(c: SagaClients, id: string, state: ReservationAggr
     case "unwindPayment":
       return step.paymentId === "" ? lookUpPayments(c, id, signal) : unwindPayment(c, id, step.paymentId, signal);
     case "refund":
-      return refund(c, id, step.paymentId, step.amount, state, signal);
+      return refund(c, id, step.paymentId, toProtoMoney(step.amount), state, signal);
     case "release": {
       const reason = step.because === "failed" ? HoldReleaseReason.RESERVATION_FAILED : HoldReleaseReason.RESERVATION_CANCELLED;
       try {
@@ -146,7 +147,7 @@ export async function runStep(c: SagaClients, id: string, state: ReservationAggr
 }
 
 /** The payments made for the reservation whose answers were lost: recorded, so the next steps unwind them. */
-async function lookUpPayments(c: SagaClients, id: string, signal: AbortSignal): Promise<ReservationCommand[]> {
+async function lookUpPayments(c: SagaClients, id: string, signal: AbortSignal): Promise<StepReport[]> {
   const payments = await paymentCall(() => c.payment.listPayments({ reservationId: id, pageSize: 100 }, { signal }));
   const live = payments.payments.filter((p) => p.status !== PaymentStatus.DECLINED);
   if (live.length === 0) return [{ type: "RecordVoid", paymentId: "" }];
@@ -155,7 +156,7 @@ async function lookUpPayments(c: SagaClients, id: string, signal: AbortSignal): 
 }
 
 /** Leaves the payment with nothing taken: voids an authorization, refunds a capture whose answer was lost. */
-async function unwindPayment(c: SagaClients, id: string, paymentId: string, signal: AbortSignal): Promise<ReservationCommand[]> {
+async function unwindPayment(c: SagaClients, id: string, paymentId: string, signal: AbortSignal): Promise<StepReport[]> {
   const { payment } = await paymentCall(() => c.payment.getPayment({ paymentId }, { signal }));
   if (payment?.status === PaymentStatus.AUTHORIZED) {
     await paymentCall(() => c.payment.voidPayment({ paymentId, reason: VoidReason.RESERVATION_FAILED }, { signal }));
@@ -173,7 +174,7 @@ async function unwindPayment(c: SagaClients, id: string, paymentId: string, sign
 }
 
 /** A cancellation's refund. A provider refusal is final (RefundFailed: an operator steps in). */
-async function refund(c: SagaClients, id: string, paymentId: string, amount: Money, state: ReservationAggregate, signal: AbortSignal): Promise<ReservationCommand[]> {
+async function refund(c: SagaClients, id: string, paymentId: string, amount: Money, state: StepState, signal: AbortSignal): Promise<StepReport[]> {
   const byGuest = state.reservation.cancellation?.cancelledBy === CancellationActor.GUEST;
   const res = await paymentCall(() =>
     c.payment.refundPayment(

@@ -1,8 +1,9 @@
 // Rebuilding the read models (reservations, saga_work) from the events table, the truth.
 import { type EventDb, rebuildProjections } from "@triphub/platform/events";
 import { sql } from "drizzle-orm";
-import { type ReservationState, reservationDecider } from "../domain/reservation.js";
-import { reservationCodec } from "./event-codec.js";
+import { reservationDecider } from "../domain/reservation-decider.js";
+import type { ReservationState } from "../domain/reservation-state.js";
+import { reservationEventCodec } from "../proto-mapping/events.js";
 import { projectReservation, RESERVATION_LOG } from "./reservation-store.js";
 
 /**
@@ -17,7 +18,7 @@ export async function rebuildReadModels(db: EventDb): Promise<number> {
       await tx.execute(sql`truncate reservations, saga_work`);
     },
     apply: async (tx, stored) => {
-      const event = reservationCodec.decode(stored.type, stored.payload, stored.occurTime);
+      const event = reservationEventCodec.decode(stored.type, stored.payload, stored.occurTime);
       const state = reservationDecider.evolve(states.get(stored.streamId), event);
       states.set(stored.streamId, state);
       await projectReservation(tx, stored.streamId, state);

@@ -1,5 +1,6 @@
 // Reservations: commands on the event-sourced aggregate (events and read models in one
-// transaction) and reads of the read model.
+// transaction) and reads of the read model. The read model keeps the proto Reservation
+// (`data`), so a read is one decode and goes to the RPCs as it is.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type Reservation, ReservationSchema, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { DomainError } from "@triphub/platform/domain-error";
@@ -13,18 +14,16 @@ import {
   type StoredEvent,
 } from "@triphub/platform/events";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
-import {
-  type ReservationAggregate,
-  type ReservationCommand,
-  type ReservationState,
-  reservationDecider,
-  reservationOf,
-} from "../domain/reservation.js";
+import type { ReservationCommand } from "../domain/reservation-commands.js";
+import { reservationDecider } from "../domain/reservation-decider.js";
 import { RESERVATION_STREAM, type ReservationEvent } from "../domain/reservation-events.js";
+import type { ReservationAggregate, ReservationState } from "../domain/reservation-state.js";
 import { nextStep } from "../domain/saga.js";
 import { checkOutInstant } from "../domain/stay-times.js";
+import { reservationStatus } from "../proto-mapping/enums.js";
+import { reservationEventCodec } from "../proto-mapping/events.js";
+import { toProtoReservation } from "../proto-mapping/reservation.js";
 import type { ReservationDb } from "./db.js";
-import { reservationCodec } from "./event-codec.js";
 import { reservationRequests, reservations, sagaWork } from "./schema.js";
 
 /** The reservation service's event log: its table and the NOTIFY channel of new events. */
@@ -34,13 +33,12 @@ const aggregate: Aggregate<ReservationCommand, ReservationState, ReservationEven
   log: RESERVATION_LOG,
   streamType: RESERVATION_STREAM,
   decider: reservationDecider,
-  codec: reservationCodec,
+  codec: reservationEventCodec,
 };
 
-/** A reservation's state after a command, with its read model. */
+/** A reservation's state after a command. */
 export interface Outcome {
   state: ReservationAggregate;
-  reservation: Reservation;
   /** What the command recorded; empty when it changed nothing. */
   events: readonly ReservationEvent[];
 }
@@ -48,18 +46,19 @@ export interface Outcome {
 /** Writes the read models of `reservationId` from its state: the Reservation row and its saga work. */
 export async function projectReservation(tx: EventTx, reservationId: string, state: ReservationState): Promise<void> {
   if (!state) return;
-  const r = reservationOf(state, reservationId);
+  const r = state.reservation;
   const row = {
     reservationId,
     guestId: r.guestId,
     hostId: r.hostId === "" ? null : r.hostId,
     propertyId: r.propertyId,
-    status: r.status,
+    // The proto enum's number: what ListReservations filters on.
+    status: reservationStatus.toProto(r.status),
     checkIn: r.checkIn,
-    stayEndsAt: r.status === ReservationStatus.CONFIRMED ? checkOutInstant(r) : null,
-    createTime: new Date(Number(r.createTime?.seconds ?? 0n) * 1000 + Math.floor((r.createTime?.nanos ?? 0) / 1e6)),
-    version: Number(r.version),
-    data: toBinary(ReservationSchema, r),
+    stayEndsAt: r.status === "confirmed" ? checkOutInstant(r) : null,
+    createTime: r.createdAt,
+    version: r.version,
+    data: toBinary(ReservationSchema, toProtoReservation(reservationId, r)),
   };
   const { reservationId: _, ...changes } = row;
   await tx.insert(reservations).values(row).onConflictDoUpdate({ target: reservations.reservationId, set: changes });
@@ -85,7 +84,7 @@ export interface ReservationStore {
   run(reservationId: string, command: ReservationCommand, now: Date): Promise<Outcome>;
   /** A reservation's state, folded from its events; undefined when it has none. */
   load(reservationId: string): Promise<ReservationAggregate | undefined>;
-  /** The read model of a reservation. */
+  /** The read model of a reservation, as the RPCs return it. */
   get(reservationId: string): Promise<Reservation | undefined>;
   /** A reservation's events, oldest first. */
   history(reservationId: string): Promise<StoredEvent[]>;
@@ -120,14 +119,14 @@ export function createReservationStore(db: ReservationDb): ReservationStore {
         project: (tx, events) => projectReservation(tx, reservationId, events.at(-1)?.state),
       });
       if (!result.state) throw new DomainError("not_found", `reservation ${reservationId} not found`);
-      return { state: result.state, reservation: reservationOf(result.state, reservationId), events: result.events };
+      return { state: result.state, events: result.events };
     },
 
     async load(reservationId) {
       const history = await loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId });
       return fold(
         reservationDecider,
-        history.map((e) => reservationCodec.decode(e.type, e.payload, e.occurTime)),
+        history.map((e) => reservationEventCodec.decode(e.type, e.payload, e.occurTime)),
       );
     },
 
