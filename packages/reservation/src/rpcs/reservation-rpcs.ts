@@ -55,8 +55,8 @@ export function reservationRpcs(d: ReservationRpcDeps): ReservationRpcs {
       // The request as sent, so a retry is told from another request reusing its id.
       const digest = createHash("sha256").update(toBinary(CreateReservationRequestSchema, req)).digest("base64url");
       const id = await d.store.claimRequest(guest.userId, req.requestId, digest, randomUUID());
-      await d.store.run(id, requestCommand(req, guest.userId, id), d.now());
-      d.runner.start(id);
+      const requested = await d.store.run(id, requestCommand(req, guest.userId, id), d.now());
+      d.runner.start(id, requested.state);
       await d.runner.settled(id, d.waitMs);
       const reservation = await d.store.get(id);
       if (!reservation) throw notFound("reservation", id);

@@ -1,6 +1,7 @@
 // Drives booking sagas: takes the step the events say is next, runs it, records the outcome,
 // until nothing is left. Progress lives only in the database, so any process can carry on a
 // saga whose process died: the lease it held lapses and the resumer here picks the saga up.
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { type Clock, createPeriodicJob, type Logger } from "@triphub/platform";
@@ -27,8 +28,11 @@ export interface SagaTimings {
 export const DEFAULT_TIMINGS: SagaTimings = { deadlineMs: 60_000, leaseMs: 15_000, resumeEveryMs: 1_000, callTimeoutMs: 5_000 };
 
 export interface SagaRunner {
-  /** Starts driving the saga of a reservation (no-op when this process already drives it). */
-  start(reservationId: string): void;
+  /**
+   * Starts driving the saga of a reservation (no-op when this process already drives it);
+   * `known` is its state when the caller just wrote it, which saves reading it back.
+   */
+  start(reservationId: string, known?: ReservationAggregate): void;
   /** Resolves when this process stops driving the saga, or after `ms`. */
   settled(reservationId: string, ms: number): Promise<void>;
   /** Starts the resumer of due sagas. */
@@ -63,13 +67,15 @@ const backoffMs = (attempt: number, base: number, cap: number) => Math.random() 
 export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
   const t = { ...DEFAULT_TIMINGS, ...d.timings };
   const closing = new AbortController();
+  // Every step in flight listens for shutdown: hundreds at once are normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const driving = new Map<string, Promise<void>>();
 
-  async function drive(id: string): Promise<void> {
+  async function drive(id: string, known: ReservationAggregate | undefined): Promise<void> {
     if (!(await d.work.claim(id, t.leaseMs))) return;
     let renewedAt = Date.now();
     let attempt = 0;
-    let state = await d.store.load(id);
+    let state = known ?? (await d.store.load(id));
     try {
       for (;;) {
         const step = nextStep(state);
@@ -90,7 +96,7 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
           return;
         }
         attempt = 0;
-        for (const command of outcome) state = (await d.store.run(id, command, d.now())).state;
+        for (const command of outcome) state = (await d.store.run(id, command, d.now(), state)).state;
       }
     } finally {
       // Whatever is left (a backoff, a shutdown) is due to whoever comes next.
@@ -120,9 +126,9 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
   const resumer = createPeriodicJob({ name: "saga-resumer", intervalMs: t.resumeEveryMs, log: d.log, run: () => runner.resumeDue() });
 
   const runner: SagaRunner = {
-    start(id) {
+    start(id, known) {
       if (driving.has(id) || closing.signal.aborted) return;
-      const run = drive(id)
+      const run = drive(id, known)
         .catch((err: unknown) => d.log.error({ err, reservationId: id }, "saga failed; it resumes when its lease lapses"))
         .finally(() => driving.delete(id));
       driving.set(id, run);

@@ -80,8 +80,11 @@ export interface ReservationStore {
    * else the one it named before. A different request under the same id is ALREADY_EXISTS.
    */
   claimRequest(guestId: string, requestId: string, digest: string, reservationId: string): Promise<string>;
-  /** Runs a command on a reservation's stream. */
-  run(reservationId: string, command: ReservationCommand, now: Date): Promise<Outcome>;
+  /**
+   * Runs a command on a reservation's stream. `known`, the state the caller's previous command
+   * left, saves reading the stream (a stale one is read again).
+   */
+  run(reservationId: string, command: ReservationCommand, now: Date, known?: ReservationAggregate): Promise<Outcome>;
   /** A reservation's state, folded from its events; undefined when it has none. */
   load(reservationId: string): Promise<ReservationAggregate | undefined>;
   /** The read model of a reservation, as the RPCs return it. */
@@ -114,9 +117,11 @@ export function createReservationStore(db: ReservationDb): ReservationStore {
       return existing.reservationId;
     },
 
-    async run(reservationId, command, now) {
+    async run(reservationId, command, now, known) {
       const result = await handleCommand(db, aggregate, reservationId, command, now, {
         project: (tx, events) => projectReservation(tx, reservationId, events.at(-1)?.state),
+        // The state after the caller's previous command, at the stream version it counts.
+        known: known && { state: known, version: known.reservation.version },
       });
       if (!result.state) throw new DomainError("not_found", `reservation ${reservationId} not found`);
       return { state: result.state, events: result.events };
