@@ -11,25 +11,22 @@ import {
   buildServer as buildAccommodation,
   MIGRATIONS_FOLDER as ACCOMMODATION_MIGRATIONS,
 } from "@triphub/accommodation";
-import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { Amenity, PropertyType } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
 import { BedType } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
-import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
 import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve, testServiceIdentities } from "@triphub/testkit";
+import { type StackUser, startAuth } from "@triphub/test-stack";
+import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 import type { SagaTimings } from "../src/saga/saga-runner.js";
 import { freePort } from "./service-child.js";
 
-const ISSUER = "triphub-auth";
-const AUDIENCE = "triphub";
-const ADMIN_EMAIL = "admin@triphub.test";
 const log = createLogger({ service: "booking-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 /** A clock that runs (sagas wait for real answers), started at `start` and moved by tests. */
@@ -139,35 +136,16 @@ const bearer =
     return next(req);
   };
 
-let counter = 0;
-
 /** Starts the four services on fresh databases named after the test file (`name`). */
 export async function startBookingPlatform(name: string, opts: BookingPlatformOptions = {}): Promise<BookingPlatform> {
-  const identities = testServiceIdentities();
   const external = opts.external ?? {};
   const clock = runningClock(external.reservation || external.payment ? new Date().toISOString() : "2026-12-04T09:00:00.000Z");
   const open = async (folder: string, db: string, max = 8): Promise<Database> =>
     openDatabase({ url: await freshDatabase({ migrationsFolder: folder, name: db }), migrationsFolder: folder, log, max });
 
-  const authDb = await open(AUTH_MIGRATIONS, `${name}_auth`, 4);
-  const auth = await serve(
-    await buildAuth({
-      config: loadAuthConfig({
-        DATABASE_URL: "postgres://unused/",
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
-        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-        SERVICE_CLIENTS: identities.serviceClients,
-      }),
-      database: authDb,
-      log,
-      now: clock.now,
-      passwordParams: { N: 1024, r: 8, p: 1 },
-    }),
-  );
-  const jwks = `${auth.url}/.well-known/jwks.json`;
-  const tokenConfig = { AUTH_JWKS_URL: jwks, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
-  const verifier = () => createTokenVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE, now: clock.now });
+  const auth = await startAuth({ name, clock });
+  const tokenConfig = { AUTH_JWKS_URL: auth.jwksUrl, AUTH_ISSUER: auth.issuer, AUTH_AUDIENCE: auth.audience };
+  const verifier = () => createTokenVerifier({ jwks: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience, now: clock.now });
 
   // The chassis closes a service's database when the service closes: a restart opens it again.
   const accommodationUrl = await freshDatabase({ migrationsFolder: ACCOMMODATION_MIGRATIONS, name: `${name}_accommodation` });
@@ -198,8 +176,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
 
   const reservationConfig = {
     ...tokenConfig,
-    AUTH_TOKEN_URL: `${auth.url}/oauth2/token`,
-    SERVICE_CLIENT_SECRET: identities.secretOf("reservation"),
+    ...auth.identityConfig("reservation"),
     ACCOMMODATION_URL: accommodation.url,
     PAYMENT_URL: paymentUrl,
     SAGA_DEADLINE_SECONDS: opts.deadlineSeconds ?? 10,
@@ -237,19 +214,8 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     payments: clientAt(paymentUrl, PaymentService, token),
     accommodation: accommodation.client(AccommodationService, token),
   });
-  const signUp = async (roles: Role[] = []) => {
-    const res = await auth.client(AuthService).signUp({ email: `u${++counter}-${Date.now()}@triphub.test`, password: "correct horse battery", displayName: "Test" });
-    if (roles.length === 0) return asUser(res.user!.userId, res.tokens!.accessToken, res.tokens!.refreshToken);
-    await auth.client(AuthService, admin.token).setUserRoles({ userId: res.user!.userId, roles });
-    return refreshed(res.user!.userId, res.tokens!.refreshToken);
-  };
-  const refreshed = async (userId: string, refreshToken: string) => {
-    const { tokens } = await auth.client(AuthService).refreshToken({ refreshToken });
-    return asUser(userId, tokens!.accessToken, tokens!.refreshToken);
-  };
-  const first = await auth.client(AuthService).signUp({ email: ADMIN_EMAIL, password: "correct horse battery", displayName: "Admin" });
-  const admin = asUser(first.user!.userId, first.tokens!.accessToken, first.tokens!.refreshToken);
-  const tokens = identities.tokens("reservation", auth.url, clock.now);
+  const signedIn = (u: StackUser) => asUser(u.userId, u.token, u.refreshToken);
+  const tokens = auth.asService("reservation").tokens;
 
   return {
     clock,
@@ -257,16 +223,16 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     reservation,
     reservationDb,
     reservationAs: (service) =>
-      createServiceClient(ReservationService, reservationUrl, { identity: { tokens: identities.tokens(service, auth.url, clock.now), audience: "reservation" } }),
+      createServiceClient(ReservationService, reservationUrl, { identity: { tokens: auth.asService(service).tokens, audience: "reservation" } }),
     external: { reservation: externalReservation, payment: externalPayment },
     asReservation: {
       accommodation: createServiceClient(AccommodationService, accommodation.url, { identity: { tokens, audience: "accommodation" } }),
       payment: createServiceClient(PaymentService, paymentUrl, { identity: { tokens, audience: "payment" } }),
     },
-    admin,
-    guest: () => signUp(),
-    host: () => signUp([Role.HOST]),
-    signInAgain: (user) => refreshed(user.userId, user.refreshToken),
+    admin: signedIn(auth.admin),
+    guest: async () => signedIn(await auth.signUp()),
+    host: async () => signedIn(await auth.signUp([Role.HOST])),
+    signInAgain: async (user) => signedIn(await auth.signInAgain(user)),
     async stopAccommodation() {
       await accommodation.close();
     },
@@ -335,11 +301,11 @@ export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promi
 const IN_SAGA = new Set([ReservationStatus.REQUESTED, ReservationStatus.ROOMS_HELD, ReservationStatus.PAYMENT_AUTHORIZED]);
 
 /** The reservation once its saga is over (CreateReservation may answer before, under load). */
-export async function settled(user: User, r: Reservation): Promise<Reservation> {
+export async function settled(user: User, r: Reservation, ms = 60_000): Promise<Reservation> {
   if (!IN_SAGA.has(r.status)) return r;
   return eventually(async () => {
     const { reservation } = await user.reservations.getReservation({ reservationId: r.reservationId });
     if (IN_SAGA.has(reservation!.status)) throw new Error(`still ${reservation!.status}`);
     return reservation!;
-  }, 60_000);
+  }, ms);
 }

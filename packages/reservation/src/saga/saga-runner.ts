@@ -4,7 +4,7 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
-import { type Clock, createPeriodicJob, type Logger } from "@triphub/platform";
+import { type Clock, createPeriodicJob, type Logger, outsideCall } from "@triphub/platform";
 import type { ReservationAggregate } from "../domain/reservation-state.js";
 import { nextStep, type SagaStep } from "../domain/saga.js";
 import { failureReason } from "../proto-mapping/enums.js";
@@ -128,7 +128,8 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
   const runner: SagaRunner = {
     start(id, known) {
       if (driving.has(id) || closing.signal.aborted) return;
-      const run = drive(id, known)
+      // The saga outlives the RPC that started it: its statements must not be cancelled with that call.
+      const run = outsideCall(() => drive(id, known))
         .catch((err: unknown) => d.log.error({ err, reservationId: id }, "saga failed; it resumes when its lease lapses"))
         .finally(() => driving.delete(id));
       driving.set(id, run);
