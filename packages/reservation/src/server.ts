@@ -1,14 +1,10 @@
 // Wires the database, the saga and the RPCs into the chassis. It never listens by itself:
 // main.ts (through runService) and the tests build it the same way and decide where it serves.
 import { fileURLToPath } from "node:url";
-import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
-import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import {
   type Clock,
   createService,
-  createServiceClient,
-  createServiceTokenSource,
   type Database,
   type Logger,
   type ServiceHost,
@@ -17,6 +13,7 @@ import {
   type TokenVerifier,
 } from "@triphub/platform";
 import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@triphub/platform/events";
+import { createSagaClients } from "./clients.js";
 import type { ReservationConfig } from "./config.js";
 import { createStayCompleter } from "./jobs/stay-completer.js";
 import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
@@ -59,21 +56,11 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db as ReservationDb;
-  if (!config.SERVICE_CLIENT_SECRET) {
-    throw new Error("SERVICE_CLIENT_SECRET is required: the booking saga calls accommodation and payment as the reservation service");
-  }
-  const tokens = createServiceTokenSource(
-    { tokenUrl: config.AUTH_TOKEN_URL, clientId: "reservation", clientSecret: config.SERVICE_CLIENT_SECRET },
-    now,
-  );
   const store = withCrashPoints(createReservationStore(db), { after: config.RESERVATION_CRASH_AFTER, before: config.RESERVATION_CRASH_BEFORE });
   const runner = createSagaRunner({
     store,
     work: createSagaWorkStore(db),
-    clients: {
-      accommodation: createServiceClient(AccommodationService, config.ACCOMMODATION_URL, { identity: { tokens, audience: "accommodation" } }),
-      payment: createServiceClient(PaymentService, config.PAYMENT_URL, { identity: { tokens, audience: "payment" } }),
-    },
+    clients: createSagaClients(config, now),
     now,
     log,
     timings: {
