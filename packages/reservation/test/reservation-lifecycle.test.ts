@@ -1,7 +1,9 @@
 // After the saga: stays end (COMPLETED, what review asks for), every event reaches the
 // services that follow the log, and the read models can be rebuilt from it exactly.
 import { randomUUID } from "node:crypto";
+import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { type ReservationRequested, ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { rejectionOf } from "@triphub/testkit";
 import { sql } from "drizzle-orm";
@@ -40,10 +42,17 @@ describe("StreamEvents", () => {
   it("delivers every reservation event in order to review, and to no one else", async () => {
     const r = await book("2027-01-05", "2027-01-06");
     const types: string[] = [];
+    let requested: ReservationRequested | undefined;
     for await (const batch of p.reservationAs("review").streamEvents({ stopAtHead: true })) {
-      for (const e of batch.events) if (e.streamId === r.reservationId) types.push(e.type.replace("triphub.reservation.v1.", ""));
+      for (const e of batch.events) {
+        if (e.streamId !== r.reservationId) continue;
+        types.push(e.type.replace("triphub.reservation.v1.", ""));
+        if (e.type === ReservationRequestedSchema.typeName) requested = fromBinary(ReservationRequestedSchema, e.payload!.value);
+      }
     }
     expect(types).toEqual(["ReservationRequested", "RoomsHeld", "PaymentAuthorized", "ReservationConfirmed"]);
+    // The card token stays in the service.
+    expect(requested).toMatchObject({ guestId: guest.userId, paymentMethodToken: "" });
     const drain = async (stream: AsyncIterable<unknown>) => {
       for await (const _ of stream);
     };

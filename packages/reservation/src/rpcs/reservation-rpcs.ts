@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { MoneySchema } from "@triphub/contracts/triphub/common/v1/money_pb";
-import { ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
 import { ReservationOrder } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import {
   CreateReservationRequestSchema,
@@ -21,6 +20,7 @@ import { type ListOrder, type ListParty, listReservations } from "../store/reser
 import type { ReservationStore } from "../store/reservation-store.js";
 import type { ReservationDb } from "../store/db.js";
 import { isAdmin, partyOf, visible } from "./access.js";
+import { withoutCardToken } from "./redaction.js";
 
 type ReservationRpcs = Pick<
   ServiceImpl<typeof ReservationService>,
@@ -110,12 +110,7 @@ export function reservationRpcs(d: ReservationRpcDeps): ReservationRpcs {
       await read(ctx, req.reservationId);
       const events = await d.store.history(req.reservationId);
       return {
-        events: events.map((e) => {
-          if (e.type !== ReservationRequestedSchema.typeName) return toProtoEvent(e);
-          // The card token never leaves the service.
-          const redacted = { ...fromBinary(ReservationRequestedSchema, e.payload), paymentMethodToken: "" };
-          return toProtoEvent({ ...e, payload: toBinary(ReservationRequestedSchema, redacted) });
-        }),
+        events: events.map((e) => withoutCardToken(toProtoEvent(e))),
       };
     },
   };
