@@ -8,6 +8,7 @@ import type { Money } from "./domain/money.js";
 import { decide, type Payment, type Refund, type RefundReason, type VoidReason } from "./domain/payment.js";
 import type { PaymentProvider } from "./domain/provider.js";
 import type { AuthorizationKey, AuthorizationKeys } from "./store/authorization-keys.js";
+import type { CaptureIntents } from "./store/capture-intents.js";
 import type { PaymentStore } from "./store/payment-store.js";
 
 /** What AuthorizePayment asks for. */
@@ -35,6 +36,7 @@ export interface RefundInput {
 export interface PaymentOperationsDeps {
   payments: PaymentStore;
   keys: AuthorizationKeys;
+  intents: CaptureIntents;
   provider: PaymentProvider;
   now: () => Date;
   /** How long an authorization holds (default: the domain's 7 days). */
@@ -72,6 +74,45 @@ export function createPaymentOperations(d: PaymentOperationsDeps) {
     const p = await d.payments.get(paymentId);
     if (!p) throw notFound("payment", paymentId);
     return p;
+  }
+
+  /**
+   * Asks the provider to capture `amount` of the authorization and records its answer (the
+   * intent is already recorded): a capture, or a refusal (CAPTURE_FAILED). The provider's
+   * capture is safe to repeat for the same authorization (provider.ts), which is what makes
+   * asking again after a lost answer safe.
+   */
+  async function captureAtProvider(current: Payment, amount: Money): Promise<Payment> {
+    const paymentId = current.paymentId;
+    const answer = await d.provider.capture(current.providerReference ?? "", amount);
+    if (answer.outcome === "refused") {
+      await d.intents.clear(paymentId);
+      throw new DomainError("precondition", `the payment provider refused the capture: ${answer.message}`, { reason: "CAPTURE_FAILED" });
+    }
+    if (d.crashAfterProviderCapture) process.kill(process.pid, "SIGKILL");
+    const command = { type: "Capture" as const, paymentId, amount };
+    return (await d.payments.execute(paymentId, command, d.now(), (tx) => d.intents.clear(paymentId, tx))).payment;
+  }
+
+  /**
+   * The payment, after settling a capture whose answer was lost: the provider is asked again and
+   * its answer recorded before anything else happens to the payment, so a void or an expiry
+   * never releases money the provider took. A refusal now just leaves the payment authorized.
+   */
+  async function settled(paymentId: string): Promise<Payment> {
+    const current = await found(paymentId);
+    const pending = await d.intents.pending(paymentId);
+    if (!pending) return current;
+    if (current.status !== "authorized") {
+      await d.intents.clear(paymentId);
+      return current;
+    }
+    try {
+      return await captureAtProvider(current, pending);
+    } catch (err) {
+      if (err instanceof DomainError && err.details.reason === "CAPTURE_FAILED") return found(paymentId);
+      throw err;
+    }
   }
 
   /** The winner of a key's claim: asks the provider once, records the outcome, settles the key. */
@@ -136,24 +177,24 @@ export function createPaymentOperations(d: PaymentOperationsDeps) {
       }
     },
 
-    /** Takes the authorized money (or `amount` of it); a retry after success returns the payment. */
+    /**
+     * Takes the authorized money (or `amount` of it); a retry after success returns the payment.
+     * The intent is recorded before the provider is asked, so a capture whose answer is lost is
+     * never mistaken for money not taken (see {@link settled}).
+     */
     async capture(paymentId: string, amount: Money | undefined): Promise<Payment> {
-      const current = await found(paymentId);
+      const current = await settled(paymentId);
       const command = { type: "Capture" as const, paymentId, amount };
       const planned = decide(command, current, d.now());
       const captured = planned.find((e) => e.type === "PaymentCaptured");
       if (captured === undefined) return current;
-      const answer = await d.provider.capture(current.providerReference ?? "", captured.amount);
-      if (answer.outcome === "refused") {
-        throw new DomainError("precondition", `the payment provider refused the capture: ${answer.message}`, { reason: "CAPTURE_FAILED" });
-      }
-      if (d.crashAfterProviderCapture) process.kill(process.pid, "SIGKILL");
-      return (await d.payments.execute(paymentId, command, d.now())).payment;
+      await d.intents.record(paymentId, captured.amount, d.now());
+      return captureAtProvider(current, captured.amount);
     },
 
     /** Releases an open authorization; voiding a released payment returns it unchanged. */
     async void(paymentId: string, reason: VoidReason): Promise<Payment> {
-      const current = await found(paymentId);
+      const current = await settled(paymentId);
       const command = { type: "Void" as const, paymentId, reason };
       if (decide(command, current, d.now()).length === 0) return current;
       await d.provider.void(current.providerReference ?? "");
@@ -168,6 +209,7 @@ export function createPaymentOperations(d: PaymentOperationsDeps) {
      * deduplicates.
      */
     async refund(input: RefundInput): Promise<{ payment: Payment; refund: Refund }> {
+      await settled(input.paymentId);
       const { payment: requested } = await d.payments.execute(
         input.paymentId,
         { type: "Refund", refundId: randomUUID(), ...input },
@@ -184,8 +226,8 @@ export function createPaymentOperations(d: PaymentOperationsDeps) {
           : { type: "FailRefund", paymentId: input.paymentId, refundId: refund.refundId, message: answer.message },
         d.now(),
       );
-      const settled = payment.refunds.find((r) => r.refundId === refund.refundId) ?? refund;
-      return { payment, refund: settled };
+      const outcome = payment.refunds.find((r) => r.refundId === refund.refundId) ?? refund;
+      return { payment, refund: outcome };
     },
 
     /**
@@ -194,6 +236,7 @@ export function createPaymentOperations(d: PaymentOperationsDeps) {
      * little later. Returns the payment, and whether it expired now.
      */
     async expire(paymentId: string): Promise<{ payment: Payment; expired: boolean }> {
+      await settled(paymentId);
       const { payment, changed } = await d.payments.execute(paymentId, { type: "Expire", paymentId }, d.now());
       if (changed && payment.providerReference !== undefined) await d.provider.void(payment.providerReference);
       return { payment, expired: changed };

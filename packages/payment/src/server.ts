@@ -22,6 +22,7 @@ import { createPaymentOperations } from "./payment-operations.js";
 import { eventTypes } from "./rpcs/event-rpcs.js";
 import { createPaymentService } from "./service.js";
 import { createAuthorizationKeys } from "./store/authorization-keys.js";
+import { createCaptureIntents } from "./store/capture-intents.js";
 import type { PaymentDb } from "./store/db.js";
 import { createPaymentStore, EVENT_LOG } from "./store/payment-store.js";
 
@@ -53,6 +54,7 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
   const operations = createPaymentOperations({
     payments,
     keys: createAuthorizationKeys(db),
+    intents: createCaptureIntents(db),
     provider: deps.provider ?? createSandboxProvider(randomUUID),
     now,
     authorizationValidityMs: config.AUTHORIZATION_VALIDITY_MS,

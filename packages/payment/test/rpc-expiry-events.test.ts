@@ -110,6 +110,14 @@ describe("the payments read model", () => {
     const failing = (await p.internal.authorizePayment(authorizeRequest(randomUUID(), "tok_refundFails"))).payment!;
     await p.internal.capturePayment({ paymentId: failing.paymentId, amount: krw(100_000n) });
     await p.internal.refundPayment({ paymentId: failing.paymentId, amount: krw(5_000n), reason: RefundReason.DUPLICATE, idempotencyKey: "x" });
+    // The expirer (every 50 ms here) is a writer too: let it finish what is due, so nothing
+    // changes between the snapshot and the replay.
+    for (let i = 0; i < 200; i++) {
+      const [due] = await db.execute<{ n: number }>(sql`select count(*)::int as n from payments
+        where status = 'authorized' and authorization_expires_at <= ${p.clock.now().toISOString()}::timestamptz`);
+      if (due?.n === 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const live = await snapshot();
     expect(live.length).toBeGreaterThan(5);
     const replayed = await createPaymentStore(db).rebuildReadModel();

@@ -7,6 +7,7 @@ import { type Client, ConnectError } from "@connectrpc/connect";
 import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
+import { DomainError } from "@triphub/platform/domain-error";
 import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
 import { freshDatabase, rejectionOf, type RunningService, serve, type TestClock, testClock, testServiceIdentities } from "@triphub/testkit";
 import { buildServer, createSandboxProvider, MIGRATIONS_FOLDER, type PaymentProvider } from "../src/index.js";
@@ -27,10 +28,25 @@ export interface TestUser {
 /** How many times each provider method was called. */
 export type ProviderCalls = Record<keyof PaymentProvider, number>;
 
-/** The sandbox provider, counting its calls; `delayMs` makes each call take that long (to let duplicates overlap). */
-export function countingProvider(delayMs = 0): { provider: PaymentProvider; calls: ProviderCalls } {
+/** Faults a test switches on at the provider edge. */
+export interface ProviderFaults {
+  /** The next capture is made at the provider, but its answer is lost (the caller sees an outage). */
+  loseNextCaptureAnswer: boolean;
+}
+
+/**
+ * The sandbox provider, counting its calls; `delayMs` makes each call take that long (to let
+ * duplicates overlap); `faults` are read at each call.
+ */
+export function countingProvider(delayMs = 0, faults: ProviderFaults = { loseNextCaptureAnswer: false }): { provider: PaymentProvider; calls: ProviderCalls } {
   const inner = createSandboxProvider(randomUUID);
   const calls: ProviderCalls = { authorize: 0, capture: 0, void: 0, refund: 0 };
+  const loseAnswer = async <T>(answer: Promise<T>): Promise<T> => {
+    const value = await answer;
+    if (!faults.loseNextCaptureAnswer) return value;
+    faults.loseNextCaptureAnswer = false;
+    throw new DomainError("unavailable", "the payment provider did not answer", { reason: "PROVIDER_UNAVAILABLE" });
+  };
   const slow = async <T>(name: keyof PaymentProvider, call: () => Promise<T>) => {
     calls[name]++;
     if (delayMs > 0) await sleep(delayMs);
@@ -40,7 +56,7 @@ export function countingProvider(delayMs = 0): { provider: PaymentProvider; call
     calls,
     provider: {
       authorize: (token, amount) => slow("authorize", () => inner.authorize(token, amount)),
-      capture: (ref, amount) => slow("capture", () => inner.capture(ref, amount)),
+      capture: (ref, amount) => slow("capture", () => loseAnswer(inner.capture(ref, amount))),
       void: (ref) => slow("void", () => inner.void(ref)),
       refund: (ref, amount, key) => slow("refund", () => inner.refund(ref, amount, key)),
     },
@@ -56,6 +72,8 @@ export interface Platform {
   database: Database;
   /** The provider's call counts. */
   calls: ProviderCalls;
+  /** Faults to switch on at the provider. */
+  faults: ProviderFaults;
   /** A client calling as the reservation service (its service token): how the booking saga calls. */
   internal: Api;
   /** A client calling as another service `name`. */
@@ -102,7 +120,8 @@ export async function startPlatform(name: string, opts: PlatformOptions = {}): P
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name });
   const jwks = `${auth.url}/.well-known/jwks.json`;
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 8 });
-  const { provider, calls } = countingProvider(opts.providerDelayMs);
+  const faults: ProviderFaults = { loseNextCaptureAnswer: false };
+  const { provider, calls } = countingProvider(opts.providerDelayMs, faults);
   const service = await serve(
     await buildServer({
       config: {
@@ -131,6 +150,7 @@ export async function startPlatform(name: string, opts: PlatformOptions = {}): P
     clock,
     database,
     calls,
+    faults,
     internal: asService("reservation"),
     asService,
     admin: await signUp(ADMIN_EMAIL),

@@ -58,6 +58,33 @@ describe("CapturePayment", () => {
   });
 });
 
+describe("a capture whose answer was lost", () => {
+  it("is settled before anything else happens to the payment: a void then finds it CAPTURED, never voids taken money", async () => {
+    const { paymentId } = await authorized();
+    p.faults.loseNextCaptureAnswer = true;
+    expect((await rpcError(p.internal.capturePayment({ paymentId }))).code).toBe(Code.Unavailable);
+    const voids = p.calls.void;
+    const err = await rpcError(p.internal.voidPayment({ paymentId, reason: VoidReason.RESERVATION_FAILED }));
+    expect(err.code).toBe(Code.FailedPrecondition);
+    expect(p.calls.void).toBe(voids);
+    const { payment } = await p.internal.getPayment({ paymentId });
+    expect(payment).toMatchObject({ status: PaymentStatus.CAPTURED, capturedAmount: krw(150_000n) });
+    // So the saga refunds it in full.
+    const { refund: back } = await refund(paymentId, 150_000n);
+    expect(back?.status).toBe(RefundStatus.SUCCEEDED);
+  });
+
+  it("is completed by the retried capture, which takes the money once", async () => {
+    const { paymentId } = await authorized();
+    p.faults.loseNextCaptureAnswer = true;
+    await rpcError(p.internal.capturePayment({ paymentId }));
+    const { payment } = await p.internal.capturePayment({ paymentId });
+    expect(payment).toMatchObject({ status: PaymentStatus.CAPTURED, capturedAmount: krw(150_000n) });
+    const { payment: again } = await p.internal.capturePayment({ paymentId });
+    expect(again).toEqual(payment);
+  });
+});
+
 describe("VoidPayment", () => {
   it("releases an authorization at the provider; voiding again, or a declined payment, changes nothing", async () => {
     const { paymentId } = await authorized();

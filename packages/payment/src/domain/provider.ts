@@ -21,7 +21,11 @@ export type RefundOutcome = { outcome: "succeeded" } | { outcome: "failed"; mess
 export interface PaymentProvider {
   /** Reserves `amount` on the card behind `token`. */
   authorize(token: string, amount: Money): Promise<AuthorizationOutcome>;
-  /** Takes `amount` (at most the authorized amount) of the authorization `reference`. */
+  /**
+   * Takes `amount` (at most the authorized amount) of the authorization `reference`. Must be
+   * safe to repeat: asking again after a capture whose answer was lost answers "captured" and
+   * takes nothing more (real providers key it by the authorization or an idempotency key).
+   */
   capture(reference: string, amount: Money): Promise<CaptureOutcome>;
   /** Releases the authorization `reference` without taking money. */
   void(reference: string): Promise<void>;

@@ -56,3 +56,16 @@ export const authorizationKeys = pgTable("authorization_keys", {
   state: text("state").notNull(),
   claimedAt: ts("claimed_at").notNull(),
 });
+
+/**
+ * Captures asked of the provider and not yet recorded: inserted before the provider is asked,
+ * deleted in the transaction that records the capture (or when the provider refuses). A row
+ * left behind means the answer was lost (a crash, an outage): the provider may hold the money,
+ * so every later operation on the payment asks again and records what it says first.
+ */
+export const captureIntents = pgTable("capture_intents", {
+  paymentId: uuid("payment_id").primaryKey(),
+  amountMinor: bigint("amount_minor", { mode: "bigint" }).notNull(),
+  currency: text("currency").notNull(),
+  createdAt: ts("created_at").notNull(),
+});
