@@ -78,6 +78,7 @@ export {
   type ServiceProcessDeps,
 } from "./run.js";
 export { type Clock, systemClock } from "./clock.js";
+export { type EnumMapping, enumMapping } from "./enum-mapping.js";
 /** Helpers every store uses the same way: timestamps in raw SQL, constraint violations, batched housekeeping. */
 export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from "./store-helpers.js";
 export { isUuid } from "./ids.js";

@@ -1,5 +1,6 @@
 // The payment enums both ways: domain string unions <-> generated proto enums. Tables rather
 // than name arithmetic, so a renamed value fails to compile instead of mapping to UNSPECIFIED.
+import { enumMapping } from "@triphub/platform";
 import {
   CardBrand as ProtoCardBrand,
   DeclineCode as ProtoDeclineCode,
@@ -9,19 +10,6 @@ import {
   VoidReason as ProtoVoidReason,
 } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import type { CardBrand, DeclineCode, PaymentStatus, RefundReason, RefundStatus, VoidReason } from "../domain/payment.js";
-
-/** A two-way table between a domain union and a proto enum without its UNSPECIFIED value. */
-function enumMapping<D extends string, P extends number>(table: Record<D, P>, what: string) {
-  const back = new Map<number, D>(Object.entries(table).map(([d, p]) => [p as number, d as D]));
-  return {
-    toProto: (d: D): P => table[d],
-    fromProto: (p: P): D => {
-      const d = back.get(p);
-      if (d === undefined) throw new Error(`no ${what} for proto value ${p}`);
-      return d;
-    },
-  };
-}
 
 export const paymentStatus = enumMapping<PaymentStatus, ProtoPaymentStatus>(
   {

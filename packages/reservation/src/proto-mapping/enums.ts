@@ -1,6 +1,7 @@
 // The reservation's enums both ways: domain string unions <-> generated proto enums. Tables
 // rather than name arithmetic, so a renamed value fails to compile instead of mapping to
 // UNSPECIFIED.
+import { enumMapping } from "@triphub/platform";
 import { CancellationPolicy as ProtoPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import {
   CancellationActor as ProtoActor,
@@ -17,25 +18,6 @@ import type {
   RefundStatus,
   ReservationStatus,
 } from "../domain/reservation.js";
-
-/** Both directions between a domain union and a proto enum without its UNSPECIFIED value. */
-export interface EnumMapping<D extends string, P extends number> {
-  toProto(d: D): P;
-  /** Throws on UNSPECIFIED or an unknown number: a caller that allows it checks first. */
-  fromProto(p: P): D;
-}
-
-function enumMapping<D extends string, P extends number>(table: Record<D, P>, what: string): EnumMapping<D, P> {
-  const back = new Map<number, D>(Object.entries(table).map(([d, p]) => [p as number, d as D]));
-  return {
-    toProto: (d) => table[d],
-    fromProto: (p) => {
-      const d = back.get(p);
-      if (d === undefined) throw new Error(`no ${what} for proto value ${p}`);
-      return d;
-    },
-  };
-}
 
 /** ReservationStatus; its number is also the read model's `status` column. */
 export const reservationStatus = enumMapping<ReservationStatus, ProtoStatus>(
