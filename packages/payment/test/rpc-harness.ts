@@ -4,18 +4,13 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Client, ConnectError } from "@connectrpc/connect";
-import { buildServer as buildAuth, MIGRATIONS_FOLDER as AUTH_MIGRATIONS, loadAuthConfig } from "@triphub/auth";
-import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { DomainError } from "@triphub/platform/domain-error";
-import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
-import { freshDatabase, rejectionOf, type RunningService, serve, type TestClock, testClock, testServiceIdentities } from "@triphub/testkit";
+import type { Database } from "@triphub/platform";
+import { clientAs, type StackUser, serviceDeps, startAuth } from "@triphub/test-stack";
+import { rejectionOf, type RunningService, serve, type TestClock, testClock } from "@triphub/testkit";
 import { buildServer, createSandboxProvider, MIGRATIONS_FOLDER, type PaymentProvider } from "../src/index.js";
 
-const ISSUER = "triphub-auth";
-const AUDIENCE = "triphub";
-const ADMIN_EMAIL = "admin@triphub.test";
-const log = createLogger({ service: "payment-test", level: "silent" });
 
 type Api = Client<typeof PaymentService>;
 
@@ -85,8 +80,6 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-let counter = 0;
-
 /** Options of {@link startPlatform}. */
 export interface PlatformOptions {
   /** How long each provider call takes. */
@@ -98,63 +91,35 @@ export interface PlatformOptions {
 
 /** Starts auth and the service on fresh databases named after the test file (`name`). */
 export async function startPlatform(name: string, opts: PlatformOptions = {}): Promise<Platform> {
-  const identities = testServiceIdentities();
   const clock = testClock();
-  const authUrl = await freshDatabase({ migrationsFolder: AUTH_MIGRATIONS, name: `${name}_auth` });
-  const auth = await serve(
-    await buildAuth({
-      config: loadAuthConfig({
-        DATABASE_URL: authUrl,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
-        BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-        SERVICE_CLIENTS: identities.serviceClients,
-      }),
-      database: await openDatabase({ url: authUrl, migrationsFolder: AUTH_MIGRATIONS, log, max: 4 }),
-      log,
-      now: clock.now,
-      // A cheap password hash: these tests sign up many users.
-      passwordParams: { N: 1024, r: 8, p: 1 },
-    }),
-  );
-  const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name });
-  const jwks = `${auth.url}/.well-known/jwks.json`;
-  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 8 });
+  const auth = await startAuth({ name, clock });
+  const deps = await serviceDeps(auth, { service: "payment", migrationsFolder: MIGRATIONS_FOLDER, maxConnections: 8 });
   const faults: ProviderFaults = { loseNextCaptureAnswer: false };
   const { provider, calls } = countingProvider(opts.providerDelayMs, faults);
   const service = await serve(
     await buildServer({
+      ...deps,
       config: {
-        AUTH_JWKS_URL: jwks,
-        AUTH_ISSUER: ISSUER,
-        AUTH_AUDIENCE: AUDIENCE,
+        ...deps.config,
         AUTHORIZATION_VALIDITY_MS: opts.authorizationValidityMs,
         AUTHORIZATION_EXPIRY_INTERVAL_MS: opts.expiryIntervalMs ?? 3_600_000,
       },
-      database,
-      log,
-      now: clock.now,
-      verifyToken: createTokenVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE, now: clock.now }),
       provider,
     }),
   );
-  const signUp = async (email: string): Promise<TestUser> => {
-    const res = await auth.client(AuthService).signUp({ email, password: "correct horse battery", displayName: "Test" });
-    return { userId: res.user!.userId, api: service.client(PaymentService, res.tokens!.accessToken) };
-  };
-  const asService = (serviceName: string) =>
-    createServiceClient(PaymentService, service.url, { identity: { tokens: identities.tokens(serviceName, auth.url, clock.now), audience: "payment" } });
+  const asUser = (user: StackUser): TestUser => ({ userId: user.userId, api: clientAs(service, PaymentService, user) });
+  const asService = (serviceName: string) => clientAs(service, PaymentService, auth.asService(serviceName));
 
   return {
     service,
     clock,
-    database,
+    database: deps.database,
     calls,
     faults,
     internal: asService("reservation"),
     asService,
-    admin: await signUp(ADMIN_EMAIL),
-    user: () => signUp(`user${++counter}-${Date.now()}@triphub.test`),
+    admin: asUser(auth.admin),
+    user: async () => asUser(await auth.signUp()),
     async close() {
       await service.close();
       await auth.close();
