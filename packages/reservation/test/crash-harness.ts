@@ -62,6 +62,15 @@ export const ENDS = {
     hold: HoldStatus.RELEASED,
     payments: [PaymentStatus.VOIDED],
   },
+  // The capture's answer was lost (payment killed after the provider took the money) and payment
+  // stayed down past the deadline: the booking fails, and the money the provider holds is
+  // returned (the void finds the capture and is refused; the unwind refunds instead).
+  refunded: {
+    status: ReservationStatus.FAILED,
+    events: ["ReservationRequested", "RoomsHeld", "PaymentAuthorized", "ReservationFailed", "RefundIssued", "RoomsReleased"],
+    hold: HoldStatus.RELEASED,
+    payments: [PaymentStatus.REFUNDED],
+  },
 };
 export type End = keyof typeof ENDS;
 

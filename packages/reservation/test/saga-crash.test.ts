@@ -1,13 +1,14 @@
 // The booking saga survives crashes: the reservation process is SIGKILLed right after each of
 // the saga's events in turn (the RESERVATION_CRASH_AFTER failpoint), then started again on the
 // same database without it; payment is SIGKILLed between the provider's capture and its record
-// (PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE). Every reservation must end CONFIRMED or FAILED, each
-// step recorded once, with the hold and the payments agreeing and the card charged once.
+// (PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE), and then kept down past the saga's deadline. Every
+// reservation must end CONFIRMED or FAILED, each step recorded once, with the hold and the
+// payments agreeing and the card charged once (and, when the booking failed, refunded).
 // saga-crash-lost-answer.test.ts kills it before each outcome is recorded.
-import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
+import { PaymentStatus, RefundStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookingPlatform, type ExternalService, listedRoomType, startBookingPlatform } from "./booking-platform.js";
+import { type BookingPlatform, type ExternalService, eventually, listedRoomType, startBookingPlatform } from "./booking-platform.js";
 import { type CrashHarness, diedAtFailpoint, type End, PAYMENT_MAIN, settledEnd, startCrashHarness, stay } from "./crash-harness.js";
 import { type ServiceChild, startServiceChild } from "./service-child.js";
 
@@ -74,4 +75,54 @@ describe("the payment process killed between the provider's capture and its reco
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ paymentId: booked.paymentId, status: PaymentStatus.CAPTURED, capturedAmount: booked.price?.total });
   }, 120_000);
+});
+
+describe("the payment process killed after the provider's capture and kept down past the saga's deadline", () => {
+  let p: BookingPlatform;
+  let service: ExternalService;
+  let child: ServiceChild | undefined;
+
+  const startPayment = async (env: Record<string, string> = {}) => {
+    child = await startServiceChild(PAYMENT_MAIN, service.url, { ...service.env, ...env });
+    return child;
+  };
+
+  beforeAll(async () => {
+    // A short deadline (with room to reach the capture on a busy machine): the booking fails
+    // while payment is down, and its unwind waits for payment to come back.
+    p = await startBookingPlatform("saga_crash_payment_outage", { external: { payment: true }, deadlineSeconds: 15, createWaitMs: 500 });
+    service = p.external.payment!;
+  }, 60_000);
+  afterAll(async () => {
+    await p?.close();
+    await child?.stop();
+  });
+
+  it("restarted, the unwind finds the capture and refunds it: FAILED, the payment REFUNDED, never VOIDED with the money taken", async () => {
+    const host = await p.host();
+    const guest = await p.guest();
+    const rt = await listedRoomType(host, { units: 1 });
+
+    const doomed = await startPayment({ PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: "true" });
+    const { reservation } = await guest.reservations.createReservation(stay(rt, "tok_visa"));
+    expect(await diedAtFailpoint(doomed)).toBe("SIGKILL");
+    const { reservationId } = reservation!;
+    // Payment stays down until the saga gives up on the booking.
+    const failed = await eventually(async () => {
+      const { reservation: r } = await guest.reservations.getReservation({ reservationId });
+      expect(r?.status).toBe(ReservationStatus.FAILED);
+      return r!;
+    }, 60_000);
+
+    await startPayment();
+    await settledEnd(p, guest, reservationId, "refunded");
+    const { payments } = await p.asReservation.payment.listPayments({ reservationId });
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({
+      status: PaymentStatus.REFUNDED,
+      capturedAmount: failed.price?.total,
+      refundedAmount: failed.price?.total,
+      refunds: [expect.objectContaining({ status: RefundStatus.SUCCEEDED, amount: failed.price?.total })],
+    });
+  }, 150_000);
 });
