@@ -4,7 +4,7 @@
 // instead be left to the test to run as processes of their own (the crash tests kill them).
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DescService } from "@bufbuild/protobuf";
+import type { DescService, Message, MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
@@ -18,7 +18,7 @@ import { Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
-import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import { type CreateReservationRequestSchema, ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
 import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
 import { type StackUser, startAuth } from "@triphub/test-stack";
@@ -308,4 +308,26 @@ export async function settled(user: User, r: Reservation, ms = 60_000): Promise<
     if (IN_SAGA.has(reservation!.status)) throw new Error(`still ${reservation!.status}`);
     return reservation!;
   }, ms);
+}
+
+/** The plain-object form of a CreateReservation request. */
+type BookingInit = Exclude<MessageInitShape<typeof CreateReservationRequestSchema>, Message>;
+
+/**
+ * A CreateReservation request for one unit of `rt` with a fresh request id: one adult, a
+ * `tok_visa` card and a contact, for the dates and anything else in `changes`.
+ */
+export function bookingRequest(
+  rt: { propertyId: string; roomTypeId: string },
+  changes: Partial<BookingInit> & { checkIn: string; checkOut: string },
+): BookingInit {
+  return {
+    requestId: randomUUID(),
+    ...rt,
+    guests: { adults: 1, children: 0 },
+    units: 1,
+    contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "" },
+    paymentMethodToken: "tok_visa",
+    ...changes,
+  };
 }

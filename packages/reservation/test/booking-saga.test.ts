@@ -1,11 +1,9 @@
-// The booking saga end to end over real gRPC: every branch ends CONFIRMED or FAILED with what
-// it did undone, as the holds and payments themselves show.
-import { randomUUID } from "node:crypto";
+
 import { HoldStatus } from "@triphub/contracts/triphub/accommodation/v1/hold_pb";
 import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { FailureReason, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookingPlatform, eventually, listedRoomType, startBookingPlatform, type User } from "./booking-platform.js";
+import { bookingRequest, type BookingPlatform, eventually, listedRoomType, startBookingPlatform, type User } from "./booking-platform.js";
 
 let p: BookingPlatform;
 let host: User;
@@ -18,17 +16,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => p?.close());
 
-const stay = (roomType: { propertyId: string; roomTypeId: string }, token = "tok_visa", extra: Record<string, unknown> = {}) => ({
-  requestId: randomUUID(),
-  ...roomType,
-  checkIn: "2027-01-10",
-  checkOut: "2027-01-12",
-  guests: { adults: 2, children: 0 },
-  units: 1,
-  contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "" },
-  paymentMethodToken: token,
-  ...extra,
-});
+const stay = (roomType: { propertyId: string; roomTypeId: string }, token = "tok_visa", extra: Record<string, unknown> = {}) =>
+  bookingRequest(roomType, { checkIn: "2027-01-10", checkOut: "2027-01-12", guests: { adults: 2, children: 0 }, paymentMethodToken: token, ...extra });
 
 /** The hold and payments the reservation left behind. */
 async function traces(reservationId: string) {

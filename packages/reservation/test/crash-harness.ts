@@ -1,13 +1,10 @@
-// The crash tests' harness: the reservation service as a child process on the platform's
-// reservation database, killed at a failpoint and started again, and what a finished saga must
-// have left behind.
-import { randomUUID } from "node:crypto";
+
 import { setTimeout as sleep } from "node:timers/promises";
 import { HoldStatus } from "@triphub/contracts/triphub/accommodation/v1/hold_pb";
 import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb";
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { expect } from "vitest";
-import { type BookingPlatform, eventually, listedRoomType, type ProviderCalls, startBookingPlatform, type User } from "./booking-platform.js";
+import { bookingRequest, type BookingPlatform, eventually, listedRoomType, type ProviderCalls, startBookingPlatform, type User } from "./booking-platform.js";
 import { type ServiceChild, startServiceChild } from "./service-child.js";
 
 export const RESERVATION_MAIN = "packages/reservation/src/main.ts";
@@ -18,16 +15,7 @@ const SETTLE_MS = 45_000;
 /** A stay a month from now (the child processes run on the system clock). */
 export function stay(roomType: { propertyId: string; roomTypeId: string }, token: string) {
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  return {
-    requestId: randomUUID(),
-    ...roomType,
-    checkIn: day(30),
-    checkOut: day(32),
-    guests: { adults: 2, children: 0 },
-    units: 1,
-    contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "" },
-    paymentMethodToken: token,
-  };
+  return bookingRequest(roomType, { checkIn: day(30), checkOut: day(32), guests: { adults: 2, children: 0 }, paymentMethodToken: token });
 }
 
 /** The hold and payments a reservation left behind, seen as the reservation service sees them. */

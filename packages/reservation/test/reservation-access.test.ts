@@ -8,7 +8,7 @@ import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/
 import { fromBinary } from "@bufbuild/protobuf";
 import { rejectionOf } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookingPlatform, listedRoomType, settled, startBookingPlatform, type User } from "./booking-platform.js";
+import { bookingRequest, type BookingPlatform, listedRoomType, settled, startBookingPlatform, type User } from "./booking-platform.js";
 
 let p: BookingPlatform;
 let host: User;
@@ -28,16 +28,15 @@ beforeAll(async () => {
 afterAll(() => p?.close());
 
 async function book(user: User, token = "tok_visa"): Promise<Reservation> {
-  const { reservation } = await user.reservations.createReservation({
-    requestId: randomUUID(),
-    ...rt,
-    checkIn: "2027-05-01",
-    checkOut: "2027-05-03",
-    guests: { adults: 2, children: 0 },
-    units: 1,
-    contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "+821012345678" },
-    paymentMethodToken: token,
-  });
+  const { reservation } = await user.reservations.createReservation(
+    bookingRequest(rt, {
+      checkIn: "2027-05-01",
+      checkOut: "2027-05-03",
+      guests: { adults: 2, children: 0 },
+      contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "+821012345678" },
+      paymentMethodToken: token,
+    }),
+  );
   return settled(user, reservation!);
 }
 
@@ -109,16 +108,7 @@ describe("GetReservationHistory", () => {
 
 describe("WatchReservation", () => {
   it("sends the reservation on every change of a booking in progress and ends once it is confirmed", async () => {
-    const { reservation } = await guest.reservations.createReservation({
-      requestId: randomUUID(),
-      ...rt,
-      checkIn: "2027-06-01",
-      checkOut: "2027-06-02",
-      guests: { adults: 1, children: 0 },
-      units: 1,
-      contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "" },
-      paymentMethodToken: "tok_visa",
-    });
+    const { reservation } = await guest.reservations.createReservation(bookingRequest(rt, { checkIn: "2027-06-01", checkOut: "2027-06-02" }));
     const seen: ReservationStatus[] = [];
     for await (const msg of guest.reservations.watchReservation({ reservationId: reservation!.reservationId })) {
       seen.push(msg.reservation!.status);

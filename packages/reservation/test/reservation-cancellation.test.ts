@@ -1,6 +1,4 @@
-// Cancelling: the policy snapshotted at booking decides the guest's refund, to the minor unit;
-// the host or an admin always refund in full; the payment service returns exactly that, once.
-import { randomUUID } from "node:crypto";
+
 import { Code, ConnectError } from "@connectrpc/connect";
 import { HoldStatus } from "@triphub/contracts/triphub/accommodation/v1/hold_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
@@ -8,7 +6,7 @@ import { PaymentStatus } from "@triphub/contracts/triphub/payment/v1/payment_pb"
 import { CancellationReason, type Reservation, RefundStatus, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { rejectionOf } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BookingPlatform, eventually, listedRoomType, settled, startBookingPlatform, type User } from "./booking-platform.js";
+import { bookingRequest, type BookingPlatform, eventually, listedRoomType, settled, startBookingPlatform, type User } from "./booking-platform.js";
 
 let p: BookingPlatform;
 let host: User;
@@ -42,16 +40,9 @@ async function moveTo(at: number): Promise<void> {
 async function bookStay(policy: CancellationPolicy, daysAhead: number, token = "tok_visa"): Promise<Reservation> {
   const rt = await listedRoomType(host, { units: 2, nightly: 100_001n, policy });
   const checkIn = dateOf(p.clock.now().getTime() + daysAhead * DAY);
-  const { reservation } = await guest.reservations.createReservation({
-    requestId: randomUUID(),
-    ...rt,
-    checkIn,
-    checkOut: dateOf(checkInInstant(checkIn) + 3 * DAY),
-    guests: { adults: 2, children: 0 },
-    units: 1,
-    contact: { fullName: "Kim Minji", email: "minji@example.com", phone: "" },
-    paymentMethodToken: token,
-  });
+  const { reservation } = await guest.reservations.createReservation(
+    bookingRequest(rt, { checkIn, checkOut: dateOf(checkInInstant(checkIn) + 3 * DAY), guests: { adults: 2, children: 0 }, paymentMethodToken: token }),
+  );
   const r = await settled(guest, reservation!);
   expect(r.status).toBe(ReservationStatus.CONFIRMED);
   return r;
