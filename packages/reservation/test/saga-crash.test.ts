@@ -36,32 +36,42 @@ describe("the reservation process killed right after each saga event", () => {
   );
 });
 
-describe("the payment process killed between the provider's capture and its record", () => {
-  let p: BookingPlatform;
+/**
+ * A booking platform whose payment service runs as a child process each test starts (and may
+ * kill), with the saga deadline `deadlineSeconds`; registers its set-up and tear-down hooks.
+ */
+function withPaymentChild(name: string, deadlineSeconds: number) {
+  let p: BookingPlatform | undefined;
   let service: ExternalService;
   let child: ServiceChild | undefined;
-
-  const startPayment = async (env: Record<string, string> = {}) => {
-    child = await startServiceChild(PAYMENT_MAIN, service.url, { ...service.env, ...env });
-    return child;
-  };
-
   beforeAll(async () => {
-    // The deadline is far off: the saga retries the confirm step while payment restarts.
-    p = await startBookingPlatform("saga_crash_payment", { external: { payment: true }, deadlineSeconds: 120, createWaitMs: 500 });
+    p = await startBookingPlatform(name, { external: { payment: true }, deadlineSeconds, createWaitMs: 500 });
     service = p.external.payment!;
   }, 60_000);
   afterAll(async () => {
     await p?.close();
     await child?.stop();
   });
+  return {
+    platform: (): BookingPlatform => p!,
+    async start(env: Record<string, string> = {}): Promise<ServiceChild> {
+      child = await startServiceChild(PAYMENT_MAIN, service.url, { ...service.env, ...env });
+      return child;
+    },
+  };
+}
+
+describe("the payment process killed between the provider's capture and its record", () => {
+  // The deadline is far off: the saga retries the confirm step while payment restarts.
+  const payment = withPaymentChild("saga_crash_payment", 120);
 
   it("restarted, the repeated capture books the reservation: CONFIRMED, one payment, captured once on record", async () => {
+    const p = payment.platform();
     const host = await p.host();
     const guest = await p.guest();
     const rt = await listedRoomType(host, { units: 1 });
 
-    const doomed = await startPayment({ PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: "true" });
+    const doomed = await payment.start({ PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: "true" });
     const { reservation } = await guest.reservations.createReservation(stay(rt, "tok_visa"));
     expect(await diedAtFailpoint(doomed)).toBe("SIGKILL");
     const { reservationId } = reservation!;
@@ -69,7 +79,7 @@ describe("the payment process killed between the provider's capture and its reco
     const { reservation: waiting } = await guest.reservations.getReservation({ reservationId });
     expect(waiting?.status).toBe(ReservationStatus.PAYMENT_AUTHORIZED);
 
-    await startPayment();
+    await payment.start();
     const booked = await settledEnd(p, guest, reservationId, "confirmed");
     const { payments } = await p.asReservation.payment.listPayments({ reservationId });
     expect(payments).toHaveLength(1);
@@ -78,32 +88,17 @@ describe("the payment process killed between the provider's capture and its reco
 });
 
 describe("the payment process killed after the provider's capture and kept down past the saga's deadline", () => {
-  let p: BookingPlatform;
-  let service: ExternalService;
-  let child: ServiceChild | undefined;
-
-  const startPayment = async (env: Record<string, string> = {}) => {
-    child = await startServiceChild(PAYMENT_MAIN, service.url, { ...service.env, ...env });
-    return child;
-  };
-
-  beforeAll(async () => {
-    // A short deadline (with room to reach the capture on a busy machine): the booking fails
-    // while payment is down, and its unwind waits for payment to come back.
-    p = await startBookingPlatform("saga_crash_payment_outage", { external: { payment: true }, deadlineSeconds: 15, createWaitMs: 500 });
-    service = p.external.payment!;
-  }, 60_000);
-  afterAll(async () => {
-    await p?.close();
-    await child?.stop();
-  });
+  // A short deadline (with room to reach the capture on a busy machine): the booking fails
+  // while payment is down, and its unwind waits for payment to come back.
+  const payment = withPaymentChild("saga_crash_payment_outage", 15);
 
   it("restarted, the unwind finds the capture and refunds it: FAILED, the payment REFUNDED, never VOIDED with the money taken", async () => {
+    const p = payment.platform();
     const host = await p.host();
     const guest = await p.guest();
     const rt = await listedRoomType(host, { units: 1 });
 
-    const doomed = await startPayment({ PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: "true" });
+    const doomed = await payment.start({ PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE: "true" });
     const { reservation } = await guest.reservations.createReservation(stay(rt, "tok_visa"));
     expect(await diedAtFailpoint(doomed)).toBe("SIGKILL");
     const { reservationId } = reservation!;
@@ -114,7 +109,7 @@ describe("the payment process killed after the provider's capture and kept down 
       return r!;
     }, 60_000);
 
-    await startPayment();
+    await payment.start();
     await settledEnd(p, guest, reservationId, "refunded");
     const { payments } = await p.asReservation.payment.listPayments({ reservationId });
     expect(payments).toHaveLength(1);
