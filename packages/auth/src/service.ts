@@ -5,6 +5,7 @@ import type { AccountFlows } from "./account-flows.js";
 import { accountRpcs } from "./rpcs/account-rpcs.js";
 import { keyRpcs } from "./rpcs/key-rpcs.js";
 import { sessionRpcs } from "./rpcs/session-rpcs.js";
+import { profileRpcs } from "./rpcs/profile-rpcs.js";
 import { userAdminRpcs } from "./rpcs/user-admin-rpcs.js";
 import type { KeyRing } from "./store/key-ring.js";
 import type { UserStore } from "./store/user-store.js";
@@ -27,6 +28,7 @@ export function createAuthService(d: AuthServiceDeps): Partial<ServiceImpl<typeo
     ...accountRpcs(d),
     ...sessionRpcs(d),
     ...userAdminRpcs(d),
+    ...profileRpcs(d),
     ...keyRpcs(d),
   };
 }
