@@ -20,6 +20,7 @@ export const SERVICES: ServiceSpec[] = [
   // the money-moving RPCs have no REST route and answer only the reservation service.
   { name: "payment", dir: "payment", port: 7103, database: true, public: true },
   { name: "reservation", dir: "reservation", port: 7104, database: true, public: true },
+  { name: "review", dir: "review", port: 7105, database: true, public: true },
 ];
 
 /** The gateway: started once every service is ready, routing to the public ones. */

@@ -22,29 +22,15 @@ import { type CreateReservationRequestSchema, ReservationService } from "@triphu
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
 import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
 import { type StackUser, startAuth } from "@triphub/test-stack";
-import { freshDatabase, type RunningService, serve } from "@triphub/testkit";
+import { freshDatabase, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 import type { SagaTimings } from "../src/saga/saga-runner.js";
 import { freePort } from "./service-child.js";
 
 const log = createLogger({ service: "booking-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
-/** A clock that runs (sagas wait for real answers), started at `start` and moved by tests. */
-export interface RunningClock {
-  now: Clock;
-  advance(ms: number): void;
-}
-
-export function runningClock(start: string): RunningClock {
-  const base = new Date(start).getTime() - performance.now();
-  let offset = 0;
-  return {
-    now: () => new Date(base + performance.now() + offset),
-    advance: (ms) => {
-      offset += ms;
-    },
-  };
-}
+// Sagas wait for real answers: the platform's clock runs, and tests jump it ahead.
+export { type RunningClock, runningClock } from "@triphub/testkit";
 
 /** Provider calls the sandbox saw, by operation. */
 export type ProviderCalls = Record<keyof PaymentProvider, number>;

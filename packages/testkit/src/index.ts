@@ -18,4 +18,4 @@ export { type TestServiceIdentities, testServiceIdentities } from "./service-ide
 /** A PostgreSQL server of a test's own that it may SIGKILL and start again (outage tests). */
 export { type KillablePostgres, startKillablePostgres } from "./killable-postgres.js";
 /** A clock tests move by hand, shared by every service of a test platform. */
-export { type TestClock, testClock } from "./test-clock.js";
+export { type RunningClock, runningClock, type TestClock, testClock } from "./test-clock.js";

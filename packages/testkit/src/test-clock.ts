@@ -27,3 +27,26 @@ export function testClock(start: Date | string = "2026-03-01T00:00:00.000Z"): Te
     },
   };
 }
+
+/** A clock that runs like the real one from where it started, and jumps when a test moves it. */
+export interface RunningClock {
+  now: Clock;
+  /** Jumps `ms` ahead (it keeps running from there). */
+  advance(ms: number): void;
+}
+
+/**
+ * For platforms whose work waits on real answers (the booking saga's timeouts and leases): time
+ * passes as it does outside, starting at `start`, and tests jump it ahead to reach check-outs
+ * and deadlines.
+ */
+export function runningClock(start: Date | string): RunningClock {
+  const base = new Date(start).getTime() - performance.now();
+  let offset = 0;
+  return {
+    now: () => new Date(base + performance.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
