@@ -123,7 +123,9 @@ export async function startAuth(opts: StartAuthOptions): Promise<TestAuth> {
     async signUp(roles = []) {
       const user = await signUpAs(`user${++accounts}@triphub.test`);
       if (roles.length === 0) return user;
-      await running.client(AuthService, admin.token).setUserRoles({ userId: user.userId, roles: [...roles] });
+      // The admin signs in now: its first token may have expired if the test moved the clock.
+      const { tokens } = await api.login({ email: ADMIN_EMAIL, password: PASSWORD });
+      await running.client(AuthService, tokens!.accessToken).setUserRoles({ userId: user.userId, roles: [...roles] });
       // Roles granted after login reach the access token on the next refresh.
       return signInAgain(user);
     },
