@@ -2,10 +2,9 @@
 // to the services the contract names and nobody else.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { createServiceClient } from "@triphub/platform";
+import { countryOfLocale, createServiceClient } from "@triphub/platform";
 import { type RunningService, testServiceIdentities } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countryOf } from "../src/rpcs/profile-rpcs.js";
 import { signUp, startAuth } from "./harness.js";
 
 const identities = testServiceIdentities(["review", "reservation"]);
@@ -46,7 +45,7 @@ describe("GetPublicProfile", () => {
   });
 });
 
-describe("countryOf", () => {
+describe("countryOfLocale", () => {
   it.each([
     ["ko-KR", "KR"],
     ["zh-Hant-TW", "TW"],
@@ -54,5 +53,5 @@ describe("countryOf", () => {
     ["ja", ""],
     ["", ""],
     ["es-419", ""],
-  ])("%s → %s", (locale, country) => expect(countryOf(locale)).toBe(country));
+  ])("%s → %s", (locale, country) => expect(countryOfLocale(locale)).toBe(country));
 });

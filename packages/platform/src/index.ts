@@ -81,7 +81,8 @@ export { type Clock, systemClock } from "./clock.js";
 export { type EnumMapping, enumMapping } from "./enum-mapping.js";
 /** Helpers every store uses the same way: timestamps in raw SQL, constraint violations, batched housekeeping. */
 export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from "./store-helpers.js";
-export { isUuid } from "./ids.js";
+export { isUuid, uuidFromName } from "./ids.js";
+export { countryOfLocale } from "./locale.js";
 export { loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";

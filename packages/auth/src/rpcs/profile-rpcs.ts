@@ -1,5 +1,6 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { countryOfLocale } from "@triphub/platform";
 import type { UserStore } from "../store/user-store.js";
 import { existingUser } from "./existing-user.js";
 
@@ -13,13 +14,7 @@ export function profileRpcs(d: { users: UserStore }): ProfileRpcs {
   return {
     async getPublicProfile(req) {
       const user = await existingUser(d.users, req.userId);
-      return { profile: { userId: user.id, displayName: user.displayName, country: countryOf(user.locale) } };
+      return { profile: { userId: user.id, displayName: user.displayName, country: countryOfLocale(user.locale) } };
     },
   };
-}
-
-/** The region subtag of a BCP 47 tag ("ko-KR" → "KR", "zh-Hant-TW" → "TW"); "" when it has none. */
-export function countryOf(locale: string): string {
-  const region = locale.split(/[-_]/).slice(1).find((part) => /^[A-Za-z]{2}$/.test(part));
-  return region ? region.toUpperCase() : "";
 }

@@ -1,0 +1,38 @@
+// The demo reviews loader: `node --import tsx src/seed/main.ts` with DATABASE_URL (review's),
+// RESERVATION_DATABASE_URL and AUTH_DATABASE_URL in the environment (URLs carry passwords; a
+// command line is public). Migrates review's database, reads the completed stays and the
+// reviewers, and writes the reviews that are missing (see seed-reviews.ts).
+import { createLogger, openDatabase } from "@triphub/platform";
+import postgres from "postgres";
+import { MIGRATIONS_FOLDER } from "../server.js";
+import type { ReviewDb } from "../store/db.js";
+import { readCompletedStays, readProfiles } from "./read-history.js";
+import { countReviews, seedReviews } from "./seed-reviews.js";
+
+/** The demo guest's stays are left for the newcomer to review (README). */
+const DEMO_GUEST_EMAIL = "guest@demo.triphub.test";
+
+const log = createLogger({ service: "review-seed", level: "info" });
+const { DATABASE_URL: url, RESERVATION_DATABASE_URL: reservationUrl, AUTH_DATABASE_URL: authUrl } = process.env;
+if (!url || !reservationUrl || !authUrl) {
+  log.error("usage: DATABASE_URL=… RESERVATION_DATABASE_URL=… AUTH_DATABASE_URL=… seed");
+  process.exit(2);
+}
+const started = performance.now();
+const read = async <T>(from: string, query: (sql: postgres.Sql) => Promise<T>): Promise<T> => {
+  const sql = postgres(from, { max: 1, onnotice: () => {} });
+  try {
+    return await query(sql);
+  } finally {
+    await sql.end();
+  }
+};
+const [stays, profiles] = await Promise.all([read(reservationUrl, readCompletedStays), read(authUrl, (sql) => readProfiles(sql, DEMO_GUEST_EMAIL))]);
+const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
+try {
+  const db = database.db as ReviewDb;
+  const result = await seedReviews(db, { stays, profiles, now: new Date() });
+  log.info({ stays: stays.length, ...result, total: await countReviews(db), ms: Math.round(performance.now() - started) }, "demo reviews seeded");
+} finally {
+  await database.close();
+}

@@ -1,0 +1,35 @@
+// What the review seed reads from the other services' databases (read-only, dev tooling only):
+// reservation's completed stays and auth's reviewers.
+import { fromBinary } from "@bufbuild/protobuf";
+import { ReservationSchema, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import { countryOfLocale } from "@triphub/platform";
+import { localTimeToInstant } from "@triphub/platform/stay-rules";
+import type postgres from "postgres";
+import type { SeedProfile, SeedStay } from "./seed-reviews.js";
+
+/** Every completed stay in reservation's read model. */
+export async function readCompletedStays(sql: postgres.Sql): Promise<SeedStay[]> {
+  const rows = await sql<{ data: Uint8Array }[]>`select data from reservations where status = ${ReservationStatus.COMPLETED} order by reservation_id`;
+  return rows.map(({ data }) => {
+    const r = fromBinary(ReservationSchema, data);
+    return {
+      reservationId: r.reservationId,
+      guestId: r.guestId,
+      hostId: r.hostId,
+      propertyId: r.propertyId,
+      roomTypeName: r.roomTypeName,
+      checkIn: r.checkIn,
+      checkOutAt: localTimeToInstant(r.checkOut, r.checkOutTime || "00:00", r.timeZone || "UTC"),
+    };
+  });
+}
+
+/**
+ * The public profiles of every account but `exceptEmail`'s (the demo guest, whose stays a
+ * newcomer reviews).
+ */
+export async function readProfiles(sql: postgres.Sql, exceptEmail: string): Promise<Map<string, SeedProfile>> {
+  const rows = await sql<{ id: string; display_name: string; locale: string }[]>`
+    select id, display_name, locale from users where email_normalized <> ${exceptEmail.toLowerCase()}`;
+  return new Map(rows.map((r) => [r.id, { displayName: r.display_name, locale: r.locale, country: countryOfLocale(r.locale) }]));
+}
