@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.js";
 import { DEFAULT_CURSOR_TABLE } from "./cursor-table.js";
 import type { EventDb, EventTx } from "./db.js";
+import { writeTransaction } from "./outbox.js";
 
 /** One message of another service's StreamEvents: every service's StreamEventsResponse has this shape. */
 export interface EventBatch {
@@ -117,7 +118,9 @@ export function consumeEvents(opts: ConsumeEventsOptions): EventConsumer {
   };
 
   const applyBatch = async (events: readonly Event[]): Promise<void> => {
-    const { cursor, applied } = await opts.db.transaction(async (tx) => {
+    // writeTransaction: a handler that records events of its own (an outbox) wakes this
+    // service's followers after the commit.
+    const { cursor, applied } = await writeTransaction(opts.db, async (tx) => {
       let cursor = await cursorRow(tx, true);
       const applied: Event[] = [];
       for (const e of events) {
