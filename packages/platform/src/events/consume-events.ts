@@ -33,9 +33,10 @@ export interface ConsumeEventsOptions {
   open: (request: EventStreamRequest, signal: AbortSignal) => AsyncIterable<EventBatch>;
   /**
    * Applies one event in the batch's transaction. Throwing rolls back the whole batch (and its
-   * cursor advance), which is delivered again after a back-off. Delivery is at-least-once in
-   * effect only across producers' own duplicates: the cursor skips what it has applied, but a
-   * handler should still be idempotent (say, by a version the event carries).
+   * cursor advance), which is delivered again after a back-off. The cursor skips positions it
+   * has applied, so an event is applied once per position; a producer may still publish the
+   * same fact twice at two positions, so a handler should be idempotent (say, by a version
+   * the event carries).
    */
   handle: (tx: EventTx, event: Event) => Promise<void>;
   /** Full payload type names to ask for; others are skipped. Empty or absent: every event. */
