@@ -11,10 +11,12 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { eventMetadataInterceptor } from "@triphub/platform/events";
+import { type ConsumeEventsOptions, eventMetadataInterceptor } from "@triphub/platform/events";
+import { reviewEventStream } from "./clients.js";
 import type { AccommodationConfig } from "./config.js";
 import { createEventFeed } from "./store/event-feed.js";
 import { createHoldSweeper } from "./jobs/hold-sweeper.js";
+import { consumeRatingStatistics } from "./jobs/rating-statistics.js";
 import { forgetProperties, withReadCache } from "./rpcs/read-cache.js";
 import { createRequestIdPurger } from "./jobs/request-id-purger.js";
 import { eventTypes } from "./rpcs/event-rpcs.js";
@@ -33,7 +35,7 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface AccommodationServerDeps {
   config: Pick<AccommodationConfig, "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE"> &
-    Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS" | "REDIS_URL">>;
+    Partial<Pick<AccommodationConfig, "HOLD_SWEEP_INTERVAL_MS" | "REDIS_URL" | "REVIEW_URL" | "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
   database: Database;
   log: Logger;
   /** The clock "today", hold expiry and token checks use (default: the system clock). */
@@ -41,6 +43,11 @@ export interface AccommodationServerDeps {
   /** Verifies access tokens; by default against the auth service's JWKS at AUTH_JWKS_URL. */
   verifyToken?: TokenVerifier;
   tls?: TlsOptions;
+  /**
+   * Review's event stream, for the rating consumer; by default review's StreamEvents at
+   * REVIEW_URL. Neither: no consumer runs.
+   */
+  reviewEvents?: ConsumeEventsOptions["open"];
 }
 
 /** Builds the accommodation service process (never listens by itself); the hold sweeper runs until close. */
@@ -66,6 +73,9 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     onExpired: (expired) => forgetProperties(cache, expired.map((h) => h.propertyId)),
   });
   const purger = createRequestIdPurger({ db, now, log, intervalMs: 10 * 60_000 });
+  const reviewEvents =
+    deps.reviewEvents ??
+    (config.REVIEW_URL ? reviewEventStream({ ...config, REVIEW_URL: config.REVIEW_URL }, now) : undefined);
   const host = await createService({
     name: "accommodation",
     serviceNames: [AccommodationService.typeName],
@@ -79,6 +89,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     verifyToken: deps.verifyToken,
     database,
     onClose: async () => {
+      await ratings?.stop();
       await feed.close();
       await sweeper.stop();
       await purger.stop();
@@ -92,5 +103,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   });
   sweeper.start();
   purger.start();
+  // Started once the service is built, so a failed build leaves no stream behind.
+  const ratings = reviewEvents && consumeRatingStatistics({ db, open: reviewEvents, log, onApplied: (ids) => forgetProperties(cache, ids) });
   return host;
 }

@@ -25,7 +25,7 @@ afterAll(async () => {
   await main?.close();
 });
 
-const rating = (propertyId: string): AccommodationEvent => ({ type: "RatingSummaryUpdated", propertyId, ratingSummary: { average: 4, count: 1 } });
+const rating = (propertyId: string): AccommodationEvent => ({ type: "RatingSummaryUpdated", propertyId, ratingSummary: { average: 4, count: 1, rankingScore: 3.55 } });
 
 function deferred() {
   let resolve!: () => void;

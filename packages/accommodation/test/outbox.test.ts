@@ -9,7 +9,9 @@ import { newRoomType } from "../src/domain/room-type.js";
 import { applyRoomTypePatch } from "../src/domain/room-type-patch.js";
 import { createCalendarStore } from "../src/store/calendar-store.js";
 import { createHoldStore } from "../src/store/hold-store.js";
+import { writeTransaction } from "../src/store/outbox.js";
 import { createPropertyStore } from "../src/store/property-store.js";
+import { applyRatingUpdate } from "../src/store/rating-store.js";
 import { createRoomTypeStore } from "../src/store/room-type-store.js";
 import { events } from "../src/store/schema.js";
 import { openTestDb } from "./accommodation-db.js";
@@ -44,7 +46,9 @@ describe("the outbox of property writes", () => {
     );
     await properties.updateProperty(created.id, undefined, (p) => publishProperty(p, { sellableRoomTypes: 1 }, at(2)));
     await properties.updateProperty(created.id, undefined, (p) => unpublishProperty(p, at(3)));
-    await properties.setRatingSummary(created.id, { average: 4.5, count: 2 });
+    await writeTransaction(testDb.db, (tx) =>
+      applyRatingUpdate(tx, { propertyId: created.id, summary: { average: 4.5, count: 2, rankingScore: 3.67 }, version: 1n }),
+    );
     await roomTypes.delete(rt.id, undefined, "2026-03-01");
     await properties.delete(created.id, undefined, at(4));
 

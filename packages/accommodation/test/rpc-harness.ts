@@ -11,7 +11,7 @@ import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancell
 import type { Database } from "@triphub/platform";
 import { clientAs, type StackUser, serviceDeps, startAuth } from "@triphub/test-stack";
 import { rejectionOf, type RunningService, serve, type TestClock, type TestServiceIdentities, testClock } from "@triphub/testkit";
-import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
+import { type AccommodationServerDeps, buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 /** A signed-in user of the test platform: their id and a client carrying their token. */
 export interface TestUser {
@@ -41,13 +41,16 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** Starts auth and accommodation on fresh databases named after the test file. */
-export async function startPlatform(name: string): Promise<Platform> {
+/**
+ * Starts auth and accommodation on fresh databases named after the test file; `extra`: a
+ * stream standing in for review's StreamEvents.
+ */
+export async function startPlatform(name: string, extra: Pick<AccommodationServerDeps, "reviewEvents"> = {}): Promise<Platform> {
   const clock = testClock();
   const auth = await startAuth({ name, clock });
   // Search and hold tests run many calls at once.
   const deps = await serviceDeps(auth, { service: "accommodation", migrationsFolder: MIGRATIONS_FOLDER, database: name, maxConnections: 8 });
-  const accommodation = await serve(await buildServer({ ...deps, config: { ...deps.config, HOLD_SWEEP_INTERVAL_MS: 100 } }));
+  const accommodation = await serve(await buildServer({ ...deps, ...extra, config: { ...deps.config, HOLD_SWEEP_INTERVAL_MS: 100 } }));
   const withApi = (user: StackUser): TestUser => ({ ...user, api: clientAs(accommodation, AccommodationService, user) });
 
   return {

@@ -149,8 +149,10 @@ describe("filters and sorts", () => {
       { room: { baseNightlyPrice: { amountMinor: 300_000n, currencyCode: "KRW" }, amenities: [Amenity.POOL, Amenity.WIFI] } },
     ])).id;
     usd = (await listed("Chuncheon", { currencyCode: "USD" }, [{ room: { baseNightlyPrice: { amountMinor: 9_000n, currencyCode: "USD" } } }])).id;
+    // As review's statistics would set them: its ranking score has a prior of 10 reviews of 3.5.
     const rate = (id: string, avg: number, count: number) =>
-      p.database.sql`update properties set rating_average = ${avg}, rating_count = ${count} where id = ${id}`;
+      p.database.sql`update properties set rating_average = ${avg}, rating_count = ${count},
+        rating_score = ${(10 * 3.5 + avg * count) / (10 + count)} where id = ${id}`;
     await rate(cheap, 3.9, 10);
     await rate(mid, 4.6, 50);
     await rate(dear, 4.6, 200);

@@ -78,6 +78,6 @@ describe("search cursors", () => {
     ["rating_desc", [-4.5, -12]],
     ["distance_asc", [3.2, 0]],
   ] as const)("orders %s ascending on its keys", (sort, keys) => {
-    expect(sortKeys(sort, { unitTotal: 500, ratingAverage: 4.5, ratingCount: 12, distanceKm: 3.2, relevance: 0.9 })).toEqual(keys);
+    expect(sortKeys(sort, { unitTotal: 500, ratingScore: 4.5, ratingCount: 12, distanceKm: 3.2, relevance: 0.9 })).toEqual(keys);
   });
 });

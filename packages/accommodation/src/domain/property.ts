@@ -29,10 +29,15 @@ export interface Photo {
   caption: string;
 }
 
-/** Mean overall rating (1.0-5.0, 0 without reviews) and how many reviews it counts. */
+/**
+ * The review service's figures for a property: mean overall rating (1.0-5.0, 0 without
+ * reviews), how many reviews it counts, and its ranking score (a Bayesian average, 0 without
+ * reviews), which the rating sort orders by.
+ */
 export interface RatingSummary {
   average: number;
   count: number;
+  rankingScore: number;
 }
 
 /** The fields a host sets: what CreateProperty takes and UpdateProperty may change. */
@@ -183,7 +188,7 @@ export function newProperty(input: PropertyInput & { currency: string }, ownerId
     ownerId,
     currency: input.currency,
     status: "draft",
-    ratingSummary: { average: 0, count: 0 },
+    ratingSummary: { average: 0, count: 0, rankingScore: 0 },
     version: 1,
     createdAt: now,
     updatedAt: now,

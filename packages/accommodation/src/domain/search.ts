@@ -151,7 +151,7 @@ export function searchScope(q: SearchQuery): string {
 /** What a result is sorted by. `unitTotal` is the stay price of one unit (the "from" price without dates). */
 export interface SortInputs {
   unitTotal: number;
-  ratingAverage: number;
+  ratingScore: number;
   ratingCount: number;
   distanceKm: number;
   relevance: number;
@@ -167,7 +167,7 @@ export function sortKeys(sort: SearchSort, r: SortInputs): [number, number] {
     case "price_desc":
       return [-r.unitTotal, 0];
     case "rating_desc":
-      return [-r.ratingAverage, -r.ratingCount];
+      return [-r.ratingScore, -r.ratingCount];
     case "distance_asc":
       return [r.distanceKm, 0];
     default: {

@@ -60,7 +60,7 @@ export function toProtoProperty(p: Property): ProtoProperty {
     cancellationPolicy: cancellationPolicies.toProto(p.cancellationPolicy),
     status: propertyStatusToProto(p.status),
     starRating: p.starRating,
-    ratingSummary: { average: p.ratingSummary.average, count: p.ratingSummary.count },
+    ratingSummary: { average: p.ratingSummary.average, count: p.ratingSummary.count, rankingScore: p.ratingSummary.rankingScore },
     etag: etagOf(p),
     createTime: toProtoTime(p.createdAt),
     updateTime: toProtoTime(p.updatedAt),

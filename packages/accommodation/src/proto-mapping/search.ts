@@ -96,7 +96,7 @@ function toProtoSummary(h: SearchHit): AccommodationSummary {
     countryCode: p.countryCode,
     location: { latitude: p.latitude, longitude: p.longitude },
     coverPhoto: p.coverPhoto && { url: p.coverPhoto.url, caption: p.coverPhoto.caption },
-    ratingSummary: { average: p.ratingSummary.average, count: p.ratingSummary.count },
+    ratingSummary: { average: p.ratingSummary.average, count: p.ratingSummary.count, rankingScore: p.ratingSummary.rankingScore },
     cancellationPolicy: cancellationPolicies.toProto(p.cancellationPolicy),
     lowestNightlyPrice: p.lowestNightlyPrice && toProtoMoney(p.lowestNightlyPrice),
     amenities: p.amenities.map(amenities.toProto),

@@ -28,8 +28,6 @@ export interface SeedProperty {
   currency: string;
   cancellationPolicy: "flexible" | "moderate" | "strict" | "non_refundable";
   starRating: number;
-  ratingAverage: number;
-  ratingCount: number;
   roomTypes: SeedRoomType[];
 }
 
@@ -195,7 +193,10 @@ export function seedProperty(index: number, o: SeedOptions): SeedProperty {
   const amenities = [...new Set([...COMMON.filter(() => r() < 0.7), ...EXTRA.filter(() => r() < 0.2), ...(c.countryCode === "KR" && r() < 0.4 ? (["ondol"] as const) : [])])];
   const starRating = type === "hotel" || type === "resort" ? int(r, 2, 5) : 0;
   const level = 0.6 + r() * 0.9 + starRating * 0.15;
-  const ratingCount = r() < 0.1 ? 0 : int(r, 1, 800);
+  // Ratings come from reviews (the review service), so the catalogue has none. This draw made
+  // up a review count once; it is still taken so that every later value (ids, prices,
+  // calendars) of each seed's catalogue stays what it was.
+  if (r() >= 0.1) int(r, 1, 800);
   const id = uuid(r);
   const roomCount = int(r, 1, type === "hotel" || type === "resort" ? 4 : 2);
   const roomTypes: SeedRoomType[] = [];
@@ -240,8 +241,6 @@ export function seedProperty(index: number, o: SeedOptions): SeedProperty {
     currency: c.currency,
     cancellationPolicy: pick(r, POLICIES),
     starRating,
-    ratingAverage: ratingCount === 0 ? 0 : Math.round((3.2 + r() * 1.8) * 10) / 10,
-    ratingCount,
     roomTypes,
   };
 }

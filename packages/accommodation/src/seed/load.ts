@@ -24,7 +24,7 @@ function propertyRow(p: SeedProperty, now: Date): Row {
     latitude: p.latitude, longitude: p.longitude, amenities: p.amenities, photos: p.photos, house_rules: p.houseRules,
     check_in_time: p.checkInTime, check_out_time: p.checkOutTime, time_zone: p.timeZone, currency: p.currency,
     cancellation_policy: p.cancellationPolicy, status: "listed", star_rating: p.starRating,
-    rating_average: p.ratingAverage, rating_count: p.ratingCount, created_at: now.toISOString(), updated_at: now.toISOString(), published_at: now.toISOString(),
+    created_at: now.toISOString(), updated_at: now.toISOString(), published_at: now.toISOString(),
   };
 }
 

@@ -4,7 +4,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { localDate } from "../domain/dates.js";
 import { propertyChanged } from "../domain/events.js";
-import type { NewProperty, Property, PropertyStatus, RatingSummary } from "../domain/property.js";
+import type { NewProperty, Property, PropertyStatus } from "../domain/property.js";
 import type { RequestKey } from "../domain/request-id.js";
 import { checkEtag } from "../domain/version.js";
 import { isUuid } from "@triphub/platform/ids";
@@ -60,8 +60,6 @@ export interface PropertyStore {
   delete(id: string, expectedEtag: string | undefined, now: Date): Promise<void>;
   /** The owner's properties, most recently updated first, by keyset on (updated_at, id). */
   listByOwner(ownerId: string, query: ListPropertiesQuery): Promise<PropertyPage>;
-  /** Records the review service's rating figures. Does not change the etag: hosts do not edit them. */
-  setRatingSummary(id: string, summary: RatingSummary): Promise<void>;
 }
 
 /**
@@ -164,19 +162,6 @@ export function createPropertyStore(db: AccommodationDb): PropertyStore {
       const last = page[page.length - 1];
       const nextPageToken = rows.length > size ? encodePageToken({ at: last.updatedAt, id: last.id }, scope) : "";
       return { properties: page, nextPageToken };
-    },
-
-    async setRatingSummary(id, summary) {
-      if (!isUuid(id)) throw notFound("property", id);
-      await writeTransaction(db, async (tx) => {
-        const rows = await tx
-          .update(properties)
-          .set({ ratingAverage: summary.average, ratingCount: summary.count })
-          .where(eq(properties.id, id))
-          .returning({ id: properties.id });
-        if (rows.length === 0) throw notFound("property", id);
-        await appendEvents(tx, [{ type: "RatingSummaryUpdated", propertyId: id, ratingSummary: summary }]);
-      });
     },
   };
 }

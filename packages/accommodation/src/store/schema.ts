@@ -1,4 +1,4 @@
-import { eventsTable } from "@triphub/platform/events";
+import { eventCursorsTable, eventsTable } from "@triphub/platform/events";
 import { sql } from "drizzle-orm";
 import {
   bigint, boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text,
@@ -45,6 +45,11 @@ export const properties = pgTable(
     starRating: integer("star_rating").notNull().default(0),
     ratingAverage: doublePrecision("rating_average").notNull().default(0),
     ratingCount: integer("rating_count").notNull().default(0),
+    // Mirrored from the review service's RatingStatistics (jobs/rating-statistics.ts): its
+    // Bayesian ranking score, which the rating sort orders by, and the version of the figures
+    // last applied, so a stale or repeated copy changes nothing.
+    ratingScore: doublePrecision("rating_score").notNull().default(0),
+    ratingVersion: bigint("rating_version", { mode: "bigint" }).notNull().default(sql`0`),
     version: integer("version").notNull().default(1),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -201,6 +206,12 @@ export const holds = pgTable(
  * makes it strictly increasing in delivery order (see outbox.ts). Rows are never updated.
  */
 export const events = eventsTable("events");
+
+/**
+ * How far accommodation has applied the event feeds of other services it consumes (review's
+ * rating statistics), one row per feed, advanced in the transaction that applies each batch.
+ */
+export const eventCursors = eventCursorsTable();
 
 /**
  * AIP-155 request ids of the create RPCs, per caller and method, for a day (domain/request-id.ts).

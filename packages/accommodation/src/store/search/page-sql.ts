@@ -39,7 +39,7 @@ export function pageSelect(q: SearchQuery, extra: SQL): SQL {
       m.distance_km as "distanceKm", m.unit_total::float8 as "unitTotal", m.remaining::int as "remaining",
       p.name, p.property_type as "propertyType", p.star_rating as "starRating", p.city, p.region,
       p.country_code as "countryCode", p.latitude, p.longitude, p.photos -> 0 as "coverPhoto",
-      p.rating_average as "ratingAverage", p.rating_count as "ratingCount",
+      p.rating_average as "ratingAverage", p.rating_count as "ratingCount", p.rating_score as "ratingScore",
       p.cancellation_policy as "cancellationPolicy", p.amenities, p.currency, p.time_zone as "timeZone",
       p.check_in_time as "checkInTime",
       (select min(${fromPriceSql("r2")})::float8 from room_types r2 where r2.property_id = p.id) as "lowestNightly",

@@ -36,7 +36,8 @@ function rankKeys(q: SearchQuery, match: DestinationMatch): Keys {
       // its quality alone: exactly the expression the *relevance_idx indexes are ordered by.
       return { k1: walksAnIndex(q, match) ? sql`-p.quality` : sql`-${relevanceExpr(q, match)}`, k2: undefined };
     case "rating_desc":
-      return { k1: sql`-p.rating_average`, k2: sql`-(p.rating_count::float8)` };
+      // The ranking score, not the mean: one 5-star review must not outrank a hundred 4.8s.
+      return { k1: sql`-p.rating_score`, k2: sql`-(p.rating_count::float8)` };
     case "distance_asc":
       return { k1: distanceExpr(q), k2: undefined };
     case "price_asc":

@@ -98,6 +98,7 @@ interface Row {
   coverPhoto: Photo | null;
   ratingAverage: number;
   ratingCount: number;
+  ratingScore: number;
   cancellationPolicy: string;
   amenities: string[];
   currency: string;
@@ -129,7 +130,7 @@ function toHit(r: Row, q: SearchQuery): SearchHit {
       latitude: r.latitude,
       longitude: r.longitude,
       coverPhoto: r.coverPhoto ?? undefined,
-      ratingSummary: { average: r.ratingAverage, count: r.ratingCount },
+      ratingSummary: { average: r.ratingAverage, count: r.ratingCount, rankingScore: r.ratingScore },
       cancellationPolicy: r.cancellationPolicy,
       lowestNightlyPrice: r.lowestNightly === null ? undefined : { amountMinor: r.lowestNightly, currency: r.currency },
       amenities: r.amenities.filter(isAmenity),
