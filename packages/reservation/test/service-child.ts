@@ -1,7 +1,6 @@
 // A service run as a process of its own, as production runs it (node + tsx on its main.ts), so
 // a test can SIGKILL it mid-saga and start it again on the same database.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
@@ -18,18 +17,7 @@ export interface ServiceChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
+export { freePort } from "@triphub/testkit";
 
 /**
  * Starts `entry` (relative to the repository root) with `env` on top of this process's

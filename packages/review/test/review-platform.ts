@@ -16,7 +16,7 @@ import { buildServer as buildPayment, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS } 
 import type { Database } from "@triphub/platform";
 import { buildServer as buildReservation, MIGRATIONS_FOLDER as RESERVATION_MIGRATIONS } from "@triphub/reservation";
 import { clientAs, type StackUser, serviceDeps, startAuth, type TestAuth } from "@triphub/test-stack";
-import { type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
+import { freePort, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 const DAY = 24 * 3600_000;
@@ -33,10 +33,12 @@ export interface User {
 export interface ReviewPlatform {
   clock: RunningClock;
   auth: TestAuth;
-  review: RunningService;
-  accommodation: RunningService;
+  readonly review: RunningService;
+  readonly accommodation: RunningService;
   /** Review's own database (to look at what a refused request left behind). */
-  reviewDb: Database;
+  readonly reviewDb: Database;
+  /** A pool of accommodation's database, for the test to read and close. */
+  accommodationDb(): Promise<Database>;
   admin: User;
   guest(): Promise<User>;
   host(): Promise<User>;
@@ -49,6 +51,8 @@ export interface ReviewPlatform {
   again(user: User): Promise<User>;
   /** Stops review and starts it again on the same database and port. */
   restartReview(): Promise<void>;
+  /** The same for accommodation (its rating consumer stops and starts with it). */
+  restartAccommodation(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,8 +62,12 @@ export async function startReviewPlatform(name: string): Promise<ReviewPlatform>
   const auth = await startAuth({ name, clock, services: ["review"] });
   const deps = (service: string, migrationsFolder: string) => serviceDeps(auth, { service, migrationsFolder, maxConnections: 8 });
 
+  // Review's address is fixed before it starts: accommodation, started first, reads its events.
+  const reviewPort = await freePort();
   const acc = await deps("accommodation", ACCOMMODATION_MIGRATIONS);
-  const accommodation = await serve(await buildAccommodation({ ...acc, config: { ...acc.config, HOLD_SWEEP_INTERVAL_MS: 200 } }));
+  const accommodationConfig = { ...acc.config, HOLD_SWEEP_INTERVAL_MS: 200, REVIEW_URL: `http://127.0.0.1:${reviewPort}` };
+  let accommodation = await serve(await buildAccommodation({ ...acc, config: accommodationConfig }));
+  const accommodationPort = Number(new URL(accommodation.url).port);
   const pay = await deps("payment", PAYMENT_MIGRATIONS);
   const payment = await serve(await buildPayment(pay));
   const res = await deps("reservation", RESERVATION_MIGRATIONS);
@@ -79,14 +87,11 @@ export async function startReviewPlatform(name: string): Promise<ReviewPlatform>
   );
   const rev = await deps("review", MIGRATIONS_FOLDER);
   const reviewConfig = { ...rev.config, RESERVATION_URL: reservation.url, AUTH_URL: auth.running.url };
-  const startReview = async (port?: number) => {
-    const host = await buildServer({ ...rev, config: reviewConfig });
-    if (port === undefined) return serve(host);
-    await host.listen({ port, host: "127.0.0.1" });
-    return { ...review, host, close: () => host.close() };
-  };
-  let review: RunningService = await startReview();
-
+  // Review listens where accommodation was told it is. A restarted service comes back at its
+  // address, on its database (a new pool: the chassis closed the old one), so clients made
+  // before still reach it.
+  let reviewDatabase = rev.database;
+  let review = await serve(await buildServer({ ...rev, config: reviewConfig }), { port: reviewPort });
   const userOf = (u: StackUser): User => ({
     userId: u.userId,
     stack: u,
@@ -103,8 +108,13 @@ export async function startReviewPlatform(name: string): Promise<ReviewPlatform>
     get review() {
       return review;
     },
-    accommodation,
-    reviewDb: rev.database,
+    get accommodation() {
+      return accommodation;
+    },
+    get reviewDb() {
+      return reviewDatabase;
+    },
+    accommodationDb: () => acc.reopenDatabase(),
     admin: userOf(auth.admin),
     guest: async () => userOf(await auth.signUp()),
     host: async () => userOf(await auth.signUp([Role.HOST])),
@@ -117,9 +127,14 @@ export async function startReviewPlatform(name: string): Promise<ReviewPlatform>
       return userOf(fresh);
     },
     async restartReview() {
-      const port = Number(new URL(review.url).port);
       await review.close();
-      review = await startReview(port);
+      reviewDatabase = await rev.reopenDatabase();
+      review = await serve(await buildServer({ ...rev, config: reviewConfig, database: reviewDatabase }), { port: reviewPort });
+    },
+    async restartAccommodation() {
+      await accommodation.close();
+      const host = await buildAccommodation({ ...acc, config: accommodationConfig, database: await acc.reopenDatabase() });
+      accommodation = await serve(host, { port: accommodationPort });
     },
     async close() {
       await review.close();

@@ -32,6 +32,8 @@ export interface ServiceDeps {
   };
   /** Opened and migrated on a fresh database; the chassis closes it when the service closes. */
   database: Database;
+  /** Opens the same database again: a service restarted in the test gets a pool of its own. */
+  reopenDatabase(): Promise<Database>;
   /** Silent: a failing test shows its assertion, not the services' logs. */
   log: Logger;
   now: Clock;
@@ -55,6 +57,7 @@ export async function serviceDeps(auth: TestAuth, opts: ServiceDepsOptions): Pro
       ...auth.identityConfig(opts.service),
     },
     database: await openDatabase({ url, migrationsFolder, log, max: opts.maxConnections ?? 4 }),
+    reopenDatabase: () => openDatabase({ url, migrationsFolder, log, max: opts.maxConnections ?? 4 }),
     log,
     now: auth.now,
     verifyToken: createTokenVerifier({ jwks: auth.jwksUrl, issuer: auth.issuer, audience: auth.audience, now: auth.now }),

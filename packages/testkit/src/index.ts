@@ -19,3 +19,6 @@ export { type TestServiceIdentities, testServiceIdentities } from "./service-ide
 export { type KillablePostgres, startKillablePostgres } from "./killable-postgres.js";
 /** A clock tests move by hand, shared by every service of a test platform. */
 export { type RunningClock, runningClock, type TestClock, testClock } from "./test-clock.js";
+
+/** A loopback port nothing listens on, for a service a test starts (or restarts) at a known address. */
+export { freePort } from "./free-port.js";

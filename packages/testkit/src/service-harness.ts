@@ -13,9 +13,12 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts a built service (from the service's own `buildServer()`) on a free loopback port. */
-export async function serve(host: ServiceHost): Promise<RunningService> {
-  const url = await host.listen({ port: 0, host: "127.0.0.1" });
+/**
+ * Starts a built service (from the service's own `buildServer()`) on a free loopback port, or
+ * on `port` (a service restarted where its clients and callers know it).
+ */
+export async function serve(host: ServiceHost, opts: { port?: number } = {}): Promise<RunningService> {
+  const url = await host.listen({ port: opts.port ?? 0, host: "127.0.0.1" });
   const transport = createGrpcTransport({ baseUrl: url });
   return {
     url,
