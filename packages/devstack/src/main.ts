@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES } from "@triphub/platform";
 import { devSecret, type LocalPostgres, openLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
-import { seedCatalogue } from "./seed.js";
+import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoStays, seedDemoUsers } from "./seed.js";
 import { killLeftoverChildren, serviceUnit, tailOfLog } from "./service-process.js";
 import { devServiceIdentities } from "./service-identities.js";
 import { createSupervisor, type SupervisedUnit, type Supervisor } from "./supervisor.js";
@@ -109,11 +109,22 @@ async function main() {
   await startAll(batch);
   if (stopping) return;
 
-  // The demo catalogue goes into the embedded database only, never an external one.
-  const accommodation = SERVICES.find((s) => s.name === "accommodation");
+  // The demo data goes into the embedded database only, never an external one.
   const seedCount = Number(process.env.DEVSTACK_SEED_PROPERTIES ?? 2000);
-  if (accommodation && pg && !external(accommodation.name) && seedCount > 0) {
+  const embedded = (name: string) => pg !== undefined && SERVICES.some((s) => s.name === name && s.database) && !external(name);
+  if (pg && embedded("accommodation") && seedCount > 0) {
     say(`▸ demo catalogue: ${await seedCatalogue(root, pg.urlFor("triphub_accommodation"), seedCount)}`);
+    // The history reviews hang on: reviewers and the demo guest, then their completed stays.
+    if (embedded("auth")) {
+      const passwordFile = join(dataDir, "secrets", "demo-guest-password");
+      await devSecret(dataDir, "demo-guest-password");
+      const users = await seedDemoUsers(root, pg.urlFor("triphub_auth"), passwordFile);
+      say(`▸ demo users: ${users}; sign in as ${DEMO_GUEST_EMAIL} with the password in ${relative(root, passwordFile)}`);
+      if (embedded("reservation")) {
+        const urls = { reservation: pg.urlFor("triphub_reservation"), accommodation: pg.urlFor("triphub_accommodation"), auth: pg.urlFor("triphub_auth") };
+        say(`▸ demo stays: ${await seedDemoStays(root, urls)}`);
+      }
+    }
   }
 
   const gateway = start(GATEWAY, {

@@ -1,7 +1,7 @@
 // Starts a whole devstack (in its own data dir and ports, beside any a developer runs) and runs
 // the README's "Try it" curl commands against it, so the README cannot drift from the product.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,6 +105,29 @@ describe("the README against a running devstack", () => {
     const res = await fetch(`${gatewayUrl}/api/v1/payments/0a8f4c1e-0000-4000-8000-000000000001`);
     expect(res.status).toBe(401);
     expect((await fetch(`${gatewayUrl}/api/v1/reservations`)).status).toBe(401);
+  });
+
+  it("seeds the demo history: the demo guest signs in with the generated password and sees completed stays", async () => {
+    expect(output).toMatch(/▸ demo users: created 150 reviewers and the demo guest; sign in as guest@demo\.triphub\.test/);
+    expect(output).toMatch(/▸ demo stays: wrote \d+ completed stays, 3 new for the demo guest/);
+    const file = join(dataDir, "secrets", "demo-guest-password");
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const password = (await readFile(file, "utf8")).trim();
+    // Never printed: neither by the devstack nor in a log.
+    expect(output).not.toContain(password);
+    for (const log of await readdir(join(dataDir, "logs"))) expect(await readFile(join(dataDir, "logs", log), "utf8")).not.toContain(password);
+    const login = await fetch(`${gatewayUrl}/api/v1/auth:login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "guest@demo.triphub.test", password }),
+    });
+    expect(login.status).toBe(200);
+    const { tokens } = (await login.json()) as { tokens: { accessToken: string } };
+    const res = await fetch(`${gatewayUrl}/api/v1/reservations?pageSize=50`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect(res.status).toBe(200);
+    const { reservations } = (await res.json()) as { reservations: { status: string; checkOut: string }[] };
+    const completed = reservations.filter((r) => r.status === "RESERVATION_STATUS_COMPLETED");
+    expect(completed).toHaveLength(3);
   });
 
   it("stops every process on Ctrl-C", async () => {

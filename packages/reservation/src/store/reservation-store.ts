@@ -43,11 +43,10 @@ export interface Outcome {
   events: readonly ReservationEvent[];
 }
 
-/** Writes the read models of `reservationId` from its state: the Reservation row and its saga work. */
-export async function projectReservation(tx: EventTx, reservationId: string, state: ReservationState): Promise<void> {
-  if (!state) return;
+/** The Reservation read model's row of `reservationId` in `state`. */
+export function reservationRow(reservationId: string, state: ReservationAggregate): typeof reservations.$inferInsert {
   const r = state.reservation;
-  const row = {
+  return {
     reservationId,
     guestId: r.guestId,
     hostId: r.hostId === "" ? null : r.hostId,
@@ -60,6 +59,12 @@ export async function projectReservation(tx: EventTx, reservationId: string, sta
     version: r.version,
     data: toBinary(ReservationSchema, toProtoReservation(reservationId, r)),
   };
+}
+
+/** Writes the read models of `reservationId` from its state: the Reservation row and its saga work. */
+export async function projectReservation(tx: EventTx, reservationId: string, state: ReservationState): Promise<void> {
+  if (!state) return;
+  const row = reservationRow(reservationId, state);
   const { reservationId: _, ...changes } = row;
   await tx.insert(reservations).values(row).onConflictDoUpdate({ target: reservations.reservationId, set: changes });
   if (nextStep(state)) {
