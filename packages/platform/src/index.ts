@@ -83,6 +83,7 @@ export { type EnumMapping, enumMapping } from "./enum-mapping.js";
 export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from "./store-helpers.js";
 export { isUuid, uuidFromName } from "./ids.js";
 export { countryOfLocale } from "./locale.js";
+export { type Rand, seededRandom } from "./seeded-random.js";
 export { loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";

@@ -1,3 +1,4 @@
+import { seededRandom } from "@triphub/platform";
 import type { Bed } from "../domain/room-type.js";
 import { addDays } from "../domain/dates.js";
 import { isWeekendNight } from "../domain/night-price.js";
@@ -68,17 +69,8 @@ export interface SeedOptions {
   hosts: number;
 }
 
-/** mulberry32: small, fast and the same on every platform, so a seed always gives one catalogue. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The catalogue's random numbers: the platform's seeded generator, so a seed always gives one catalogue. */
+export const rng = seededRandom;
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

@@ -1,6 +1,6 @@
 // The demo accounts of `npm start`, generated deterministically: reviewers who fill the demo
 // history (they never sign in) and the one demo guest a newcomer signs in as.
-import { createHash } from "node:crypto";
+import { seededRandom, uuidFromName } from "@triphub/platform";
 import { type LocaleNames, REVIEWER_LOCALES } from "./reviewer-names.js";
 
 /** A demo account before it is stored. */
@@ -17,30 +17,9 @@ export const DEMO_GUEST_EMAIL = "guest@demo.triphub.test";
 /** The domain of the reviewers' emails (`reviewer-001@…`); `.test` is reserved, so no mail goes anywhere. */
 export const REVIEWER_EMAIL_DOMAIN = "reviewers.demo.triphub.test";
 
-/** A UUID (version 4 layout) derived from `name`: a seed gives the same accounts on every machine. */
-export function uuidFrom(name: string): string {
-  const h = createHash("sha256").update(name).digest("hex").slice(0, 32).split("");
-  h[12] = "4";
-  h[16] = ((Number.parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  const s = h.join("");
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
-
 /** The demo guest account (its password is the devstack's, see seedDemoUsers). */
 export function demoGuest(seed: number): DemoUser {
-  return { id: uuidFrom(`triphub-demo/${seed}/guest`), email: DEMO_GUEST_EMAIL, displayName: "Demo Guest", locale: "en-US" };
-}
-
-/** mulberry32: small, fast and the same everywhere. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return { id: uuidFromName(`triphub-demo/${seed}/guest`), email: DEMO_GUEST_EMAIL, displayName: "Demo Guest", locale: "en-US" };
 }
 
 const TOTAL_WEIGHT = REVIEWER_LOCALES.reduce((s, l) => s + l.weight, 0);
@@ -60,13 +39,13 @@ function pickLocale(r: () => number): LocaleNames {
  */
 export function demoReviewers(count: number, seed: number): DemoUser[] {
   return Array.from({ length: count }, (_, i) => {
-    const r = rng((seed * 1_000_003 + i) >>> 0);
+    const r = seededRandom((seed * 1_000_003 + i) >>> 0);
     const l = pickLocale(r);
     const given = l.given[Math.floor(r() * l.given.length)];
     const family = l.family[Math.floor(r() * l.family.length)];
     const n = String(i + 1).padStart(3, "0");
     return {
-      id: uuidFrom(`triphub-demo/${seed}/reviewer/${i}`),
+      id: uuidFromName(`triphub-demo/${seed}/reviewer/${i}`),
       email: `reviewer-${n}@${REVIEWER_EMAIL_DOMAIN}`,
       displayName: l.format(given, family),
       locale: l.locale,

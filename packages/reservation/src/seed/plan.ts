@@ -4,7 +4,8 @@
 import { localTimeToInstant, wallClock } from "@triphub/platform/stay-rules";
 import type { CatalogueProperty, CatalogueRoomType } from "./catalogue.js";
 import type { SeedGuest } from "./guests.js";
-import { int, type Rand, rngFor, uuidFrom } from "./random.js";
+import { uuidFromName } from "@triphub/platform";
+import { int, type Rand, rngFor } from "./random.js";
 import { nightsBetween, type StaySpec } from "./stay-history.js";
 
 /** What the plan depends on besides the catalogue and the guests. */
@@ -60,10 +61,10 @@ const free = (t: Trips, guestId: string, checkIn: string, checkOut: string) =>
 function spec(key: string, r: Rand, guest: SeedGuest, property: CatalogueProperty, roomType: CatalogueRoomType, checkIn: string, checkOut: string, leadDays: number): StaySpec {
   const checkInAt = localTimeToInstant(checkIn, property.checkInTime || "15:00", property.timeZone);
   return {
-    reservationId: uuidFrom(key),
-    requestId: uuidFrom(`${key}/request`),
-    holdId: uuidFrom(`${key}/hold`),
-    paymentId: uuidFrom(`${key}/payment`),
+    reservationId: uuidFromName(key),
+    requestId: uuidFromName(`${key}/request`),
+    holdId: uuidFromName(`${key}/hold`),
+    paymentId: uuidFromName(`${key}/payment`),
     guest,
     property,
     roomType,

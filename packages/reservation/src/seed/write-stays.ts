@@ -12,7 +12,7 @@ import { toProtoContact, toProtoGuests } from "../proto-mapping/guests.js";
 import { toProtoMoney } from "../proto-mapping/money.js";
 import { encodeReservationEvent } from "../proto-mapping/events.js";
 import { RESERVATION_LOG, reservationRow } from "../store/reservation-store.js";
-import { uuidFrom } from "./random.js";
+import { uuidFromName } from "@triphub/platform";
 import { type CompletedStay, completedStay, type StaySpec } from "./stay-history.js";
 
 /**
@@ -88,7 +88,7 @@ function batchRows(stays: readonly CompletedStay[]): BatchRows {
       const encoded = encodeReservationEvent(e);
       return {
         n,
-        event_id: uuidFrom(`${stay.reservationId}/event/${version}`),
+        event_id: uuidFromName(`${stay.reservationId}/event/${version}`),
         stream_id: stay.reservationId,
         stream_version: version,
         type: encoded.type,
