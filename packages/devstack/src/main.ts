@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES } from "@triphub/platform";
 import { devSecret, type LocalPostgres, openLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
-import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoStays, seedDemoUsers } from "./seed.js";
+import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoReviews, seedDemoStays, seedDemoUsers } from "./seed.js";
 import { killLeftoverChildren, serviceUnit, tailOfLog } from "./service-process.js";
 import { devServiceIdentities } from "./service-identities.js";
 import { createSupervisor, type SupervisedUnit, type Supervisor } from "./supervisor.js";
@@ -123,6 +123,9 @@ async function main() {
       if (embedded("reservation")) {
         const urls = { reservation: pg.urlFor("triphub_reservation"), accommodation: pg.urlFor("triphub_accommodation"), auth: pg.urlFor("triphub_auth") };
         say(`▸ demo stays: ${await seedDemoStays(root, urls)}`);
+        if (embedded("review")) {
+          say(`▸ demo reviews: ${await seedDemoReviews(root, { ...urls, review: pg.urlFor("triphub_review") })}`);
+        }
       }
     }
   }

@@ -81,3 +81,25 @@ export async function seedDemoStays(root: string, urls: DemoStayDatabases): Prom
   const reviewers = written > 0 ? `wrote ${written} completed stays` : "kept the completed stays";
   return `${reviewers}${guest > 0 ? `, ${guest} new for the demo guest` : ""}`;
 }
+
+/** Where the demo reviews are written and what they are read from. */
+export interface DemoReviewDatabases {
+  review: string;
+  reservation: string;
+  auth: string;
+}
+
+/**
+ * Writes the demo reviews that are missing, for most reviewers' completed stays (never the demo
+ * guest's: those are the newcomer's to review); accommodation then mirrors the ratings.
+ */
+export async function seedDemoReviews(root: string, urls: DemoReviewDatabases): Promise<string> {
+  const output = await runSeed(root, "review/src/seed/main.ts", [], "the demo reviews", {
+    DATABASE_URL: urls.review,
+    RESERVATION_DATABASE_URL: urls.reservation,
+    AUTH_DATABASE_URL: urls.auth,
+  });
+  const r = logLine(output, "demo reviews seeded");
+  const written = Number(r.written ?? 0);
+  return written > 0 ? `wrote ${written} reviews of ${Number(r.properties ?? 0)} properties` : `kept the ${Number(r.total ?? 0)} reviews`;
+}

@@ -78,6 +78,9 @@ describe("the README against a running devstack", () => {
     expect(output).toContain('"@type":"type.googleapis.com/google.rpc.BadRequest"');
     expect(output).toMatch(/"accessToken":/);
     expect(output).toMatch(/"status":\s*"SERVING"/);
+    // The journey ends with the demo guest's review, public on its property with its statistics.
+    expect(output).toMatch(/"authorDisplayName":"Demo Guest"/);
+    expect(output).toMatch(/"ratingSummary":\{"average":[\d.]+,"count":[1-9]/);
     expect(output).toMatch(/"results":\[\{"accommodation":/);
     expect(output).not.toMatch(/"code":\s*(13|14|"internal"|"unavailable")/);
     // The booking journey: confirmed and captured, watched, cancelled and refunded, and a
