@@ -86,3 +86,16 @@ async function ping(sql: postgres.Sql, timeoutMs = 1_000): Promise<boolean> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Runs `query` on one connection of its own to `url`, closed after: for tools (the demo seeds)
+ * that read another service's database once. Services never read each other's databases.
+ */
+export async function withConnection<T>(url: string, query: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    return await query(sql);
+  } finally {
+    await sql.end();
+  }
+}

@@ -47,7 +47,7 @@ export { createLru, type Lru } from "./lru.js";
 export { createPeriodicJob, type PeriodicJob } from "./periodic-job.js";
 export { createServiceClient, type ServiceClientOptions } from "./clients.js";
 export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig } from "./config.js";
-export { type Database, type DatabaseOptions, migrateExclusively, openDatabase } from "./database.js";
+export { type Database, type DatabaseOptions, migrateExclusively, openDatabase, withConnection } from "./database.js";
 export {
   DomainError,
   type DomainErrorKind,

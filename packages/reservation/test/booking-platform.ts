@@ -3,7 +3,6 @@
 // other with their service identities, as production runs them. Reservation and payment can
 // instead be left to the test to run as processes of their own (the crash tests kill them).
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { DescService, Message, MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -22,7 +21,7 @@ import { type CreateReservationRequestSchema, ReservationService } from "@triphu
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
 import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
 import { type StackUser, startAuth } from "@triphub/test-stack";
-import { freshDatabase, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
+import { eventually, freshDatabase, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 import type { SagaTimings } from "../src/saga/saga-runner.js";
 import { freePort } from "./service-child.js";
@@ -271,18 +270,7 @@ export async function listedRoomType(
   return { propertyId: property!.propertyId, roomTypeId: roomType!.roomTypeId };
 }
 
-/** Waits until `check` passes (it throws until then), up to `ms`. */
-export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      await sleep(50);
-    }
-  }
-}
+export { eventually } from "@triphub/testkit";
 
 const IN_SAGA = new Set([ReservationStatus.REQUESTED, ReservationStatus.ROOMS_HELD, ReservationStatus.PAYMENT_AUTHORIZED]);
 

@@ -2,12 +2,11 @@
 // reservation, whether a stay happened and whose it was, and auth, the author's public profile.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { type Clock, createServiceClient, createServiceTokenSource, DomainError } from "@triphub/platform";
-import { localTimeToInstant } from "@triphub/platform/stay-rules";
 import type { ReviewConfig } from "./config.js";
 import type { Stay } from "./domain/review-rules.js";
+import { stayOf } from "./proto-mapping/stay.js";
 
 /** A user's public face: what a review shows of its author. */
 export interface Profile {
@@ -45,17 +44,7 @@ export function createDirectory(
     async stay(reservationId) {
       try {
         const { reservation: r } = await reservations.getReservation({ reservationId }, { timeoutMs: 5000 });
-        if (!r) return undefined;
-        return {
-          reservationId: r.reservationId,
-          guestId: r.guestId,
-          hostId: r.hostId,
-          propertyId: r.propertyId,
-          roomTypeName: r.roomTypeName,
-          checkIn: r.checkIn,
-          checkOutAt: localTimeToInstant(r.checkOut, r.checkOutTime || "00:00", r.timeZone || "UTC"),
-          completed: r.status === ReservationStatus.COMPLETED,
-        };
+        return r && stayOf(r);
       } catch (e) {
         if (ConnectError.from(e).code === Code.NotFound) return undefined;
         throw dependencyError("reservation", e);

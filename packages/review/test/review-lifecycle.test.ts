@@ -1,6 +1,5 @@
 // Writing, reading, editing and deleting reviews, against the real reservation service: only
 // completed stays of one's own, once, within 30 days of check-out; edits for 48 hours.
-import { Code, ConnectError } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import type { Reservation } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { ReviewStatus } from "@triphub/contracts/triphub/review/v1/review_pb";
@@ -8,6 +7,7 @@ import { clientAs } from "@triphub/test-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bookedStay,
+  codeOf,
   completeStay,
   completedStays,
   listedProperty,
@@ -29,11 +29,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => p?.close());
 
-const codeOf = (call: Promise<unknown>) =>
-  call.then(
-    () => "OK",
-    (e: unknown) => Code[ConnectError.from(e).code],
-  );
 const write = (guest: User, stay: Reservation, body = "Warm floors, quiet lane, kind host.") =>
   guest.reviews.createReview({ review: { reservationId: stay.reservationId, rating: 5, title: "Lovely", body } });
 

@@ -1,9 +1,8 @@
 // What others do with a review: the property's host replies, users report it or mark it
 // helpful, admins hide and restore it with a reason, and the trail of all that is kept.
-import { Code, ConnectError } from "@connectrpc/connect";
 import { ModerationAction, ReportReason, ReviewStatus } from "@triphub/contracts/triphub/review/v1/review_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completedStays, listedProperty, type ReviewPlatform, startReviewPlatform, type User } from "./review-platform.js";
+import { codeOf, completedStays, listedProperty, type ReviewPlatform, startReviewPlatform, type User } from "./review-platform.js";
 
 let p: ReviewPlatform;
 let host: User;
@@ -26,11 +25,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => p?.close());
 
-const codeOf = (call: Promise<unknown>) =>
-  call.then(
-    () => "OK",
-    (e: unknown) => Code[ConnectError.from(e).code],
-  );
 
 describe("host replies", () => {
   it("come only from the reviewed property's host, once, and can be edited", async () => {

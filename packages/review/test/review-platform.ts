@@ -2,7 +2,7 @@
 // (its sandbox provider) and reservation, each on its own fresh database with its service
 // identity. A stay becomes reviewable the way it does in production: booked through the saga,
 // then completed by reservation's stay completer once the (running) clock passes check-out.
-import type { Client } from "@connectrpc/connect";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
 import { buildServer as buildAccommodation, MIGRATIONS_FOLDER as ACCOMMODATION_MIGRATIONS } from "@triphub/accommodation";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { Amenity, PropertyType } from "@triphub/contracts/triphub/accommodation/v1/property_pb";
@@ -16,7 +16,7 @@ import { buildServer as buildPayment, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS } 
 import type { Database } from "@triphub/platform";
 import { buildServer as buildReservation, MIGRATIONS_FOLDER as RESERVATION_MIGRATIONS } from "@triphub/reservation";
 import { clientAs, type StackUser, serviceDeps, startAuth, type TestAuth } from "@triphub/test-stack";
-import { freePort, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
+import { eventually, freePort, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 
 const DAY = 24 * 3600_000;
@@ -211,18 +211,14 @@ export async function completeStay(p: ReviewPlatform, guest: User, stay: Reserva
   return back;
 }
 
-/** Waits until `check` passes (it throws until then), up to `ms`. */
-export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
+export { eventually } from "@triphub/testkit";
+
+/** A call's outcome as a code name ("OK", "NotFound", ...), for tables of who may do what. */
+export const codeOf = (call: Promise<unknown>): Promise<string> =>
+  call.then(
+    () => "OK",
+    (e: unknown) => Code[ConnectError.from(e).code],
+  );
 
 /** One completed stay at `room` for each of `guests` (booked together, completed by one jump of the clock). */
 export async function completedStays(

@@ -22,3 +22,5 @@ export { type RunningClock, runningClock, type TestClock, testClock } from "./te
 
 /** A loopback port nothing listens on, for a service a test starts (or restarts) at a known address. */
 export { freePort } from "./free-port.js";
+
+export { eventually } from "./eventually.js";

@@ -4,8 +4,7 @@
 // Migrates reservation's database, reads the catalogue and the demo accounts (seeded before
 // it), and writes the completed stays that are missing (see seed-history.ts).
 import { parseArgs } from "node:util";
-import { createLogger, openDatabase } from "@triphub/platform";
-import postgres from "postgres";
+import { createLogger, openDatabase, withConnection } from "@triphub/platform";
 import { MIGRATIONS_FOLDER } from "../server.js";
 import { readCatalogue } from "./catalogue.js";
 import { readDemoGuests } from "./guests.js";
@@ -30,15 +29,7 @@ if (!url || !accommodationUrl || !authUrl) {
 }
 const started = performance.now();
 // Read-only looks at the other services' databases: one connection each, closed at once.
-const read = async <T>(from: string, query: (sql: postgres.Sql) => Promise<T>): Promise<T> => {
-  const sql = postgres(from, { max: 1, onnotice: () => {} });
-  try {
-    return await query(sql);
-  } finally {
-    await sql.end();
-  }
-};
-const [catalogue, guests] = await Promise.all([read(accommodationUrl, readCatalogue), read(authUrl, readDemoGuests)]);
+const [catalogue, guests] = await Promise.all([withConnection(accommodationUrl, readCatalogue), withConnection(authUrl, readDemoGuests)]);
 const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
 try {
   const result = await seedStayHistory(database.sql, { catalogue, guests, seed: Number(values.seed), now: new Date() });

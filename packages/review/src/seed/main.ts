@@ -2,8 +2,7 @@
 // RESERVATION_DATABASE_URL and AUTH_DATABASE_URL in the environment (URLs carry passwords; a
 // command line is public). Migrates review's database, reads the completed stays and the
 // reviewers, and writes the reviews that are missing (see seed-reviews.ts).
-import { createLogger, openDatabase } from "@triphub/platform";
-import postgres from "postgres";
+import { createLogger, openDatabase, withConnection } from "@triphub/platform";
 import { MIGRATIONS_FOLDER } from "../server.js";
 import type { ReviewDb } from "../store/db.js";
 import { readCompletedStays, readProfiles } from "./read-history.js";
@@ -19,15 +18,7 @@ if (!url || !reservationUrl || !authUrl) {
   process.exit(2);
 }
 const started = performance.now();
-const read = async <T>(from: string, query: (sql: postgres.Sql) => Promise<T>): Promise<T> => {
-  const sql = postgres(from, { max: 1, onnotice: () => {} });
-  try {
-    return await query(sql);
-  } finally {
-    await sql.end();
-  }
-};
-const [stays, profiles] = await Promise.all([read(reservationUrl, readCompletedStays), read(authUrl, (sql) => readProfiles(sql, DEMO_GUEST_EMAIL))]);
+const [stays, profiles] = await Promise.all([withConnection(reservationUrl, readCompletedStays), withConnection(authUrl, (sql) => readProfiles(sql, DEMO_GUEST_EMAIL))]);
 const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
 try {
   const db = database.db as ReviewDb;

@@ -3,25 +3,14 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { ReservationSchema, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { countryOfLocale } from "@triphub/platform";
-import { localTimeToInstant } from "@triphub/platform/stay-rules";
 import type postgres from "postgres";
+import { stayOf } from "../proto-mapping/stay.js";
 import type { SeedProfile, SeedStay } from "./seed-reviews.js";
 
 /** Every completed stay in reservation's read model. */
 export async function readCompletedStays(sql: postgres.Sql): Promise<SeedStay[]> {
   const rows = await sql<{ data: Uint8Array }[]>`select data from reservations where status = ${ReservationStatus.COMPLETED} order by reservation_id`;
-  return rows.map(({ data }) => {
-    const r = fromBinary(ReservationSchema, data);
-    return {
-      reservationId: r.reservationId,
-      guestId: r.guestId,
-      hostId: r.hostId,
-      propertyId: r.propertyId,
-      roomTypeName: r.roomTypeName,
-      checkIn: r.checkIn,
-      checkOutAt: localTimeToInstant(r.checkOut, r.checkOutTime || "00:00", r.timeZone || "UTC"),
-    };
-  });
+  return rows.map(({ data }) => stayOf(fromBinary(ReservationSchema, data)));
 }
 
 /**

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { uuidFromName } from "@triphub/platform";
 import { appendToOutbox, writeTransaction } from "@triphub/platform/events";
 import { sql } from "drizzle-orm";
+import type { Stay } from "../domain/review-rules.js";
 import { ASPECTS, type AspectRatings, noAspects, type Review } from "../domain/review.js";
 import { encodeReviewEvent } from "../proto-mapping/events.js";
 import type { ReviewDb } from "../store/db.js";
@@ -18,16 +19,7 @@ import { recomputeStatistics } from "../store/statistics-store.js";
 import { reviewText } from "./review-texts.js";
 
 /** A completed stay, as reservation's read model has it. */
-export interface SeedStay {
-  reservationId: string;
-  guestId: string;
-  hostId: string;
-  propertyId: string;
-  roomTypeName: string;
-  checkIn: string;
-  /** When the guest checked out. */
-  checkOutAt: Date;
-}
+export type SeedStay = Omit<Stay, "completed">;
 
 /** A reviewer as auth has them. */
 export interface SeedProfile {
