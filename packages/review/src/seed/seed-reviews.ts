@@ -99,13 +99,14 @@ export async function seedReviews(db: ReviewDb, input: SeedReviewsInput): Promis
     for (const r of rows) touched.add(r.propertyId);
   }
   const properties = [...touched].sort();
-  for (let i = 0; i < properties.length; i += 100) {
+  for (let i = 0; i < properties.length; i += BATCH) {
     await writeTransaction(db, async (tx) => {
-      const events = [];
-      for (const propertyId of properties.slice(i, i + 100)) {
-        events.push(encodeReviewEvent({ type: "RatingStatisticsChanged", statistics: await recomputeStatistics(tx, propertyId, input.now) }));
-      }
-      await appendToOutbox(tx, EVENT_LOG, events);
+      const stats = await recomputeStatistics(tx, properties.slice(i, i + BATCH), input.now);
+      await appendToOutbox(
+        tx,
+        EVENT_LOG,
+        stats.map((statistics) => encodeReviewEvent({ type: "RatingStatisticsChanged", statistics })),
+      );
     });
   }
   return { written, properties: properties.length };

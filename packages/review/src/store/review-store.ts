@@ -51,7 +51,8 @@ export function createReviewStore(db: ReviewDb, encode: EventEncoder) {
   async function publish(tx: EventTx, before: Review | undefined, after: Review, events: ReviewEvent[], now: Date) {
     const all = [...events];
     if ((before ? counted(before) : "") !== counted(after)) {
-      all.push({ type: "RatingStatisticsChanged", statistics: await recomputeStatistics(tx, after.propertyId, now) });
+      const [statistics] = await recomputeStatistics(tx, [after.propertyId], now);
+      all.push({ type: "RatingStatisticsChanged", statistics });
     }
     await appendToOutbox(tx, EVENT_LOG, all.map(encode));
   }

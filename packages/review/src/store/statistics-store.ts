@@ -18,19 +18,23 @@ const COLUMN: Record<Aspect, string> = {
 };
 
 /**
- * Recomputes `propertyId`'s statistics in `tx` and stores them at the next version. First it
- * locks the property's statistics row: writers of one property's reviews then take turns, and
- * since each of its statements reads the data committed before it, each recomputation counts
- * every change committed before its own. (Without the lock, two new reviews committed together
- * could each be counted without the other.)
+ * Recomputes the statistics of `propertyIds` in `tx` and stores each at its next version. First
+ * it locks the properties' statistics rows (in one order, so two transactions cannot deadlock):
+ * writers of one property's reviews then take turns, and since each of their statements reads
+ * the data committed before it, each recomputation counts every change committed before its
+ * own. (Without the lock, two new reviews committed together could each be counted without the
+ * other.) One round of statements for any number of properties: the seed recomputes hundreds.
  */
-export async function recomputeStatistics(tx: EventTx, propertyId: string, now: Date): Promise<RatingStatistics> {
+export async function recomputeStatistics(tx: EventTx, propertyIds: readonly string[], now: Date): Promise<RatingStatistics[]> {
+  const ids = [...new Set(propertyIds)].sort();
+  if (ids.length === 0) return [];
+  const idArray = sql`${`{${ids.join(",")}}`}::uuid[]`;
   await tx.execute(sql`
     insert into rating_statistics (property_id, version, count, rating_sum, histogram, aspects, average, ranking_score, update_time)
-    values (${propertyId}::uuid, 0, 0, 0, '{0,0,0,0,0}', '{}'::jsonb, 0, 0, ${now.toISOString()}::timestamptz)
+    select id, 0, 0, 0, '{0,0,0,0,0}', '{}'::jsonb, 0, 0, ${now.toISOString()}::timestamptz from unnest(${idArray}) as id
     on conflict (property_id) do nothing`);
-  const [locked] = await tx.execute<{ version: string }>(
-    sql`select version::text as version from rating_statistics where property_id = ${propertyId}::uuid for update`,
+  const locked = await tx.execute<{ property_id: string; version: string }>(
+    sql`select property_id, version::text as version from rating_statistics where property_id = any(${idArray}) order by property_id for update`,
   );
   const aspectSql = sql.join(
     ASPECTS.map(
@@ -39,33 +43,35 @@ export async function recomputeStatistics(tx: EventTx, propertyId: string, now: 
     ),
     sql`, `,
   );
-  const [row] = await tx.execute<Record<string, number>>(sql`
-    select count(*)::int as count, coalesce(sum(rating), 0)::int as sum,
+  const rows = await tx.execute<Record<string, number> & { property_id: string }>(sql`
+    select property_id, count(*)::int as count, coalesce(sum(rating), 0)::int as sum,
            count(*) filter (where rating = 1)::int as r1, count(*) filter (where rating = 2)::int as r2,
            count(*) filter (where rating = 3)::int as r3, count(*) filter (where rating = 4)::int as r4,
            count(*) filter (where rating = 5)::int as r5, ${aspectSql}
-    from reviews where property_id = ${propertyId}::uuid and status = 'published'`);
-  if (!row || !locked) throw new Error("statistics recomputation returned no row");
-  const aspects = Object.fromEntries(ASPECTS.map((a) => [a, { sum: row[`${a}_sum`], count: row[`${a}_count`] }])) as Record<Aspect, AspectTotals>;
-  const stats = statisticsOf(
-    propertyId,
-    { count: row.count, ratingSum: row.sum, histogram: [row.r1, row.r2, row.r3, row.r4, row.r5], aspects },
-    Number(locked.version) + 1,
-    now,
-  );
-  await tx
-    .update(ratingStatistics)
-    .set({
-      version: stats.version,
-      count: stats.count,
-      ratingSum: stats.ratingSum,
-      histogram: stats.histogram,
-      aspects: stats.aspects,
-      average: stats.average,
-      rankingScore: stats.rankingScore,
-      updateTime: now,
-    })
-    .where(eq(ratingStatistics.propertyId, propertyId));
+    from reviews where property_id = any(${idArray}) and status = 'published' group by property_id`);
+  const totals = new Map(rows.map((r) => [r.property_id, r]));
+  const stats = locked.map(({ property_id: id, version }) => {
+    const row = totals.get(id);
+    if (!row) return { ...emptyStatistics(id), version: Number(version) + 1, updateTime: now };
+    const aspects = Object.fromEntries(ASPECTS.map((a) => [a, { sum: row[`${a}_sum`], count: row[`${a}_count`] }])) as Record<Aspect, AspectTotals>;
+    return statisticsOf(id, { count: row.count, ratingSum: row.sum, histogram: [row.r1, row.r2, row.r3, row.r4, row.r5], aspects }, Number(version) + 1, now);
+  });
+  const records = stats.map((s) => ({
+    property_id: s.propertyId,
+    version: s.version,
+    count: s.count,
+    rating_sum: s.ratingSum,
+    histogram: s.histogram,
+    aspects: s.aspects,
+    average: s.average,
+    ranking_score: s.rankingScore,
+  }));
+  await tx.execute(sql`
+    update rating_statistics s set version = v.version, count = v.count, rating_sum = v.rating_sum, histogram = v.histogram,
+      aspects = v.aspects, average = v.average, ranking_score = v.ranking_score, update_time = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(property_id uuid, version bigint, count int, rating_sum int,
+      histogram int[], aspects jsonb, average float8, ranking_score float8)
+    where s.property_id = v.property_id`);
   return stats;
 }
 
