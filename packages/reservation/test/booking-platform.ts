@@ -19,7 +19,7 @@ import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_se
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { type CreateReservationRequestSchema, ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
-import { type Clock, createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
+import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
 import { type StackUser, startAuth } from "@triphub/test-stack";
 import { eventually, freshDatabase, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
