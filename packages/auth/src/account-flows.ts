@@ -62,6 +62,32 @@ export function createAccountFlows(d: AccountFlowDeps) {
     };
   }
 
+  /** The account whose password this is, under the login throttle; "unauthenticated" or "exhausted" otherwise. */
+  async function authenticate(input: { email: string; password: string; clientIp: string }): Promise<User> {
+    const now = d.now();
+    const keys = throttleKeys(input.email, input.clientIp);
+    const state = await d.throttle.state(keys);
+    if (isLocked(state, now)) {
+      const wait = retryAfterSeconds(state, now);
+      throw new DomainError("exhausted", `too many failed logins; try again in ${wait} seconds`, {
+        reason: "LOGIN_THROTTLED",
+        retryAfterSeconds: wait,
+      });
+    }
+    const user = await d.users.findByEmail(input.email);
+    const hash = user && (await d.users.getPasswordHash(user.id));
+    const ok = hash ? await verifyPassword(input.password, hash) : await burnPasswordCheck(input.password, d.passwordParams);
+    if (!user || !hash || !ok) {
+      await Promise.all([d.throttle.recordFailure(keys.account, now), d.throttle.recordFailure(keys.ip, now)]);
+      throw badCredentials();
+    }
+    await d.throttle.clear(keys.account);
+    if (needsRehash(hash, d.passwordParams)) {
+      await d.users.setPassword(user.id, await hashPassword(input.password, d.passwordParams), now);
+    }
+    return user;
+  }
+
   return {
     async signUp(input: { email: string; password: string; displayName: string }) {
       const isAdmin = d.bootstrapAdminEmail !== undefined && normalizeEmail(input.email) === normalizeEmail(d.bootstrapAdminEmail);
@@ -72,29 +98,15 @@ export function createAccountFlows(d: AccountFlowDeps) {
 
     /** Same answer for an unknown email and a wrong password, in about the same time. */
     async login(input: { email: string; password: string; clientIp: string }) {
-      const now = d.now();
-      const keys = throttleKeys(input.email, input.clientIp);
-      const state = await d.throttle.state(keys);
-      if (isLocked(state, now)) {
-        const wait = retryAfterSeconds(state, now);
-        throw new DomainError("exhausted", `too many failed logins; try again in ${wait} seconds`, {
-          reason: "LOGIN_THROTTLED",
-          retryAfterSeconds: wait,
-        });
-      }
-      const user = await d.users.findByEmail(input.email);
-      const hash = user && (await d.users.getPasswordHash(user.id));
-      const ok = hash ? await verifyPassword(input.password, hash) : await burnPasswordCheck(input.password, d.passwordParams);
-      if (!user || !hash || !ok) {
-        await Promise.all([d.throttle.recordFailure(keys.account, now), d.throttle.recordFailure(keys.ip, now)]);
-        throw badCredentials();
-      }
-      await d.throttle.clear(keys.account);
-      if (needsRehash(hash, d.passwordParams)) {
-        await d.users.setPassword(user.id, await hashPassword(input.password, d.passwordParams), now);
-      }
+      const user = await authenticate(input);
       return { user, tokens: await issue(user) };
     },
+
+    /** Proves the password of an account under the login throttle, without opening a session. */
+    authenticate,
+
+    /** Opens a session for a user whose identity another flow has proved (social login). */
+    signIn: (user: User) => issue(user),
 
     /** Rotates the refresh token; roles changed since login take effect here. */
     async refresh(secret: string) {

@@ -1,4 +1,5 @@
 import { type EnvVar, env, InvalidValue, loadConfig, SERVICE_NAME, serviceConfigSpec } from "@triphub/platform";
+import { oauthProviders } from "./oidc/provider-config.js";
 
 /**
  * The services that may get service tokens, as `name:sha256-of-secret` pairs, comma-separated
@@ -39,6 +40,8 @@ export const authConfigSpec = {
   SERVICE_CLIENTS: serviceClients,
   /** Lifetime of service tokens (never longer than ACCESS_TOKEN_TTL_SECONDS). */
   SERVICE_TOKEN_TTL_SECONDS: env.int({ default: 300, min: 60, max: 3600 }),
+  /** Social login providers (OpenID Connect) as JSON; unset: social login is off. See `oauthProviders` for the format. */
+  OAUTH_PROVIDERS: oauthProviders,
 };
 
 /** The auth service's configuration. */

@@ -15,10 +15,13 @@ import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
 import { registerJwksRoute } from "./http/jwks-route.js";
 import { registerTokenEndpoint } from "./http/token-endpoint.js";
 import { createHousekeeping } from "./jobs/housekeeping.js";
+import { createOAuthFlows } from "./oauth-flows.js";
+import { createOidcClient } from "./oidc/oidc-client.js";
 import { createAuthService } from "./service.js";
 import { createKeyRing } from "./store/key-ring.js";
 import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
+import { createOAuthStore } from "./store/oauth-store.js";
 import { createSessionStore } from "./store/session-store.js";
 import { createThrottleStore } from "./store/throttle-store.js";
 import { createUserStore } from "./store/user-store.js";
@@ -37,7 +40,7 @@ export interface AuthServerDeps {
     | "BOOTSTRAP_ADMIN_EMAIL"
     | "AUTH_KEY_ENCRYPTION_KEY"
   > &
-    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS">>;
+    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS" | "OAUTH_PROVIDERS">>;
   database: Database;
   log: Logger;
   /** The clock every token, session and throttle window is stamped and checked with (default: the system clock). */
@@ -73,7 +76,14 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
     now,
     bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
   });
-  return { impl: createAuthService({ accounts, users, keys, log, now }), keys, housekeeping: createHousekeeping({ sessions, throttle, now, log }) };
+  const oauthStore = createOAuthStore(db);
+  const providers = new Map([...(config.OAUTH_PROVIDERS ?? new Map()).values()].map((p) => [p.name, createOidcClient(p)]));
+  const oauth = createOAuthFlows({ providers, store: oauthStore, users, accounts, now, log });
+  return {
+    impl: createAuthService({ accounts, oauth, users, keys, log, now }),
+    keys,
+    housekeeping: createHousekeeping({ sessions, throttle, oauth: oauthStore, now, log }),
+  };
 }
 
 /** Builds the auth service process (never listens by itself). */

@@ -2,8 +2,10 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import type { Clock, Logger } from "@triphub/platform";
 import type { AccountFlows } from "./account-flows.js";
+import type { OAuthFlows } from "./oauth-flows.js";
 import { accountRpcs } from "./rpcs/account-rpcs.js";
 import { keyRpcs } from "./rpcs/key-rpcs.js";
+import { oauthRpcs } from "./rpcs/oauth-rpcs.js";
 import { sessionRpcs } from "./rpcs/session-rpcs.js";
 import { profileRpcs } from "./rpcs/profile-rpcs.js";
 import { userAdminRpcs } from "./rpcs/user-admin-rpcs.js";
@@ -13,6 +15,7 @@ import type { UserStore } from "./store/user-store.js";
 /** What the auth RPCs need. */
 export interface AuthServiceDeps {
   accounts: AccountFlows;
+  oauth: OAuthFlows;
   users: UserStore;
   keys: KeyRing;
   log: Logger;
@@ -20,8 +23,8 @@ export interface AuthServiceDeps {
 }
 
 /**
- * The AuthService RPCs: protos in, account flows, protos out. API keys and social login are in
- * the contract but not built yet; Connect answers UNIMPLEMENTED for them.
+ * The AuthService RPCs: protos in, account flows, protos out. API keys are in the contract but
+ * not built yet; Connect answers UNIMPLEMENTED for them.
  */
 export function createAuthService(d: AuthServiceDeps): Partial<ServiceImpl<typeof AuthService>> {
   return {
@@ -30,5 +33,6 @@ export function createAuthService(d: AuthServiceDeps): Partial<ServiceImpl<typeo
     ...userAdminRpcs(d),
     ...profileRpcs(d),
     ...keyRpcs(d),
+    ...oauthRpcs(d),
   };
 }

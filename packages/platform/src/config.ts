@@ -3,6 +3,8 @@ export interface EnvVar<T> {
   parse(raw: string | undefined): T;
   /** What a valid value looks like, for the error message. */
   readonly expect: string;
+  /** Never echo the value in a config error, whatever the variable is called (it may hold a secret). */
+  readonly secret?: boolean;
 }
 
 /** Thrown at start-up when the environment is wrong; names every bad variable at once. */
@@ -97,7 +99,8 @@ export function loadConfig<S extends Record<string, EnvVar<unknown>>>(
       out[name] = v.parse(raw);
     } catch (e) {
       if (!(e instanceof InvalidValue)) throw e;
-      const shown = raw === undefined ? "unset" : /SECRET|PASSWORD|KEY|TOKEN|URL/i.test(name) ? "(hidden)" : JSON.stringify(raw);
+      const hidden = v.secret === true || /SECRET|PASSWORD|KEY|TOKEN|URL/i.test(name);
+      const shown = raw === undefined ? "unset" : hidden ? "(hidden)" : JSON.stringify(raw);
       problems.push(`${name} ${e.message} (expected ${v.expect}; got ${shown})`);
     }
   }

@@ -24,6 +24,13 @@ export const REDACTED_PATHS = [
   "*.secret",
   "*.token",
   "*.privateJwk",
+  // Social login: a link token stands in for a password proof; ID tokens and PKCE verifiers.
+  "*.linkToken",
+  "*.link_token",
+  "*.idToken",
+  "*.id_token",
+  "*.codeVerifier",
+  "*.code_verifier",
   "*.cardNumber",
   "*.email",
   "*.phone",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, env, loadConfig } from "../src/index.js";
+import { ConfigError, env, InvalidValue, loadConfig } from "../src/index.js";
 
 const spec = {
   PORT: env.port(7001),
@@ -35,6 +35,11 @@ describe("loadConfig", () => {
     expect(loadConfig(secrets, {})).toEqual({ SIGNING_KEY: undefined });
     expect(loadConfig(secrets, { SIGNING_KEY: "x".repeat(32) })).toEqual({ SIGNING_KEY: "x".repeat(32) });
     expect(() => loadConfig(secrets, { SIGNING_KEY: "short-secret-value" })).toThrow(/SIGNING_KEY must be at least 32 characters .*\(hidden\)/);
+  });
+
+  it("never shows the value of a variable marked secret, whatever its name", () => {
+    const spec = { PROVIDERS: { ...env.string(), secret: true, parse: () => { throw new InvalidValue("is wrong"); } } };
+    expect(() => loadConfig(spec, { PROVIDERS: '{"clientSecret":"s3cr3t"}' })).toThrow(/PROVIDERS is wrong \(expected a string; got \(hidden\)\)/);
   });
 
   it("reports a required variable that is missing", () => {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { JWK } from "jose";
 import type { StoredPrivateJwk } from "./key-sealing.js";
 
@@ -74,3 +74,58 @@ export const loginFailures = pgTable("login_failures", {
   failures: integer("failures").notNull(),
   windowStartedAt: ts("window_started_at").notNull(),
 });
+
+/**
+ * Social logins linked to accounts: a provider's subject (`sub`) signs into `user_id`. The
+ * subject, not the email, is the identity: emails change and are reused.
+ */
+export const oauthIdentities = pgTable(
+  "oauth_identities",
+  {
+    provider: text("provider").notNull(),
+    subject: text("subject").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "oauth_identities_pkey", columns: [t.provider, t.subject] }), index("oauth_identities_user_id_idx").on(t.userId)],
+);
+
+/**
+ * Started social logins: what CompleteOAuthLogin needs to finish one, keyed by the hash of its
+ * `state`. Deleted when completed (single use) and purged once expired.
+ */
+export const oauthLoginStates = pgTable(
+  "oauth_login_states",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    provider: text("provider").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    nonce: text("nonce").notNull(),
+    // The PKCE verifier: only its S256 challenge went to the browser.
+    codeVerifier: text("code_verifier").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("oauth_login_states_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
+ * Pending links of a provider identity to the existing account its email matched, keyed by
+ * the hash of the link token; spent by LinkOAuthAccount with the account's password.
+ */
+export const oauthLinkTokens = pgTable(
+  "oauth_link_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    subject: text("subject").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("oauth_link_tokens_expires_at_idx").on(t.expiresAt)],
+);
