@@ -1,18 +1,16 @@
 // Starts a whole devstack (in its own data dir and ports, beside any a developer runs) and runs
 // the README's "Try it" curl commands against it, so the README cannot drift from the product.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT as root, type RunningDevstack, startDevstack } from "./running-devstack.js";
 
-const root = fileURLToPath(new URL("../../..", import.meta.url));
 const run = promisify(execFile);
-const offset = 20_000 + Math.floor(Math.random() * 5_000);
-const gatewayUrl = `http://127.0.0.1:${8080 + offset}`;
-let devstack: ChildProcess;
+let stack: RunningDevstack;
+let offset: number;
+let gatewayUrl: string;
 let dataDir: string;
 let output = "";
 
@@ -25,40 +23,12 @@ async function readmeCommands(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "triphub-devstack-"));
-  devstack = spawn(process.execPath, ["--conditions=@triphub/source", "--import", "tsx", "packages/devstack/src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DEVSTACK_DATA_DIR: dataDir,
-      DEVSTACK_PORT_OFFSET: String(offset),
-      DEVSTACK_POSTGRES_PORT: String(offset + 20_000),
-      // A small catalogue keeps the test quick; the README's search still finds Seoul.
-      DEVSTACK_SEED_PROPERTIES: "60",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  devstack.stdout?.on("data", (c: Buffer) => (output += c));
-  devstack.stderr?.on("data", (c: Buffer) => (output += c));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`devstack not up in 60 s:\n${output}`)), 60_000);
-    devstack.stdout?.on("data", () => {
-      if (output.includes("TripHub is up")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    devstack.once("exit", (code) => reject(new Error(`devstack exited (${code}):\n${output}`)));
-  });
+  stack = await startDevstack();
+  ({ offset, gatewayUrl, dataDir } = stack);
+  output = stack.output();
 }, 90_000);
 
-afterAll(async () => {
-  if (devstack && devstack.exitCode === null) {
-    devstack.kill("SIGINT");
-    await new Promise((r) => devstack.once("exit", r));
-  }
-  await rm(dataDir, { recursive: true, force: true });
-}, 30_000);
+afterAll(() => stack?.stop(), 30_000);
 
 describe("the README against a running devstack", () => {
   it("runs every command of 'Try it' successfully", async () => {
@@ -134,8 +104,8 @@ describe("the README against a running devstack", () => {
   });
 
   it("stops every process on Ctrl-C", async () => {
-    devstack.kill("SIGINT");
-    const code = await new Promise((r) => devstack.once("exit", r));
+    stack.process.kill("SIGINT");
+    const code = await new Promise((r) => stack.process.once("exit", r));
     expect(code).toBe(0);
     await expect(fetch(`${gatewayUrl}/healthz`)).rejects.toThrow();
   });

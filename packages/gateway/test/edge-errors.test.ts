@@ -132,6 +132,14 @@ describe("the gateway's own refusals are google.rpc.Status", () => {
     isStatus(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)), 3);
   });
 
+  it("answers a path that does not percent-decode with 400, in its own words", async () => {
+    const res = await fetch(`${down.url}/api/v1/reviews/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { message: string };
+    isStatus(body, 3);
+    expect(body.message).not.toMatch(/FST_|valid url component/);
+  });
+
   it("answers an OPTIONS that is no preflight of an allowed origin, and paths without a route, with 404", async () => {
     const preflight = await fetch(`${down.url}/api/v1/users/me`, {
       method: "OPTIONS",

@@ -101,6 +101,9 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   // connect-node listens on it once per call in flight (and lets go when the call ends): past
   // ten concurrent calls Node would warn of a leak that is not one.
   setMaxListeners(0, drainDeadline.signal);
+  // What the router refuses before any route runs (a URL that does not percent-decode) goes
+  // through the app's error handler like every other error, not as Fastify's own JSON.
+  const frameworkErrors: FastifyServerOptions["frameworkErrors"] = (err, req, reply) => app.errorHandler.call(app, err, req, reply);
   const app = fastify({
     loggerInstance: opts.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
@@ -111,6 +114,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     return503OnClosing: false,
     bodyLimit: 4 * 1024 * 1024,
     clientErrorHandler: opts.clientErrorHandler,
+    frameworkErrors,
   });
 
   let draining = false;
