@@ -40,7 +40,7 @@ const EPSILON = 1e-9;
  * script below is the same computation; keep the two in step.
  */
 export function gcra(tats: readonly (number | undefined)[], buckets: readonly Bucket[], now: number): { verdict: Verdict; tats: number[] } {
-  const start = buckets.map((b, i) => Math.max(tats[i] ?? now, now));
+  const start = buckets.map((_, i) => Math.max(tats[i] ?? now, now));
   const interval = (b: Bucket) => b.budget.periodMs / b.budget.limit;
   const allowed = buckets.every((b, i) => start[i]! + interval(b) - b.budget.periodMs <= now);
   const next = buckets.map((b, i) => (allowed ? start[i]! + interval(b) : start[i]!));

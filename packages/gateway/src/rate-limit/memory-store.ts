@@ -32,7 +32,7 @@ export function createMemoryStore(maxBuckets = 100_000): BucketStore {
       );
       if (verdict.allowed) {
         if (tats.size + buckets.length > maxBuckets) prune(now);
-        buckets.forEach((b, i) => tats.set(b.key, next[i]!));
+        for (const [i, b] of buckets.entries()) tats.set(b.key, next[i]!);
       }
       return verdict;
     },
