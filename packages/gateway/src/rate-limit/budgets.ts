@@ -24,13 +24,15 @@ const M = 60 * S;
 /**
  * The budgets without configuration. Generous enough for one person clicking through the app
  * from a shared address; the costly routes much tighter. A login route is called before there
- * is a user, so only its address and key are counted.
+ * is a user, so only its address and key are counted; its address budget stays above auth's
+ * own lock after 20 failed logins per address, so that lock (with its long Retry-After) is
+ * what a password sprayer meets, and this budget bounds the password hashing of everything else.
  */
 export const DEFAULT_BUDGETS: Budgets = {
   default: { ip: { limit: 600, periodMs: M }, user: { limit: 600, periodMs: M }, key: { limit: 1200, periodMs: M } },
   search: { ip: { limit: 60, periodMs: M }, user: { limit: 60, periodMs: M }, key: { limit: 300, periodMs: M } },
   booking: { ip: { limit: 20, periodMs: M }, user: { limit: 10, periodMs: M }, key: { limit: 60, periodMs: M } },
-  login: { ip: { limit: 20, periodMs: M }, key: { limit: 60, periodMs: M } },
+  login: { ip: { limit: 30, periodMs: M }, key: { limit: 60, periodMs: M } },
 };
 
 const UNITS: Record<string, number> = { s: S, m: M, h: 60 * M, d: 24 * 60 * M };
