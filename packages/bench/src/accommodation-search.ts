@@ -113,7 +113,7 @@ async function main(): Promise<{ report: string; figure: string }> {
   cleanups.push(() => stats.end());
   const accommodation = await startService("accommodation", "accommodation", { DATABASE_URL: catalogue.url, LOG_LEVEL: "warn" }, ["REDIS_URL"]);
   cleanups.push(() => accommodation.stop());
-  const gateway = await startService("gateway", "gateway", { UPSTREAMS: `accommodation=${accommodation.url}`, LOG_LEVEL: "warn" });
+  const gateway = await startService("gateway", "gateway", { UPSTREAMS: `accommodation=${accommodation.url}`, LOG_LEVEL: "warn", RATE_LIMITS: "off" });
   cleanups.push(() => gateway.stop());
 
   log(`accommodation pid ${accommodation.pid} at ${accommodation.url}, gateway pid ${gateway.pid} at ${gateway.url}`);

@@ -11,6 +11,9 @@ const host = await buildGateway({
     AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
     UPSTREAM_PROTOCOL: protocol === "connect" ? "connect" : "grpc",
     EDGE_CACHE_TTL_MS: "0",
+    // The load comes from one address at thousands of requests a second: what is measured is
+    // the gateway's own cost, not its refusals.
+    RATE_LIMITS: "off",
   }),
   log,
 });

@@ -1,4 +1,5 @@
 import { type EnvVar, env, loadConfig, serviceConfigSpec, serviceIdentityConfigSpec } from "@triphub/platform";
+import { rateLimitsVar } from "./rate-limit/budgets.js";
 
 /**
  * Query parameter names, comma-separated; a trailing `*` matches every name with that prefix
@@ -46,6 +47,15 @@ export const gatewayConfigSpec = {
   IGNORED_QUERY_PARAMS: queryParameterNames,
   /** The URL clients use to reach the gateway, for the OpenAPI `servers` entry. */
   PUBLIC_URL: env.optionalUrl(["http", "https"]),
+  /**
+   * Rate-limit budgets by route class and subject (src/rate-limit/budgets.ts): unset for the
+   * defaults, `off`, or entries that replace single defaults, e.g. `search.ip=30/m, login.ip=5/10m`.
+   */
+  RATE_LIMITS: rateLimitsVar,
+  /** The Redis every gateway instance counts rate limits in; unset: each instance counts on its own. */
+  REDIS_URL: env.optionalUrl(["redis", "rediss"]),
+  /** Longest a request waits for Redis before it is counted in this instance's memory instead. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: env.int({ default: 100, min: 1, max: 5_000 }),
 };
 
 /** The gateway's configuration. */

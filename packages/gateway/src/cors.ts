@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 
 const ALLOWED_HEADERS = "authorization, content-type, idempotency-key, x-request-id, accept-language, traceparent, tracestate";
-const EXPOSED_HEADERS = "x-request-id, etag, retry-after";
+const EXPOSED_HEADERS = "x-request-id, etag, retry-after, ratelimit, ratelimit-policy";
 
 /**
  * CORS for browser apps. `origins` is a list of exact origins, or ["*"]. Preflights are answered

@@ -1,6 +1,6 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
-import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
+import { type Clock, createService, createTokenVerifier, type Logger, systemClock, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import { clientAddress } from "./client-address.js";
 import { answerClientError } from "./client-error.js";
@@ -9,6 +9,7 @@ import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, idempotencyKeyFieldOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
+import { createEdgeRateLimit } from "./rate-limit/edge-rate-limit.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { upstreamIdentity } from "./upstream-identity.js";
 import { upstreamReadiness } from "./upstream-readiness.js";
@@ -29,6 +30,9 @@ export interface GatewayDeps {
     | "IGNORED_QUERY_PARAMS"
     | "PUBLIC_URL"
     | "TRUST_PROXY"
+    | "RATE_LIMITS"
+    | "REDIS_URL"
+    | "RATE_LIMIT_REDIS_TIMEOUT_MS"
   > &
     Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
   log: Logger;
@@ -37,6 +41,8 @@ export interface GatewayDeps {
   verifyToken?: TokenVerifier;
   /** The proto comments for /openapi.json's descriptions; without them it has none from the protos. */
   docComments?: DocComments;
+  /** The clock rate limits count with (tests); default the system's. */
+  now?: Clock;
 }
 
 /**
@@ -51,6 +57,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     deps.verifyToken ??
     createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const identity = upstreamIdentity(config, upstreams, log);
+  const rateLimit = await createEdgeRateLimit({
+    budgets: config.RATE_LIMITS,
+    redisUrl: config.REDIS_URL,
+    redisTimeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+    log,
+    now: deps.now ?? systemClock,
+  });
   const transports = new Map<DescService, Transport>(
     upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
@@ -67,8 +80,17 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;
-      n.userId = (await authenticate(route, headers, verify))?.userId;
-      return identity.metadataFor(route, clientAddress(raw, config.TRUST_PROXY));
+      const address = clientAddress(raw, config.TRUST_PROXY);
+      // A request with a bad credential still counts against its address and key: guessing
+      // tokens or keys must cost budget like anything else.
+      const who = await authenticate(route, headers, verify).then(
+        (user) => ({ user, refusal: undefined }),
+        (refusal: unknown) => ({ user: undefined, refusal }),
+      );
+      n.userId = who.user?.userId;
+      await rateLimit.admit(route, { address, userId: n.userId, headers }, raw);
+      if (who.refusal !== undefined) throw who.refusal;
+      return identity.metadataFor(route, address);
     },
   });
   const openApi = buildOpenApi({
@@ -90,6 +112,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     clientErrorHandler: answerClientError,
     // Ready when every upstream is: a gateway whose backends are down should get no traffic.
     isReady: upstreamReadiness(upstreams.map((u) => u.url)),
+    onClose: () => rateLimit.close(),
     httpRoutes: (app) => {
       registerEdgeErrors(app);
       registerCors(
@@ -99,6 +122,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
           .filter(Boolean),
       );
       registerAccessLog(app);
+      rateLimit.register(app);
       // Backends log under the gateway's request id (the client's, when well-formed), so one id
       // follows a request through every service.
       app.addHook("onRequest", (req, _reply, done) => {

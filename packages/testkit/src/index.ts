@@ -17,6 +17,8 @@ export { rejectionOf } from "./rejection.js";
 export { type TestServiceIdentities, testServiceIdentities } from "./service-identities.js";
 /** A PostgreSQL server of a test's own that it may SIGKILL and start again (outage tests). */
 export { type KillablePostgres, startKillablePostgres } from "./killable-postgres.js";
+/** A Redis server of a test's own that it may kill, stall and start again (outage tests). */
+export { type KillableRedis, startKillableRedis } from "./killable-redis.js";
 /** A clock tests move by hand, shared by every service of a test platform. */
 export { type RunningClock, runningClock, type TestClock, testClock } from "./test-clock.js";
 
