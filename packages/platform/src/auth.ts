@@ -1,5 +1,6 @@
 import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { callerServiceKey, isPublicMethod } from "./caller-policy.js";
 import { DomainError } from "./domain-error.js";
 import { remoteKeys } from "./service-token.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -107,8 +108,9 @@ export const localKeys = (jwks: JSONWebKeySet): JWTVerifyGetKey => createLocalJW
 
 /**
  * Puts the caller's identity on the context when the request carries `Authorization: Bearer`.
- * A missing token leaves the call anonymous (handlers decide); a bad one is UNAUTHENTICATED,
- * with the same message whatever was wrong so nothing is learned by probing.
+ * A missing token is UNAUTHENTICATED unless the RPC is public (its edge policy) or another
+ * service calls (the caller policy, which runs first, has named it); a bad one is
+ * UNAUTHENTICATED, with the same message whatever was wrong so nothing is learned by probing.
  */
 export function authInterceptor(verify: TokenVerifier): Interceptor {
   return (next) => async (req) => {
@@ -123,6 +125,9 @@ export function authInterceptor(verify: TokenVerifier): Interceptor {
         throw tokenError(e);
       }
       req.contextValues.set(identityKey, identity);
+    } else if (!isPublicMethod(req.method) && req.contextValues.get(callerServiceKey) === undefined) {
+      // Refused before validation: a caller who may not call learns nothing of the request's shape.
+      throw new ConnectError("this call needs an access token (Authorization: Bearer …)", Code.Unauthenticated);
     }
     return next(req);
   };

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { type DescMethod, getOption, hasOption } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
-import { callers, http } from "@triphub/contracts";
+import { callers, edge, http } from "@triphub/contracts";
 import { peerServiceKey } from "./peer-identity.js";
 import { requestInfoKey } from "./request-context.js";
 import { SERVICE_TOKEN_HEADER, type ServiceTokenVerifier } from "./service-token.js";
@@ -31,6 +31,10 @@ function policyOf(method: DescMethod): Policy {
   }
   return p;
 }
+
+/** Whether anyone may call `method` without credentials: its edge policy says public, or the chassis serves it (health). */
+export const isPublicMethod = (method: DescMethod): boolean =>
+  OPEN_SERVICES.has(method.parent.typeName) || (hasOption(method, edge) && getOption(method, edge).public);
 
 /** Whether `method` is internal (no REST route), and so callable only by the services its `callers` option lists. */
 export const isInternal = (method: DescMethod): boolean => policyOf(method).internal;

@@ -1,0 +1,223 @@
+// The attack suite's authorization matrix: every RPC of every service, from the contracts, has
+// a stated rule here (a new RPC without one fails the first test), the rule agrees with the
+// contract's own options, and each is tried at the service's port (no gateway in between) as
+// anonymous, a guest, a host and an admin. Which services may call an internal RPC is proved by
+// the chassis's caller-policy tests.
+// Whose resource it is (own or someone else's) is proved per service in its own tests
+// (reservation-access, review-moderation, payment's read RPCs, accommodation's host checks).
+import { type DescMethod, type DescService, fromJson, getOption, hasOption, type JsonObject } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { callers, edge, http } from "@triphub/contracts";
+import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
+import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
+import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningDevstack, startDevstack } from "./running-devstack.js";
+
+/** Who may call: anyone; any signed-in user; a HOST; an ADMIN; only the services named. */
+type Rule = "public" | "user" | "host" | "admin" | { services: string[] };
+
+const ID = "6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5";
+const DATES = { checkIn: "2027-03-01", checkOut: "2027-03-03" };
+
+const PROPERTY = {
+  name: "Matrix Stay",
+  description: "A room.",
+  propertyType: "PROPERTY_TYPE_HANOK",
+  address: { line1: "1 Bukchon-ro", city: "Seoul", region: "Seoul", postalCode: "03055", countryCode: "KR", location: { latitude: 37.58, longitude: 126.98 } },
+  checkInTime: "15:00",
+  checkOutTime: "11:00",
+  timeZone: "Asia/Seoul",
+  currencyCode: "KRW",
+  cancellationPolicy: "CANCELLATION_POLICY_MODERATE",
+};
+const ROOM_TYPE = { name: "Double", maxAdults: 2, beds: [{ type: "BED_TYPE_DOUBLE", count: 1 }], unitCount: 1, baseNightlyPrice: { amountMinor: "100000", currencyCode: "KRW" } };
+
+/** Each RPC's rule and a request that passes validation (so the answer is about the caller). */
+const MATRIX: Record<string, [Rule, JsonObject]> = {
+  "triphub.auth.v1.AuthService.SignUp": ["public", { email: "m@example.com", password: "correct horse battery", displayName: "M" }],
+  "triphub.auth.v1.AuthService.Login": ["public", { email: "m@example.com", password: "wrong password here" }],
+  "triphub.auth.v1.AuthService.RefreshToken": ["public", { refreshToken: "x".repeat(43) }],
+  "triphub.auth.v1.AuthService.Logout": ["public", { refreshToken: "x".repeat(43) }],
+  "triphub.auth.v1.AuthService.GetMe": ["user", {}],
+  "triphub.auth.v1.AuthService.UpdateMe": ["user", { user: { locale: "ko-KR" }, updateMask: "locale" }],
+  "triphub.auth.v1.AuthService.ChangePassword": ["user", { currentPassword: "wrong password here", newPassword: "another long password" }],
+  "triphub.auth.v1.AuthService.GetUser": ["admin", { userId: ID }],
+  "triphub.auth.v1.AuthService.ListUsers": ["admin", {}],
+  "triphub.auth.v1.AuthService.SetUserRoles": ["admin", { userId: ID, roles: ["ROLE_GUEST"] }],
+  "triphub.auth.v1.AuthService.GetJwks": ["public", {}],
+  "triphub.auth.v1.AuthService.RotateSigningKey": ["admin", {}],
+  "triphub.auth.v1.AuthService.CreateApiKey": ["user", { name: "matrix" }],
+  "triphub.auth.v1.AuthService.ListApiKeys": ["user", {}],
+  "triphub.auth.v1.AuthService.RevokeApiKey": ["user", { apiKeyId: ID }],
+  "triphub.auth.v1.AuthService.VerifyApiKey": [{ services: ["gateway"] }, { secret: "x".repeat(40) }],
+  "triphub.auth.v1.AuthService.GetPublicProfile": [{ services: ["review"] }, { userId: ID }],
+  "triphub.auth.v1.AuthService.StartOAuthLogin": ["public", { provider: "google", redirectUri: "https://app.example.com/cb" }],
+  "triphub.auth.v1.AuthService.CompleteOAuthLogin": ["public", { provider: "google", code: "c", state: "s".repeat(20) }],
+  "triphub.auth.v1.AuthService.LinkOAuthAccount": ["public", { linkToken: "x".repeat(43), password: "wrong password here" }],
+
+  "triphub.accommodation.v1.AccommodationService.CreateProperty": ["host", { property: PROPERTY }],
+  "triphub.accommodation.v1.AccommodationService.GetProperty": ["host", { propertyId: ID }],
+  "triphub.accommodation.v1.AccommodationService.UpdateProperty": ["host", { property: { propertyId: ID, name: "Matrix", etag: 'W/"1"' }, updateMask: "name" }],
+  "triphub.accommodation.v1.AccommodationService.DeleteProperty": ["host", { propertyId: ID }],
+  "triphub.accommodation.v1.AccommodationService.ListMyProperties": ["host", {}],
+  "triphub.accommodation.v1.AccommodationService.PublishProperty": ["host", { propertyId: ID }],
+  "triphub.accommodation.v1.AccommodationService.UnpublishProperty": ["host", { propertyId: ID }],
+  "triphub.accommodation.v1.AccommodationService.CreateRoomType": ["host", { propertyId: ID, roomType: ROOM_TYPE }],
+  "triphub.accommodation.v1.AccommodationService.GetRoomType": ["host", { propertyId: ID, roomTypeId: ID }],
+  "triphub.accommodation.v1.AccommodationService.UpdateRoomType": ["host", { roomType: { propertyId: ID, roomTypeId: ID, name: "Matrix", etag: 'W/"1"' }, updateMask: "name" }],
+  "triphub.accommodation.v1.AccommodationService.DeleteRoomType": ["host", { propertyId: ID, roomTypeId: ID }],
+  "triphub.accommodation.v1.AccommodationService.ListRoomTypes": ["host", { propertyId: ID }],
+  "triphub.accommodation.v1.AccommodationService.GetCalendar": ["host", { propertyId: ID, roomTypeId: ID, ...{ startDate: "2027-03-01", endDate: "2027-03-03" } }],
+  "triphub.accommodation.v1.AccommodationService.UpdateCalendar": ["host", { propertyId: ID, roomTypeId: ID, startDate: "2027-03-01", endDate: "2027-03-03", settings: { availableUnits: 1 }, updateMask: "availableUnits" }],
+  "triphub.accommodation.v1.AccommodationService.SearchAccommodations": ["public", { destination: "Seoul" }],
+  "triphub.accommodation.v1.AccommodationService.GetAccommodation": ["public", { propertyId: ID }],
+  "triphub.accommodation.v1.AccommodationService.HoldInventory": [{ services: ["reservation"] }, { reservationId: ID }],
+  "triphub.accommodation.v1.AccommodationService.ConfirmHold": [{ services: ["reservation"] }, { holdId: ID }],
+  "triphub.accommodation.v1.AccommodationService.ReleaseHold": [{ services: ["reservation"] }, { holdId: ID }],
+  "triphub.accommodation.v1.AccommodationService.GetHold": [{ services: ["reservation"] }, { reservationId: ID }],
+  "triphub.accommodation.v1.AccommodationService.StreamEvents": [{ services: ["reservation", "review"] }, { stopAtHead: true }],
+
+  "triphub.reservation.v1.ReservationService.CreateReservation": ["user", { requestId: ID, propertyId: ID, roomTypeId: ID, ...DATES }],
+  "triphub.reservation.v1.ReservationService.GetReservation": ["user", { reservationId: ID }],
+  "triphub.reservation.v1.ReservationService.WatchReservation": ["user", { reservationId: ID }],
+  "triphub.reservation.v1.ReservationService.ListReservations": ["user", {}],
+  "triphub.reservation.v1.ReservationService.CancelReservation": ["user", { reservationId: ID, reason: "CANCELLATION_REASON_CHANGE_OF_PLANS" }],
+  "triphub.reservation.v1.ReservationService.GetReservationHistory": ["user", { reservationId: ID }],
+  "triphub.reservation.v1.ReservationService.StreamEvents": [{ services: ["review"] }, { stopAtHead: true }],
+
+  "triphub.payment.v1.PaymentService.AuthorizePayment": [{ services: ["reservation"] }, { reservationId: ID }],
+  "triphub.payment.v1.PaymentService.CapturePayment": [{ services: ["reservation"] }, { paymentId: ID }],
+  "triphub.payment.v1.PaymentService.VoidPayment": [{ services: ["reservation"] }, { paymentId: ID }],
+  "triphub.payment.v1.PaymentService.RefundPayment": [{ services: ["reservation"] }, { paymentId: ID }],
+  "triphub.payment.v1.PaymentService.GetPayment": ["user", { paymentId: ID }],
+  "triphub.payment.v1.PaymentService.ListPayments": ["user", { reservationId: ID }],
+  "triphub.payment.v1.PaymentService.StreamEvents": [{ services: ["reservation"] }, { stopAtHead: true }],
+
+  "triphub.review.v1.ReviewService.CreateReview": ["user", { review: { reservationId: ID, rating: 5, body: "Fine." } }],
+  "triphub.review.v1.ReviewService.GetReview": ["public", { reviewId: ID }],
+  "triphub.review.v1.ReviewService.ListReviews": ["public", { propertyId: ID }],
+  "triphub.review.v1.ReviewService.UpdateReview": ["user", { review: { reviewId: ID, title: "M" } }],
+  "triphub.review.v1.ReviewService.DeleteReview": ["user", { reviewId: ID }],
+  "triphub.review.v1.ReviewService.ReplyToReview": ["user", { reviewId: ID, body: "Thanks" }],
+  "triphub.review.v1.ReviewService.ReportReview": ["user", { reviewId: ID, reason: "REPORT_REASON_SPAM" }],
+  "triphub.review.v1.ReviewService.ModerateReview": ["admin", { reviewId: ID, action: "MODERATION_ACTION_HIDE", note: "matrix" }],
+  "triphub.review.v1.ReviewService.MarkReviewHelpful": ["user", { reviewId: ID, helpful: true }],
+  "triphub.review.v1.ReviewService.GetModerationTrail": ["admin", { reviewId: ID }],
+  "triphub.review.v1.ReviewService.GetRatingStatistics": ["public", { propertyId: ID }],
+  "triphub.review.v1.ReviewService.StreamEvents": [{ services: ["accommodation"] }, { stopAtHead: true }],
+};
+
+const SERVICES: [DescService, string, number][] = [
+  [AuthService, "auth", 7101],
+  [AccommodationService, "accommodation", 7102],
+  [PaymentService, "payment", 7103],
+  [ReservationService, "reservation", 7104],
+  [ReviewService, "review", 7105],
+];
+const METHODS = SERVICES.flatMap(([s, name, port]) => s.methods.map((m) => ({ m, name, port })));
+const fullName = (m: DescMethod) => `${m.parent.typeName}.${m.name}`;
+
+let stack: RunningDevstack;
+const ADMIN_EMAIL = "admin@matrix.test";
+type Caller = { kind: string; headers: Record<string, string> };
+const callersOf: Caller[] = [];
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${stack.gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return (await res.json()) as { tokens?: { accessToken: string }; user?: { userId: string } };
+}
+async function signUp(email: string) {
+  return post("/api/v1/users", { email, password: "correct horse battery", displayName: "Matrix" });
+}
+beforeAll(async () => {
+  stack = await startDevstack({ properties: 5, env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, RATE_LIMITS: "off" } });
+  const admin = await signUp(ADMIN_EMAIL);
+  const guest = await signUp("guest@matrix.test");
+  const host = await signUp("host@matrix.test");
+  const bearer = (t?: string) => ({ authorization: `Bearer ${t}` });
+  await post(`/api/v1/users/${host.user!.userId}:setRoles`, { roles: ["ROLE_GUEST", "ROLE_HOST"] }, bearer(admin.tokens!.accessToken));
+  const hostAgain = await post("/api/v1/auth:login", { email: "host@matrix.test", password: "correct horse battery" });
+  callersOf.push(
+    { kind: "anonymous", headers: {} },
+    { kind: "guest", headers: bearer(guest.tokens!.accessToken) },
+    { kind: "host", headers: bearer(hostAgain.tokens!.accessToken) },
+    { kind: "admin", headers: bearer(admin.tokens!.accessToken) },
+  );
+}, 90_000);
+afterAll(() => stack?.stop(), 30_000);
+
+/** The code of one call (OK when it succeeds, or when a stream opens and ends cleanly). */
+async function codeOf(target: { m: DescMethod; port: number }, headers: Record<string, string>): Promise<Code | "OK"> {
+  const service = target.m.parent;
+  const client = createClient(service, createGrpcTransport({ baseUrl: `http://127.0.0.1:${target.port + stack.offset}` })) as unknown as Record<
+    string,
+    (req: unknown, opts: unknown) => unknown
+  >;
+  const request = fromJson(target.m.input, MATRIX[fullName(target.m)]![1], { ignoreUnknownFields: true });
+  try {
+    const call = client[target.m.localName]!(request, { headers, timeoutMs: 5_000 });
+    if (target.m.methodKind === "server_streaming") {
+      for await (const _ of call as AsyncIterable<unknown>) break;
+    } else await call;
+    return "OK";
+  } catch (e) {
+    const err = ConnectError.from(e);
+    lastMessage = err.rawMessage;
+    return err.code;
+  }
+}
+let lastMessage = "";
+
+const DENIED = [Code.Unauthenticated, Code.PermissionDenied];
+const named = (c: Code | "OK") => (c === "OK" ? "OK" : Code[c]);
+
+describe("the authorization matrix", () => {
+  it("has a rule for every RPC, and each agrees with the contract's options", () => {
+    expect(METHODS.map(({ m }) => fullName(m)).filter((n) => !(n in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((n) => !METHODS.some(({ m }) => fullName(m) === n))).toEqual([]);
+    for (const { m } of METHODS) {
+      const [rule] = MATRIX[fullName(m)]!;
+      const internal = !hasOption(m, http);
+      expect(typeof rule === "object", `${fullName(m)} internal`).toBe(internal);
+      if (typeof rule === "object") expect([...getOption(m, callers).services].sort(), fullName(m)).toEqual([...rule.services].sort());
+      const isPublic = hasOption(m, edge) && getOption(m, edge).public;
+      expect(rule === "public", `${fullName(m)} public`).toBe(isPublic);
+    }
+  });
+
+  it("is enforced at every service's port for users of each role", { timeout: 120_000 }, async () => {
+    const wrong: string[] = [];
+    for (const target of METHODS) {
+      const name = fullName(target.m);
+      const [rule] = MATRIX[name]!;
+      for (const caller of callersOf) {
+        const code = await codeOf(target, caller.headers);
+        const allowed =
+          rule === "public" ||
+          (rule === "user" && caller.kind !== "anonymous") ||
+          (rule === "host" && (caller.kind === "host" || caller.kind === "admin")) ||
+          (rule === "admin" && caller.kind === "admin");
+        // Allowed callers get the RPC's own answer (often NOT_FOUND for the made-up ids), never a
+        // refusal of who they are; everyone else is refused as who they are.
+        // Public RPCs may refuse bad credentials of their own (Login); nobody is refused a
+        // public RPC for who they are. A host's RPC on a property that is not the caller's is
+        // NOT_FOUND, like one that does not exist (ids cannot be probed); a guest's too.
+        const expected = allowed ? "not refused" : caller.kind === "anonymous" && typeof rule !== "object" ? "Unauthenticated" : "PermissionDenied";
+        const ok =
+          rule === "public"
+            ? code !== Code.PermissionDenied
+            : allowed
+              ? !DENIED.includes(code as Code)
+              : expected === "Unauthenticated"
+                ? code === Code.Unauthenticated
+                : code === Code.PermissionDenied || (rule === "host" && code === Code.NotFound);
+        if (!ok) wrong.push(`${name} as ${caller.kind}: ${named(code)} (expected ${expected}): ${lastMessage}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
