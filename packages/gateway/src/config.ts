@@ -44,6 +44,11 @@ export const gatewayConfigSpec = {
    * none (strict).
    */
   IGNORED_QUERY_PARAMS: queryParameterNames,
+  /**
+   * The Redis auth writes ended sessions to (auth's REDIS_URL): checked on every authenticated
+   * request. Unset, or while it is down: auth's CheckSession is asked instead.
+   */
+  REDIS_URL: env.optionalUrl(["redis", "rediss"]),
   /** The URL clients use to reach the gateway, for the OpenAPI `servers` entry. */
   PUBLIC_URL: env.optionalUrl(["http", "https"]),
 };

@@ -1,5 +1,6 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import { clientAddress } from "./client-address.js";
@@ -9,6 +10,8 @@ import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, idempotencyKeyFieldOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
+import { withSessionCheck } from "./session-check.js";
+import { sessionSources } from "./session-sources.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { upstreamIdentity } from "./upstream-identity.js";
 import { upstreamReadiness } from "./upstream-readiness.js";
@@ -30,7 +33,7 @@ export interface GatewayDeps {
     | "PUBLIC_URL"
     | "TRUST_PROXY"
   > &
-    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
+    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "REDIS_URL">>;
   log: Logger;
   tls?: TlsOptions;
   /** Overrides the JWKS-backed verifier (tests). */
@@ -47,13 +50,18 @@ export interface GatewayDeps {
 export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   const { config, log } = deps;
   const upstreams = parseUpstreams(config.UPSTREAMS);
-  const verify =
-    deps.verifyToken ??
-    createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const identity = upstreamIdentity(config, upstreams, log);
   const transports = new Map<DescService, Transport>(
     upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
+  // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
+  const authTransport = transports.get(AuthService) ?? upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL);
+  const sessions = sessionSources(config, authTransport, log);
+  const signed =
+    deps.verifyToken ??
+    createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  // Signature and claims first, then whether the token's session has ended.
+  const verify = sessions.list || sessions.askAuth ? withSessionCheck(signed, { ...sessions, log }) : signed;
   const transcoder = createTranscoder({
     services: upstreams.map((u) => u.service),
     transportFor: (service) => transports.get(service)!,
@@ -88,6 +96,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     log,
     tls: deps.tls,
     clientErrorHandler: answerClientError,
+    onClose: () => sessions.close(),
     // Ready when every upstream is: a gateway whose backends are down should get no traffic.
     isReady: upstreamReadiness(upstreams.map((u) => u.url)),
     httpRoutes: (app) => {
