@@ -100,8 +100,9 @@ export function connectRevokedSessions(opts: RevokedSessionsOptions): RevokedSes
       return redis.isReady;
     },
     async close() {
-      if (redis.isOpen) await redis.quit().catch(() => redis.destroy());
-      else redis.destroy();
+      // QUIT needs an answer: a Redis that is down (or reconnecting) would never give one.
+      if (!redis.isReady) return redis.destroy();
+      await bounded(redis.quit()).catch(() => redis.destroy());
     },
   };
 }
