@@ -10,6 +10,7 @@ import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, idempotencyKeyFieldOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 import { withSessionCheck } from "./session-check.js";
 import { sessionSources } from "./session-sources.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
@@ -101,6 +102,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     isReady: upstreamReadiness(upstreams.map((u) => u.url)),
     httpRoutes: (app) => {
       registerEdgeErrors(app);
+      registerSecurityHeaders(app, { tls: deps.tls !== undefined, trustProxy: config.TRUST_PROXY });
       registerCors(
         app,
         config.CORS_ORIGINS.split(",")
