@@ -40,6 +40,11 @@ export const authConfigSpec = {
   SERVICE_CLIENTS: serviceClients,
   /** Lifetime of service tokens (never longer than ACCESS_TOKEN_TTL_SECONDS). */
   SERVICE_TOKEN_TTL_SECONDS: env.int({ default: 300, min: 60, max: 3600 }),
+  /**
+   * The Redis shared with the gateways: the list of ended sessions they check every access token
+   * against. Unset: gateways ask CheckSession, which reads this service's database.
+   */
+  REDIS_URL: env.optionalUrl(["redis", "rediss"]),
   /** Social login providers (OpenID Connect) as JSON; unset: social login is off. See `oauthProviders` for the format. */
   OAUTH_PROVIDERS: oauthProviders,
 };

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
   type Clock,
+  connectRevokedSessions,
   createService,
   type Database,
   type Logger,
@@ -12,12 +13,14 @@ import {
 import { createAccountFlows } from "./account-flows.js";
 import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
+import { CLOCK_SKEW_SECONDS } from "./domain/signing-keys.js";
 import { registerJwksRoute } from "./http/jwks-route.js";
 import { registerTokenEndpoint } from "./http/token-endpoint.js";
 import { createHousekeeping } from "./jobs/housekeeping.js";
 import { createOAuthFlows } from "./oauth-flows.js";
 import { createOidcClient } from "./oidc/oidc-client.js";
 import { createAuthService } from "./service.js";
+import { createSessionRevocations } from "./session-revocations.js";
 import { createKeyRing } from "./store/key-ring.js";
 import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
@@ -40,7 +43,7 @@ export interface AuthServerDeps {
     | "BOOTSTRAP_ADMIN_EMAIL"
     | "AUTH_KEY_ENCRYPTION_KEY"
   > &
-    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS" | "OAUTH_PROVIDERS">>;
+    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS" | "OAUTH_PROVIDERS" | "REDIS_URL">>;
   database: Database;
   log: Logger;
   /** The clock every token, session and throttle window is stamped and checked with (default: the system clock). */
@@ -59,7 +62,15 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   const kek = config.AUTH_KEY_ENCRYPTION_KEY === undefined ? undefined : keyEncryptionKey(config.AUTH_KEY_ENCRYPTION_KEY);
   if (kek === undefined) log.warn("AUTH_KEY_ENCRYPTION_KEY is not set: signing keys are stored unsealed (development only)");
   const keys = await createKeyRing(createKeyStore(db, { kek }), { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now });
-  const sessions = createSessionStore(db);
+  const revocations = createSessionRevocations({
+    list: config.REDIS_URL === undefined ? undefined : connectRevokedSessions({ url: config.REDIS_URL, log }),
+    sessions: { revokedSince: (since) => sessions.revokedSince(since) },
+    // Verifiers accept a token up to a minute of clock skew past its expiry.
+    ttlMs: (config.ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000,
+    now,
+    log,
+  });
+  const sessions = createSessionStore(db, { onRevoked: (familyIds) => revocations.publish(familyIds) });
   const throttle = createThrottleStore(db);
   const accounts = createAccountFlows({
     users,
@@ -80,8 +91,9 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   const providers = new Map([...(config.OAUTH_PROVIDERS ?? new Map()).values()].map((p) => [p.name, createOidcClient(p)]));
   const oauth = createOAuthFlows({ providers, store: oauthStore, users, accounts, now, log });
   return {
-    impl: createAuthService({ accounts, oauth, users, keys, log, now }),
+    impl: createAuthService({ accounts, oauth, users, sessions, keys, log, now }),
     keys,
+    revocations,
     housekeeping: createHousekeeping({ sessions, throttle, oauth: oauthStore, now, log }),
   };
 }
@@ -89,7 +101,7 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
 /** Builds the auth service process (never listens by itself). */
 export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
-  const { impl, keys, housekeeping: chores } = await buildAuthImpl(deps);
+  const { impl, keys, housekeeping: chores, revocations } = await buildAuthImpl(deps);
   const now = deps.now ?? systemClock;
   const host = await createService({
     name: "auth",
@@ -113,8 +125,11 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
       });
     },
     database,
-    onClose: () => chores.stop(),
+    onClose: async () => {
+      await Promise.all([chores.stop(), revocations.stop()]);
+    },
   });
   chores.start();
+  revocations.start();
   return host;
 }

@@ -10,6 +10,7 @@ import { sessionRpcs } from "./rpcs/session-rpcs.js";
 import { profileRpcs } from "./rpcs/profile-rpcs.js";
 import { userAdminRpcs } from "./rpcs/user-admin-rpcs.js";
 import type { KeyRing } from "./store/key-ring.js";
+import type { SessionStore } from "./store/session-store.js";
 import type { UserStore } from "./store/user-store.js";
 
 /** What the auth RPCs need. */
@@ -18,6 +19,7 @@ export interface AuthServiceDeps {
   oauth: OAuthFlows;
   users: UserStore;
   keys: KeyRing;
+  sessions: SessionStore;
   log: Logger;
   now: Clock;
 }

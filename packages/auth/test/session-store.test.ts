@@ -206,3 +206,47 @@ describe("purgeExpired", () => {
     expect(await families()).toEqual([live.familyId]);
   });
 });
+
+describe("ended sessions", () => {
+  it("tells onRevoked every family a logout, a password change or a reuse ended, once, after commit", async () => {
+    const told: string[][] = [];
+    const store = createSessionStore(testDb.db, {
+      onRevoked: async (ids) => {
+        told.push([...ids].sort());
+      },
+    });
+    const userId = await newUserId();
+    const loggedOut = await store.create({ userId, ttlSeconds: TTL, now: t0 });
+    await store.revokeFamilyOf(loggedOut.secret, at(1));
+    await store.revokeFamilyOf(loggedOut.secret, at(2)); // already ended: nothing new
+    expect(told).toEqual([[loggedOut.familyId]]);
+
+    const stolen = await store.create({ userId, ttlSeconds: TTL, now: t0 });
+    const next = await store.rotate(stolen.secret, at(1), TTL);
+    await store.rotate(next.secret, at(2), TTL);
+    await expectNoLongerValid(store.rotate(stolen.secret, at(3), TTL));
+    expect(told.at(-1)).toEqual([stolen.familyId]);
+
+    const a = await store.create({ userId, ttlSeconds: TTL, now: t0 });
+    const b = await store.create({ userId, ttlSeconds: TTL, now: t0 });
+    await store.revokeAllForUser(userId, at(4));
+    expect(told.at(-1)).toEqual([a.familyId, b.familyId].sort());
+    expect(told).toHaveLength(3);
+  });
+
+  it("answers whether a session is live for its own user only, and lists those revoked since a time", async () => {
+    const userId = await newUserId();
+    const other = await newUserId();
+    const live = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    const ended = await sessions.create({ userId, ttlSeconds: TTL, now: t0 });
+    await sessions.rotate(live.secret, at(1), TTL);
+    await sessions.revokeFamilyOf(ended.secret, at(100));
+    expect(await sessions.isActive(live.familyId, userId)).toBe(true);
+    expect(await sessions.isActive(live.familyId, other)).toBe(false);
+    expect(await sessions.isActive(ended.familyId, userId)).toBe(false);
+    expect(await sessions.isActive("00000000-0000-4000-8000-000000000000", userId)).toBe(false);
+    expect(await sessions.isActive("not-a-uuid", userId)).toBe(false);
+    expect(await sessions.revokedSince(at(99))).toContain(ended.familyId);
+    expect(await sessions.revokedSince(at(100))).not.toContain(ended.familyId);
+  });
+});

@@ -52,7 +52,11 @@ export const gatewayConfigSpec = {
    * defaults, `off`, or entries that replace single defaults, e.g. `search.ip=30/m, login.ip=5/10m`.
    */
   RATE_LIMITS: rateLimitsVar,
-  /** The Redis every gateway instance counts rate limits in; unset: each instance counts on its own. */
+  /**
+   * The platform's Redis: every gateway instance counts rate limits in it, and reads the ended
+   * sessions auth writes there (auth's REDIS_URL) on every authenticated request. Unset: each
+   * instance counts on its own, and asks auth's CheckSession about sessions.
+   */
   REDIS_URL: env.optionalUrl(["redis", "rediss"]),
   /** Longest a request waits for Redis before it is counted in this instance's memory instead. */
   RATE_LIMIT_REDIS_TIMEOUT_MS: env.int({ default: 100, min: 1, max: 5_000 }),

@@ -1,5 +1,6 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
+import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { type Clock, createService, createTokenVerifier, type Logger, systemClock, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import { clientAddress } from "./client-address.js";
@@ -10,6 +11,9 @@ import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, idempotencyKeyFieldOf
 import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { createEdgeRateLimit } from "./rate-limit/edge-rate-limit.js";
+import { registerSecurityHeaders } from "./security-headers.js";
+import { withSessionCheck } from "./session-check.js";
+import { sessionSources } from "./session-sources.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { upstreamIdentity } from "./upstream-identity.js";
 import { upstreamReadiness } from "./upstream-readiness.js";
@@ -53,9 +57,6 @@ export interface GatewayDeps {
 export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   const { config, log } = deps;
   const upstreams = parseUpstreams(config.UPSTREAMS);
-  const verify =
-    deps.verifyToken ??
-    createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const identity = upstreamIdentity(config, upstreams, log);
   const rateLimit = await createEdgeRateLimit({
     budgets: config.RATE_LIMITS,
@@ -67,6 +68,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   const transports = new Map<DescService, Transport>(
     upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
+  // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
+  const authTransport = transports.get(AuthService) ?? upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL);
+  const sessions = sessionSources(config, authTransport, log);
+  const signed =
+    deps.verifyToken ??
+    createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  // Signature and claims first, then whether the token's session has ended.
+  const verify = sessions.list || sessions.askAuth ? withSessionCheck(signed, { ...sessions, log }) : signed;
   const transcoder = createTranscoder({
     services: upstreams.map((u) => u.service),
     transportFor: (service) => transports.get(service)!,
@@ -112,9 +121,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     clientErrorHandler: answerClientError,
     // Ready when every upstream is: a gateway whose backends are down should get no traffic.
     isReady: upstreamReadiness(upstreams.map((u) => u.url)),
-    onClose: () => rateLimit.close(),
+    onClose: async () => {
+      await sessions.close();
+      await rateLimit.close();
+    },
     httpRoutes: (app) => {
       registerEdgeErrors(app);
+      registerSecurityHeaders(app, { tls: deps.tls !== undefined, trustProxy: config.TRUST_PROXY });
       registerCors(
         app,
         config.CORS_ORIGINS.split(",")

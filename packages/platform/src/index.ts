@@ -41,6 +41,8 @@ export {
   serviceTokenInterceptor,
 } from "./service-token.js";
 export { type Cache, type CacheCodec, type CacheOptions, createCache } from "./cache.js";
+/** The shared list of ended sessions in Redis: auth writes it, the gateway reads it. */
+export { connectRevokedSessions, type RevokedSessions, type RevokedSessionsOptions } from "./revoked-sessions.js";
 /** A bounded in-process map with per-entry time to live that forgets the least recently used first. */
 export { createLru, type Lru } from "./lru.js";
 /** A background job on a timer that never overlaps itself (sweepers, purgers). */

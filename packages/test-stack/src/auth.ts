@@ -1,6 +1,7 @@
 // The real auth service of a test platform, on a fresh database: the one place tests get users'
 // tokens and services' identities from, as in production. It lives outside the testkit because
 // auth itself is tested with the testkit.
+import type { JsonWebKey } from "node:crypto";
 import { buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
 import { AuthService, type Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { type Clock, createLogger, openDatabase, SERVICE_NAMES, type ServiceTokenSource, systemClock } from "@triphub/platform";
@@ -39,6 +40,8 @@ export interface StartAuthOptions {
    * gets a client secret, so it can call others and be named in their caller lists.
    */
   services?: readonly string[];
+  /** The Redis auth writes ended sessions to (its REDIS_URL), for a gateway that reads them. */
+  redisUrl?: string;
 }
 
 /** The running auth service and what the rest of a test platform needs from it. */
@@ -47,6 +50,11 @@ export interface TestAuth {
   running: RunningService;
   /** As given to {@link startAuth}. */
   name: string;
+  /**
+   * The private JWK auth signs access tokens with now (its kid included): for tests that play
+   * a forger holding the real key, to prove the other checks (issuer, audience, times) hold.
+   */
+  signingKey(): Promise<JsonWebKey & { kid: string }>;
   now: Clock;
   /** What a service verifies tokens with: auth's JWKS, issuer and user audience. */
   jwksUrl: string;
@@ -81,6 +89,7 @@ export async function startAuth(opts: StartAuthOptions): Promise<TestAuth> {
   const identities = testServiceIdentities([...new Set([...SERVICE_NAMES, ...(opts.services ?? [])])]);
   const log = createLogger({ service: "auth-test", level: "silent" });
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: `${opts.name}_auth` });
+  const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 });
   const running = await serve(
     await buildServer({
       config: loadAuthConfig({
@@ -89,8 +98,9 @@ export async function startAuth(opts: StartAuthOptions): Promise<TestAuth> {
         AUTH_AUDIENCE: AUDIENCE,
         BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
         SERVICE_CLIENTS: identities.serviceClients,
+        REDIS_URL: opts.redisUrl,
       }),
-      database: await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 }),
+      database,
       log,
       now,
       // A cheap password hash: tests sign up many users.
@@ -113,6 +123,13 @@ export async function startAuth(opts: StartAuthOptions): Promise<TestAuth> {
   return {
     running,
     name: opts.name,
+    async signingKey() {
+      // startAuth sets no AUTH_KEY_ENCRYPTION_KEY, so the private half is stored unsealed.
+      const [row] = await database.sql<{ private_jwk: JsonWebKey & { kid: string } }[]>`
+        select private_jwk from signing_keys where retired_at is null order by created_at desc limit 1`;
+      if (!row) throw new Error("auth has no signing key yet");
+      return row.private_jwk;
+    },
     now,
     jwksUrl: `${running.url}/.well-known/jwks.json`,
     issuer: ISSUER,

@@ -4,11 +4,12 @@ import { type Logger, requestInfo } from "@triphub/platform";
 import type { AccountFlows } from "../account-flows.js";
 import { toProtoTokens } from "../proto-mapping/tokens.js";
 import { toProtoUser } from "../proto-mapping/user.js";
+import type { SessionStore } from "../store/session-store.js";
 
-type SessionRpcs = Pick<ServiceImpl<typeof AuthService>, "login" | "refreshToken" | "logout">;
+type SessionRpcs = Pick<ServiceImpl<typeof AuthService>, "login" | "refreshToken" | "logout" | "checkSession">;
 
-/** Signing in and out, and rotating the refresh token of a session. */
-export function sessionRpcs(d: { accounts: AccountFlows; log: Logger }): SessionRpcs {
+/** Signing in and out, rotating the refresh token of a session, and whether a session still holds. */
+export function sessionRpcs(d: { accounts: AccountFlows; sessions: Pick<SessionStore, "isActive">; log: Logger }): SessionRpcs {
   return {
     async login(req, ctx) {
       const { clientIp } = requestInfo(ctx, d.log);
@@ -21,6 +22,10 @@ export function sessionRpcs(d: { accounts: AccountFlows; log: Logger }): Session
     async logout(req) {
       await d.accounts.logout(req.refreshToken);
       return {};
+    },
+    // Internal (the gateway): the contract's caller list has already refused everyone else.
+    async checkSession(req) {
+      return { active: await d.sessions.isActive(req.sessionId, req.userId) };
     },
   };
 }

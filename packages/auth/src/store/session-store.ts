@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DomainError } from "@triphub/platform/domain-error";
-import { and, eq, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, ne } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import {
   hashRefreshSecret,
@@ -62,6 +62,22 @@ export interface SessionStore {
    * change) there is nothing left to detect.
    */
   purgeExpired(now: Date, limit: number): Promise<number>;
+  /**
+   * Whether session `familyId` of `userId` is live: it exists and was not revoked. Access tokens
+   * carry it as `sid`; one of an ended session must be refused before it expires.
+   */
+  isActive(familyId: string, userId: string): Promise<boolean>;
+  /** The sessions revoked after `since` (to copy into the shared revocation list). */
+  revokedSince(since: Date): Promise<string[]>;
+}
+
+/** Options of {@link createSessionStore}. */
+export interface SessionStoreOptions {
+  /**
+   * Told the sessions each revocation ended, after it committed (logout, password change,
+   * reuse detected), so their access tokens can be refused before they expire. Must not throw.
+   */
+  onRevoked?: (familyIds: string[]) => Promise<void>;
 }
 
 const noLongerValid = () => new DomainError("unauthenticated", "refresh token is no longer valid");
@@ -95,18 +111,22 @@ async function insertToken(db: AuthDb | AuthTx, input: NewRefreshToken, secret =
   return { secret, familyId, expiresAt };
 }
 
-async function revokeWhere(db: AuthDb | AuthTx, where: SQL | undefined, now: Date): Promise<number> {
+/** Revokes the live tokens `where` selects; returns how many, and the families they belonged to. */
+async function revokeWhere(db: AuthDb | AuthTx, where: SQL | undefined, now: Date): Promise<{ count: number; familyIds: string[] }> {
   const rows = await db
     .update(refreshTokens)
     // A revoked family grants no retries, so the sealed successors go with it.
     .set({ revokedAt: now, successorSealed: null })
     .where(and(where, isNull(refreshTokens.revokedAt)))
-    .returning({ id: refreshTokens.id });
-  return rows.length;
+    .returning({ familyId: refreshTokens.familyId });
+  return { count: rows.length, familyIds: [...new Set(rows.map((r) => r.familyId))] };
 }
 
 /** The session store over `db`. */
-export function createSessionStore(db: AuthDb): SessionStore {
+export function createSessionStore(db: AuthDb, opts: SessionStoreOptions = {}): SessionStore {
+  const revoked = async (familyIds: string[]) => {
+    if (familyIds.length > 0) await opts.onRevoked?.(familyIds);
+  };
   return {
     create(input) {
       return insertToken(db, input);
@@ -116,6 +136,7 @@ export function createSessionStore(db: AuthDb): SessionStore {
       const tokenHash = hashRefreshSecret(secret);
       // The transaction returns instead of throwing on reuse: throwing would roll back the
       // family revocation that must stick.
+      let reusedFamily: string[] = [];
       const rotated = await db.transaction(async (tx): Promise<(RotatedRefreshToken & { spentParentId?: string }) | undefined> => {
         // FOR UPDATE serialises rotations of one token; a waiter re-reads the row after the
         // winner commits, sees used_at and takes the retry or the reuse path.
@@ -152,7 +173,7 @@ export function createSessionStore(db: AuthDb): SessionStore {
             return { secret: successorSecret, familyId: successor.familyId, expiresAt: successor.expiresAt, userId: successor.userId };
           }
           case "reuse":
-            await revokeWhere(tx, eq(refreshTokens.familyId, decision.familyId), now);
+            reusedFamily = (await revokeWhere(tx, eq(refreshTokens.familyId, decision.familyId), now)).familyIds;
             return undefined;
           case "invalid":
             return undefined;
@@ -162,7 +183,11 @@ export function createSessionStore(db: AuthDb): SessionStore {
           }
         }
       });
-      if (rotated === undefined) throw noLongerValid();
+      if (rotated === undefined) {
+        // Committed: the stolen family's access tokens must stop working too.
+        await revoked(reusedFamily);
+        throw noLongerValid();
+      }
       const { spentParentId, ...result } = rotated;
       if (spentParentId !== undefined) {
         // The parent can no longer be retried (its successor is spent), so its sealed copy of
@@ -182,7 +207,7 @@ export function createSessionStore(db: AuthDb): SessionStore {
         .select({ familyId: refreshTokens.familyId })
         .from(refreshTokens)
         .where(eq(refreshTokens.tokenHash, hashRefreshSecret(secret)));
-      await revokeWhere(db, inArray(refreshTokens.familyId, family), now);
+      await revoked((await revokeWhere(db, inArray(refreshTokens.familyId, family), now)).familyIds);
     },
 
     async purgeExpired(now, limit) {
@@ -196,7 +221,24 @@ export function createSessionStore(db: AuthDb): SessionStore {
       if (!isUuid(userId)) return 0;
       const except =
         exceptFamilyId !== undefined && isUuid(exceptFamilyId) ? ne(refreshTokens.familyId, exceptFamilyId) : undefined;
-      return revokeWhere(db, and(eq(refreshTokens.userId, userId), except), now);
+      const { count, familyIds } = await revokeWhere(db, and(eq(refreshTokens.userId, userId), except), now);
+      await revoked(familyIds);
+      return count;
+    },
+
+    async isActive(familyId, userId) {
+      if (!isUuid(familyId) || !isUuid(userId)) return false;
+      const [row] = await db
+        .select({ id: refreshTokens.id })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.familyId, familyId), eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)))
+        .limit(1);
+      return row !== undefined;
+    },
+
+    async revokedSince(since) {
+      const rows = await db.selectDistinct({ familyId: refreshTokens.familyId }).from(refreshTokens).where(gt(refreshTokens.revokedAt, since));
+      return rows.map((r) => r.familyId);
     },
   };
 }
