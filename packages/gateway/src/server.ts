@@ -41,7 +41,7 @@ export interface GatewayDeps {
     Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
   log: Logger;
   tls?: TlsOptions;
-  /** Overrides the JWKS-backed verifier (tests). */
+  /** Overrides the JWKS-backed verifier and its session check (tests). */
   verifyToken?: TokenVerifier;
   /** The proto comments for /openapi.json's descriptions; without them it has none from the protos. */
   docComments?: DocComments;
@@ -71,11 +71,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
   const authTransport = transports.get(AuthService) ?? upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL);
   const sessions = sessionSources(config, authTransport, log);
-  const signed =
-    deps.verifyToken ??
-    createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
-  // Signature and claims first, then whether the token's session has ended.
-  const verify = sessions.list || sessions.askAuth ? withSessionCheck(signed, { ...sessions, log }) : signed;
+  const signed = createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  // Signature and claims first, then whether the token's session has ended. A verifier a test
+  // injects replaces both.
+  const verify = deps.verifyToken ?? (sessions.list || sessions.askAuth ? withSessionCheck(signed, { ...sessions, log }) : signed);
   const transcoder = createTranscoder({
     services: upstreams.map((u) => u.service),
     transportFor: (service) => transports.get(service)!,
