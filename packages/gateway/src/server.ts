@@ -2,6 +2,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import { createService, createTokenVerifier, type Logger, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
+import { authenticateApiKey, createApiKeyVerifier } from "./api-key-auth.js";
 import { clientAddress } from "./client-address.js";
 import { answerClientError } from "./client-error.js";
 import type { GatewayConfig } from "./config.js";
@@ -30,7 +31,7 @@ export interface GatewayDeps {
     | "PUBLIC_URL"
     | "TRUST_PROXY"
   > &
-    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
+    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "AUTH_URL" | "API_KEY_CACHE_TTL_MS">>;
   log: Logger;
   tls?: TlsOptions;
   /** Overrides the JWKS-backed verifier (tests). */
@@ -51,6 +52,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     deps.verifyToken ??
     createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   const identity = upstreamIdentity(config, upstreams, log);
+  const verifyApiKey = createApiKeyVerifier({
+    authUrl: config.AUTH_URL ?? "http://127.0.0.1:7101",
+    tokenUrl: config.AUTH_TOKEN_URL,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    cacheTtlMs: config.API_KEY_CACHE_TTL_MS ?? 5_000,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    log,
+  });
   const transports = new Map<DescService, Transport>(
     upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
@@ -67,8 +76,16 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;
-      n.userId = (await authenticate(route, headers, verify))?.userId;
-      return identity.metadataFor(route, clientAddress(raw, config.TRUST_PROXY));
+      // A partner's API key stands in for an access token: upstream sees the owner's token minted for the key.
+      const keyed = await authenticateApiKey(route, headers, verifyApiKey);
+      if (keyed) {
+        n.userId = keyed.key.userId;
+        n.apiKey = keyed.key.prefix;
+      } else {
+        n.userId = (await authenticate(route, headers, verify))?.userId;
+      }
+      const added = await identity.metadataFor(route, clientAddress(raw, config.TRUST_PROXY));
+      return keyed ? [...keyed.metadata, ...added] : added;
     },
   });
   const openApi = buildOpenApi({
