@@ -21,7 +21,7 @@ export interface ApiKey {
   name: string;
   /** Finds the key from its secret and names it in logs (see {@link apiKeyPrefix}). */
   publicId: string;
-  /** Full method names, or `<service>.*`. */
+  /** Full method names, or `<service>.*` (the gateway matches a route's RPC against them). */
   scopes: string[];
   createdBy: string;
   createdAt: Date;
@@ -49,9 +49,6 @@ export function newApiKeySecret(): { secret: string; publicId: string } {
 export function publicIdOf(secret: string): string | undefined {
   return SECRET_SHAPE.exec(secret)?.[1];
 }
-
-/** Whether a value looks like an API key secret (its prefix), as opposed to a JWT. */
-export const looksLikeApiKey = (value: string): boolean => value.startsWith(API_KEY_SECRET_PREFIX);
 
 /** What is stored for a secret: SHA-256, hex. 256 random bits need no slow hash. */
 export function hashApiKeySecret(secret: string): string {
@@ -81,11 +78,6 @@ export interface ScopeCatalog {
    * and the wildcards of the services that have them.
    */
   forbidden: ReadonlySet<string>;
-}
-
-/** Whether `scopes` (see {@link ApiKey.scopes}) include the RPC `method` of `service` (full names). */
-export function scopesInclude(scopes: readonly string[], service: string, method: string): boolean {
-  return scopes.some((s) => s === `${service}.${method}` || s === `${service}.*`);
 }
 
 /** Checks the grants of a new key against the catalog and the clock; "invalid" naming every bad field. */
