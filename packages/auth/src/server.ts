@@ -11,6 +11,8 @@ import {
   type TlsOptions,
 } from "@triphub/platform";
 import { createAccountFlows } from "./account-flows.js";
+import { createApiKeyFlows } from "./api-key-flows.js";
+import { apiKeyScopeCatalog } from "./api-key-scopes.js";
 import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
 import { CLOCK_SKEW_SECONDS } from "./domain/signing-keys.js";
@@ -21,6 +23,7 @@ import { createOAuthFlows } from "./oauth-flows.js";
 import { createOidcClient } from "./oidc/oidc-client.js";
 import { createAuthService } from "./service.js";
 import { createSessionRevocations } from "./session-revocations.js";
+import { createApiKeyStore } from "./store/api-key-store.js";
 import { createKeyRing } from "./store/key-ring.js";
 import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
@@ -31,6 +34,10 @@ import { createUserStore } from "./store/user-store.js";
 
 /** Where drizzle-kit writes the auth migrations; applied at start. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
+
+// Minted for the gateway to forward, never handed to a client; short, since a revoked key's
+// token stays valid until it expires.
+const API_KEY_TOKEN_TTL_SECONDS = 120;
 
 /** What {@link buildServer} needs; tests build it the same way main.ts does. */
 export interface AuthServerDeps {
@@ -90,8 +97,18 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   const oauthStore = createOAuthStore(db);
   const providers = new Map([...(config.OAUTH_PROVIDERS ?? new Map()).values()].map((p) => [p.name, createOidcClient(p)]));
   const oauth = createOAuthFlows({ providers, store: oauthStore, users, accounts, now, log });
+  const apiKeys = createApiKeyFlows({
+    store: createApiKeyStore(db),
+    users,
+    keys,
+    catalog: apiKeyScopeCatalog(),
+    // The gateway asks again every few seconds; a token that outlives its key by long is not needed.
+    tokens: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, ttlSeconds: Math.min(API_KEY_TOKEN_TTL_SECONDS, config.ACCESS_TOKEN_TTL_SECONDS) },
+    now,
+    log,
+  });
   return {
-    impl: createAuthService({ accounts, oauth, users, sessions, keys, log, now }),
+    impl: createAuthService({ accounts, oauth, apiKeys, users, sessions, keys, log, now }),
     keys,
     revocations,
     housekeeping: createHousekeeping({ sessions, throttle, oauth: oauthStore, now, log }),

@@ -2,8 +2,10 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import type { Clock, Logger } from "@triphub/platform";
 import type { AccountFlows } from "./account-flows.js";
+import type { ApiKeyFlows } from "./api-key-flows.js";
 import type { OAuthFlows } from "./oauth-flows.js";
 import { accountRpcs } from "./rpcs/account-rpcs.js";
+import { apiKeyRpcs } from "./rpcs/api-key-rpcs.js";
 import { keyRpcs } from "./rpcs/key-rpcs.js";
 import { oauthRpcs } from "./rpcs/oauth-rpcs.js";
 import { sessionRpcs } from "./rpcs/session-rpcs.js";
@@ -17,6 +19,7 @@ import type { UserStore } from "./store/user-store.js";
 export interface AuthServiceDeps {
   accounts: AccountFlows;
   oauth: OAuthFlows;
+  apiKeys: ApiKeyFlows;
   users: UserStore;
   keys: KeyRing;
   sessions: SessionStore;
@@ -24,10 +27,7 @@ export interface AuthServiceDeps {
   now: Clock;
 }
 
-/**
- * The AuthService RPCs: protos in, account flows, protos out. API keys are in the contract but
- * not built yet; Connect answers UNIMPLEMENTED for them.
- */
+/** The AuthService RPCs: protos in, account flows, protos out. */
 export function createAuthService(d: AuthServiceDeps): Partial<ServiceImpl<typeof AuthService>> {
   return {
     ...accountRpcs(d),
@@ -36,5 +36,6 @@ export function createAuthService(d: AuthServiceDeps): Partial<ServiceImpl<typeo
     ...profileRpcs(d),
     ...keyRpcs(d),
     ...oauthRpcs(d),
+    ...apiKeyRpcs(d),
   };
 }

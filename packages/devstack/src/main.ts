@@ -135,6 +135,8 @@ async function main() {
       .map((s) => `${s.name}=http://127.0.0.1:${portOf(s)}`)
       .join(","),
     AUTH_JWKS_URL: jwksUrl,
+    // Where partner API keys are verified.
+    AUTH_URL: authUrl,
     ...identities.envFor(GATEWAY.name),
     PUBLIC_URL: `http://127.0.0.1:${portOf(GATEWAY)}`,
   });

@@ -5,6 +5,8 @@ export interface RequestNotes {
   /** The matched route template, e.g. `GET /api/v1/users/{user_id}`. */
   route?: string;
   userId?: string;
+  /** The prefix of the partner API key the call came with (never the secret). */
+  apiKey?: string;
 }
 
 const notes = new WeakMap<FastifyRequest["raw"], RequestNotes>();
@@ -21,7 +23,7 @@ export function notesOf(raw: FastifyRequest["raw"]): RequestNotes {
 
 /**
  * One line per request: method, route template (not the raw path, which may carry ids and
- * is unbounded), status, duration, user id. Never the token, the query or the body.
+ * is unbounded), status, duration, user id, API key prefix. Never the token, the query or the body.
  */
 export function registerAccessLog(app: FastifyInstance): void {
   app.addHook("onResponse", (req, reply, done) => {
@@ -34,6 +36,7 @@ export function registerAccessLog(app: FastifyInstance): void {
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 100) / 100,
         userId: n?.userId,
+        apiKey: n?.apiKey,
       },
       "http",
     );

@@ -30,6 +30,13 @@ export const gatewayConfigSpec = {
   /** Where access tokens are verified: the auth service's JWKS. */
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
+  /** The auth service, where partner API keys are verified (VerifyApiKey, as the gateway). */
+  AUTH_URL: env.url("http://127.0.0.1:7101", ["http", "https"]),
+  /**
+   * How long the answer for an API key is reused: a revoked key is refused within this. 0 asks
+   * auth on every request.
+   */
+  API_KEY_CACHE_TTL_MS: env.int({ default: 5_000, min: 0, max: 60_000 }),
   AUTH_AUDIENCE: env.string("triphub"),
   /** Browser origins allowed to call the API (comma-separated, or `*`); empty: no CORS. */
   CORS_ORIGINS: env.string(""),

@@ -3,6 +3,7 @@ import type { Transport } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { type Clock, createService, createTokenVerifier, type Logger, systemClock, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
+import { authenticateApiKey, createApiKeyVerifier } from "./api-key-auth.js";
 import { clientAddress } from "./client-address.js";
 import { answerClientError } from "./client-error.js";
 import type { GatewayConfig } from "./config.js";
@@ -38,7 +39,7 @@ export interface GatewayDeps {
     | "REDIS_URL"
     | "RATE_LIMIT_REDIS_TIMEOUT_MS"
   > &
-    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET">>;
+    Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "AUTH_URL" | "API_KEY_CACHE_TTL_MS">>;
   log: Logger;
   tls?: TlsOptions;
   /** Overrides the JWKS-backed verifier and its session check (tests). */
@@ -65,6 +66,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     log,
     now: deps.now ?? systemClock,
   });
+  const verifyApiKey = createApiKeyVerifier({
+    authUrl: config.AUTH_URL ?? "http://127.0.0.1:7101",
+    tokenUrl: config.AUTH_TOKEN_URL,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    cacheTtlMs: config.API_KEY_CACHE_TTL_MS ?? 5_000,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    log,
+  });
   const transports = new Map<DescService, Transport>(
     upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
   );
@@ -75,6 +84,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   // Signature and claims first, then whether the token's session has ended. A verifier a test
   // injects replaces both.
   const verify = deps.verifyToken ?? (sessions.list || sessions.askAuth ? withSessionCheck(signed, { ...sessions, log }) : signed);
+  /** Who calls: a partner's API key, or else an access token (or nobody, on a public route). */
+  const authenticateEither = async (route: Parameters<typeof authenticate>[0], headers: Headers) => {
+    const keyed = await authenticateApiKey(route, headers, verifyApiKey);
+    if (keyed) return { keyed, userId: keyed.key.userId };
+    return { keyed: undefined, userId: (await authenticate(route, headers, verify))?.userId };
+  };
   const transcoder = createTranscoder({
     services: upstreams.map((u) => u.service),
     transportFor: (service) => transports.get(service)!,
@@ -89,16 +104,19 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;
       const address = clientAddress(raw, config.TRUST_PROXY);
-      // A request with a bad credential still counts against its address and key: guessing
-      // tokens or keys must cost budget like anything else.
-      const who = await authenticate(route, headers, verify).then(
-        (user) => ({ user, refusal: undefined }),
-        (refusal: unknown) => ({ user: undefined, refusal }),
+      // A partner's API key stands in for an access token: upstream sees the owner's token
+      // minted for the key. A request with a bad credential still counts against its address
+      // and key: guessing tokens or keys must cost budget like anything else.
+      const who = await authenticateEither(route, headers).then(
+        (w) => ({ ...w, refusal: undefined }),
+        (refusal: unknown) => ({ keyed: undefined, userId: undefined, refusal }),
       );
-      n.userId = who.user?.userId;
+      n.userId = who.userId;
+      if (who.keyed) n.apiKey = who.keyed.key.prefix;
       await rateLimit.admit(route, { address, userId: n.userId, headers }, raw);
       if (who.refusal !== undefined) throw who.refusal;
-      return identity.metadataFor(route, address);
+      const added = await identity.metadataFor(route, address);
+      return who.keyed ? [...who.keyed.metadata, ...added] : added;
     },
   });
   const openApi = buildOpenApi({

@@ -13,6 +13,7 @@ export const REDACTED_PATHS = [
   'req.headers["x-service-token"]',
   "headers.authorization",
   'headers["x-service-token"]',
+  'headers["x-api-key"]',
   "*.clientSecret",
   "*.client_secret",
   "*.access_token",

@@ -52,6 +52,24 @@ export function issueAccessToken(key: SigningKey, claims: AccessTokenClaims, opt
   return sign(key, { roles: [...claims.roles], sid: claims.sessionId }, claims.userId, options);
 }
 
+/** Who an access token minted for an API key speaks for: the key's owner, through the key. */
+export interface ApiKeyTokenClaims {
+  userId: string;
+  roles: readonly Role[];
+  apiKeyId: string;
+  /** The key's scopes, so a service can tell what the key was granted. */
+  scopes: readonly string[];
+}
+
+/**
+ * Signs an access token for the owner of an API key: like a user's (sub, roles), but with no
+ * session; `api_key_id` and `scopes` name the key instead, so services and logs can tell a
+ * partner's call from the user's own. The gateway forwards it in place of the key.
+ */
+export function issueApiKeyAccessToken(key: SigningKey, claims: ApiKeyTokenClaims, options: AccessTokenOptions): Promise<IssuedAccessToken> {
+  return sign(key, { roles: [...claims.roles], api_key_id: claims.apiKeyId, scopes: [...claims.scopes] }, claims.userId, options);
+}
+
 /** A service token's subject and audience: the calling service and the one it calls. */
 export interface ServiceTokenClaims {
   /** The calling service's client id, e.g. "reservation". */

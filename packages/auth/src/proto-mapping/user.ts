@@ -24,6 +24,9 @@ export function fromProtoRole(r: ProtoRole): Role {
   }
 }
 
+/** The proto form of a list of roles. */
+export const toProtoRoles = (roles: readonly Role[]): ProtoRole[] => roles.map((r) => toProtoRole[r]);
+
 /** The proto form of an account. */
 export function toProtoUser(u: User): ProtoUser {
   return create(UserSchema, {
@@ -32,7 +35,7 @@ export function toProtoUser(u: User): ProtoUser {
     displayName: u.displayName,
     phone: u.phone,
     locale: u.locale,
-    roles: u.roles.map((r) => toProtoRole[r]),
+    roles: toProtoRoles(u.roles),
     createTime: timestampFromDate(u.createdAt),
     updateTime: timestampFromDate(u.updatedAt),
   });

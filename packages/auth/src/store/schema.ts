@@ -129,3 +129,36 @@ export const oauthLinkTokens = pgTable(
   },
   (t) => [index("oauth_link_tokens_expires_at_idx").on(t.expiresAt)],
 );
+
+/**
+ * Partner API keys. The secret is `thk_live_<public_id>_<random>`: `public_id` finds the row
+ * and names the key in logs, and only the SHA-256 of the whole secret is kept. A rotation adds
+ * a row and sets the old one's `replaced_by` and an expiry at the end of the overlap.
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    publicId: text("public_id").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    scopes: text("scopes").array().notNull(),
+    // Who made it: the owner, or the ADMIN who made it for them.
+    createdBy: uuid("created_by").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+    lastUsedAt: ts("last_used_at"),
+    // No foreign key: the successor is inserted in the same transaction, and either may be purged.
+    replacedBy: uuid("replaced_by"),
+  },
+  (t) => [
+    uniqueIndex("api_keys_public_id_key").on(t.publicId),
+    // ListApiKeys pages one owner's keys newest first by (created_at, id).
+    index("api_keys_user_id_created_at_id_idx").on(t.userId, t.createdAt, t.id),
+    check("api_keys_secret_hash_sha256", sql`${t.secretHash} ~ '^[0-9a-f]{64}$'`),
+  ],
+);

@@ -25,7 +25,8 @@ export interface TranscoderOptions {
    * callers learn nothing about a request's shape). A thrown ConnectError becomes the response.
    * `raw` is {@link TranscodeRequest.raw}, for per-request notes such as an access log's.
    * Returned name-value pairs are added to the call's metadata (e.g. the proxy's own credentials
-   * or the client address it saw), after the forwarded headers, whatever the client sent.
+   * or the client address it saw), after the forwarded headers, whatever the client sent; a
+   * forwarded header of the same name is dropped (e.g. Authorization replaced by the proxy's).
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that adds nothing returns nothing.
   beforeCall?(call: { route: RouteInfo; headers: Headers; raw: IncomingMessage }): CallMetadata | void | Promise<CallMetadata | void>;

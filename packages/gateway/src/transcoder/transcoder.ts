@@ -138,7 +138,10 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       if (hit !== undefined) return revalidated(hit, req, head);
       // Name-value pairs rather than Headers: the transport copies them into its own Headers.
       const metadata: [string, string][] = [];
+      // What the edge adds replaces the client's header of the same name (an API key's minted token its Authorization).
+      const replaced = added && added.length > 0 ? new Set(added.map(([k]) => k.toLowerCase())) : undefined;
       for (const h of forward) {
+        if (replaced?.has(h)) continue;
         const v = req.headers.get(h);
         if (v !== null) metadata.push([h, v]);
       }
