@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callerServiceKey, clientFetch, clientTls, configOrExit, createServiceClient, remoteKeys, setClientTls, type TlsOptions } from "../src/index.js";
 import { startTestHost } from "./fixtures.js";
-import { createTestPki, serviceCertExt } from "./test-pki.js";
+import { createTestPki, serviceCertExt } from "@triphub/testkit";
 
 const pki = createTestPki();
 const SECRET = "tk_live_0123456789abcdef0123456789abcdef";

@@ -15,6 +15,7 @@ export interface TestPki {
   remove(): void;
 }
 
+/** Makes a folder of certificates in the system temp dir; `remove()` deletes it. */
 export function createTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), "triphub-pki-"));
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
