@@ -104,6 +104,13 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
           .filter(Boolean),
       );
       registerAccessLog(app);
+      // Over HTTPS, browsers are told to use nothing else for this host for a year (RFC 6797).
+      if (deps.tls) {
+        app.addHook("onRequest", (_req, reply, done) => {
+          reply.header("strict-transport-security", "max-age=31536000");
+          done();
+        });
+      }
       // Backends log under the gateway's request id (the client's, when well-formed), so one id
       // follows a request through every service.
       app.addHook("onRequest", (req, _reply, done) => {

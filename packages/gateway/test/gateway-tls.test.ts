@@ -61,6 +61,7 @@ describe("the gateway on TLS", () => {
       body: JSON.stringify({ email: "ana@example.com", password: "correct horse battery" }),
     });
     expect(res.status).toBe(200);
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
     expect(((await res.json()) as { tokens: { accessToken: string } }).tokens.accessToken).toBe("caller=gateway");
   });
 
@@ -71,5 +72,11 @@ describe("the gateway on TLS", () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+  });
+
+  it("sends HSTS on every HTTPS answer, errors included", async () => {
+    const res = await browser(`${gateway.url}/api/v1/nowhere`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
   });
 });
