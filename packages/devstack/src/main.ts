@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES } from "@triphub/platform";
+import { devCertificates, type DevCertificates } from "./dev-certificates.js";
 import { devSecret, type LocalPostgres, openLocalPostgres } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoReviews, seedDemoStays, seedDemoUsers } from "./seed.js";
@@ -17,6 +18,9 @@ const portOffset = Number(process.env.DEVSTACK_PORT_OFFSET ?? 0);
 const logDir = join(dataDir, "logs");
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const portOf = (s: ServiceSpec) => s.port + portOffset;
+// `DEVSTACK_TLS=1 npm start` or `npm start -- --tls`: HTTPS at the gateway, mTLS between services.
+const tlsOn = /^(1|true|yes)$/i.test(process.env.DEVSTACK_TLS ?? "") || process.argv.slice(2).includes("--tls");
+const scheme = tlsOn ? "https" : "http";
 
 /** A service process the devstack runs, under its supervisor. */
 interface Started {
@@ -73,10 +77,20 @@ async function main() {
     say(`▸ PostgreSQL (embedded) on 127.0.0.1:${port}, data in ${relative(root, dataDir)}/postgres`);
   }
 
+  // Made on first start in <data>/tls and reused; every service gets its own certificate, which
+  // it serves with and presents when it calls another (its name in a spiffe://triphub/ URI).
+  let certificates: DevCertificates | undefined;
+  if (tlsOn) {
+    certificates = await devCertificates(join(dataDir, "tls"), [...SERVICES.map((s) => s.name), GATEWAY.name]);
+    const made = certificates.issued.length === 0 ? "reused" : `issued ${certificates.issued.join(", ")}`;
+    say(`▸ TLS: HTTPS at the gateway, mTLS between services; CA ${relative(root, certificates.caFile)} (${made})`);
+  }
+
   const start = (svc: ServiceSpec, env: Record<string, string>): Started => {
     const entry = join("packages", svc.dir, "src", "main.ts");
-    const unit = serviceUnit({ name: svc.name, root, entry, port: portOf(svc), env, logDir });
-    const started = { name: svc.name, url: `http://127.0.0.1:${portOf(svc)}`, logFile: unit.logFile!, supervisor: supervise(unit) };
+    const tls = certificates && { env: certificates.envFor(svc.name), probe: certificates.probeTls };
+    const unit = serviceUnit({ name: svc.name, root, entry, port: portOf(svc), env: { ...env, ...tls?.env }, logDir, tls: tls?.probe });
+    const started = { name: svc.name, url: `${scheme}://127.0.0.1:${portOf(svc)}`, logFile: unit.logFile!, supervisor: supervise(unit) };
     services.push(started);
     return started;
   };
@@ -84,13 +98,13 @@ async function main() {
   const auth = SERVICES.find((s) => s.name === "auth")!;
   // Every service verifies access tokens against auth's keys; they are fetched on first use,
   // so the services can start alongside auth.
-  const authUrl = `http://127.0.0.1:${portOf(auth)}`;
+  const authUrl = `${scheme}://127.0.0.1:${portOf(auth)}`;
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   // Each service proves who it is to the others with tokens from auth (client credentials).
   const identities = await devServiceIdentities(dataDir, SERVICE_NAMES, authUrl);
   // Where each service is (e.g. PAYMENT_URL), for services that call others; the registry
   // will answer this once it exists.
-  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, `http://127.0.0.1:${portOf(s)}`]));
+  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, `${scheme}://127.0.0.1:${portOf(s)}`]));
   const batch = [];
   for (const svc of SERVICES) {
     const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name), ...serviceUrls };
@@ -132,13 +146,13 @@ async function main() {
 
   const gateway = start(GATEWAY, {
     UPSTREAMS: SERVICES.filter((s) => s.public)
-      .map((s) => `${s.name}=http://127.0.0.1:${portOf(s)}`)
+      .map((s) => `${s.name}=${scheme}://127.0.0.1:${portOf(s)}`)
       .join(","),
     AUTH_JWKS_URL: jwksUrl,
     // Where partner API keys are verified.
     AUTH_URL: authUrl,
     ...identities.envFor(GATEWAY.name),
-    PUBLIC_URL: `http://127.0.0.1:${portOf(GATEWAY)}`,
+    PUBLIC_URL: `${scheme}://127.0.0.1:${portOf(GATEWAY)}`,
   });
   await startAll([gateway]);
   if (stopping) return;
@@ -151,8 +165,9 @@ async function main() {
   const width = Math.max(...services.map((c) => c.name.length)) + 1;
   for (const c of services) say(`  ${c.name.padEnd(width)} ${c.url}   (log: ${relative(root, c.logFile)})`);
   say("\nTry it:");
+  const cacert = certificates ? ` --cacert ${relative(root, certificates.caFile)}` : "";
   say(
-    `  curl -s ${gatewayUrl}/api/v1/users -H 'content-type: application/json' \\\n` +
+    `  curl -s${cacert} ${gatewayUrl}/api/v1/users -H 'content-type: application/json' \\\n` +
       `    -d '{"email":"ana@example.com","password":"correct horse battery","displayName":"Ana"}'`,
   );
   say("\nA service that crashes is restarted. Ctrl-C stops everything.");

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type ClientTls, createClientFetch } from "@triphub/platform";
 import type { Incarnation, SupervisedUnit } from "./supervisor.js";
 
 /** A service process the devstack started. */
@@ -23,6 +24,8 @@ export interface ChildOptions {
   port: number;
   env: Record<string, string>;
   logDir: string;
+  /** The service speaks https: its /readyz is probed with the devstack's CA and client certificate. */
+  tls?: ClientTls;
 }
 
 // Every service process still running, so that none outlives the devstack however it ends.
@@ -49,21 +52,22 @@ export function startChild(opts: ChildOptions): Child {
       resolve(signal ?? `code ${code}`);
     }),
   );
-  return { name: opts.name, url: `http://127.0.0.1:${opts.port}`, logFile, process: child, exited };
+  return { name: opts.name, url: `${opts.tls ? "https" : "http"}://127.0.0.1:${opts.port}`, logFile, process: child, exited };
 }
 
 /**
- * Polls `/readyz` until it answers 200; rejects when the process exits, time runs out or
- * `signal` aborts.
+ * Polls `/readyz` until it answers 200 (over https with `tls`); rejects when the process exits,
+ * time runs out or `signal` aborts.
  */
-export async function waitReady(child: Child, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+export async function waitReady(child: Child, timeoutMs: number, signal?: AbortSignal, tls?: ClientTls): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const get = tls ? createClientFetch(tls) : fetch;
   let exit: string | undefined;
   void child.exited.then((how) => (exit = how));
   while (Date.now() < deadline) {
     if (exit) throw new Error(`${child.name} exited during start-up (${exit})`);
     if (signal?.aborted) throw new Error(`${child.name}: start-up cancelled`);
-    const ok = await fetch(`${child.url}/readyz`, { signal }).then(
+    const ok = await get(`${child.url}/readyz`, { signal }).then(
       (r) => r.ok,
       () => false,
     );
@@ -101,7 +105,7 @@ export function serviceUnit(opts: ChildOptions, readyTimeoutMs = 30_000): Superv
     async start(signal) {
       const child = startChild(opts);
       try {
-        await waitReady(child, readyTimeoutMs, signal);
+        await waitReady(child, readyTimeoutMs, signal, opts.tls);
       } catch (e) {
         await stopChild(child);
         throw e;

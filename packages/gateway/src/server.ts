@@ -41,6 +41,11 @@ export interface GatewayDeps {
   > &
     Partial<Pick<GatewayConfig, "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "AUTH_URL" | "API_KEY_CACHE_TTL_MS">>;
   log: Logger;
+  /**
+   * The edge's certificate (HTTPS). Its CA, when given, is the platform's: upstreams' certificates
+   * are checked against it (with `cert` as the gateway's client certificate, through the
+   * process's client TLS); the edge itself never asks clients for a certificate.
+   */
   tls?: TlsOptions;
   /** Overrides the JWKS-backed verifier and its session check (tests). */
   verifyToken?: TokenVerifier;
@@ -134,7 +139,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     serviceNames: [],
     routes: () => {},
     log,
-    tls: deps.tls,
+    tls: deps.tls && { cert: deps.tls.cert, key: deps.tls.key },
     clientErrorHandler: answerClientError,
     // Ready when every upstream is: a gateway whose backends are down should get no traffic.
     isReady: upstreamReadiness(upstreams.map((u) => u.url)),

@@ -1,3 +1,5 @@
+import { type ClientFetch, clientFetch } from "@triphub/platform";
+
 /** Options of {@link upstreamReadiness}. */
 export interface UpstreamReadinessOptions {
   /** An upstream that has not answered its /readyz within this many ms is not ready. Default 700. */
@@ -5,6 +7,8 @@ export interface UpstreamReadinessOptions {
   /** How long one round of probes stands for all callers, in ms. Default 1000. */
   intervalMs?: number;
   now?: () => number;
+  /** How probes are sent. Default: the platform's client fetch (https with the process's client TLS). */
+  fetch?: ClientFetch;
 }
 
 /**
@@ -17,11 +21,12 @@ export function upstreamReadiness(baseUrls: readonly string[], opts: UpstreamRea
   const timeoutMs = opts.timeoutMs ?? 700;
   const intervalMs = opts.intervalMs ?? 1000;
   const now = opts.now ?? Date.now;
+  const get = opts.fetch ?? clientFetch;
   let last: { at: number; ready: Promise<boolean> } | undefined;
 
   const probe = async (base: string): Promise<boolean> => {
     try {
-      const res = await fetch(new URL("/readyz", base), { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await get(new URL("/readyz", base), { signal: AbortSignal.timeout(timeoutMs) });
       // Read to the end, so the keep-alive connection can carry the next probe.
       await res.arrayBuffer();
       return res.status === 200;

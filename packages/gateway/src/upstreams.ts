@@ -5,7 +5,7 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
-import { ConfigError } from "@triphub/platform";
+import { type ClientTls, ConfigError, clientTlsFor } from "@triphub/platform";
 import { createUpstreamTransport } from "./transcoder/index.js";
 
 /** The client-facing services the gateway can route to, by the short name used in UPSTREAMS. */
@@ -54,13 +54,15 @@ export type UpstreamProtocol = "grpc" | "connect";
  * architecture asks. Connect is the cheaper choice: a unary Connect call is a plain request and
  * response, with no envelope and no HTTP trailers, which saves the backend CPU on every call.
  * Codes, messages, error details, deadlines and response headers arrive the same
- * (test/upstreams.test.ts runs the same cases over both).
+ * (test/upstreams.test.ts runs the same cases over both). An https backend is called with `tls`
+ * (default: the process's client TLS): its certificate is checked against the platform's CA and
+ * the gateway presents its own, which names it to the service (mTLS).
  */
-export function upstreamTransport(baseUrl: string, protocol: UpstreamProtocol = "grpc"): Transport {
+export function upstreamTransport(baseUrl: string, protocol: UpstreamProtocol = "grpc", tls?: ClientTls): Transport {
   switch (protocol) {
     case "grpc":
     case "connect":
-      return createUpstreamTransport({ baseUrl, protocol });
+      return createUpstreamTransport({ baseUrl, protocol, http2: clientTlsFor(baseUrl, tls) });
     default: {
       const unknown: never = protocol;
       throw new Error(`unknown upstream protocol ${String(unknown)}`);

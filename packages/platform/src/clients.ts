@@ -1,6 +1,7 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { type ClientTls, clientTlsFor } from "./client-tls.js";
 import { type ServiceTokenSource, serviceTokenInterceptor } from "./service-token.js";
 
 /** Options for {@link createServiceClient}. */
@@ -13,11 +14,18 @@ export interface ServiceClientOptions {
    * Internal RPCs answer only the services their proto lists.
    */
   identity?: { tokens: ServiceTokenSource; audience: string };
+  /**
+   * For an https `baseUrl`: the CA the service's certificate must chain to and the certificate
+   * this client presents (mTLS, which names the calling service by itself). Default: the
+   * process's client TLS (see `setClientTls`).
+   */
+  tls?: ClientTls;
 }
 
 /**
  * A typed client of another TripHub service over gRPC (HTTP/2), the way services call each
- * other in production. `baseUrl` is e.g. `http://127.0.0.1:7001`.
+ * other in production. `baseUrl` is e.g. `http://127.0.0.1:7001` (h2c), or `https://...` for TLS
+ * with the platform's CA and this process's certificate.
  */
 export function createServiceClient<T extends DescService>(
   service: T,
@@ -29,6 +37,7 @@ export function createServiceClient<T extends DescService>(
     baseUrl,
     interceptors: [...identity, ...(opts.interceptors ?? [])],
     defaultTimeoutMs: opts.timeoutMs ?? 10_000,
+    nodeOptions: clientTlsFor(baseUrl, opts.tls),
   });
   return createClient(service, transport);
 }

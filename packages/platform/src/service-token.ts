@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { clientFetch } from "./client-fetch.js";
 import { type Clock, systemClock } from "./clock.js";
 
 /** The request header a service sends its service token in (never `authorization`, which carries the user's). */
@@ -55,9 +56,12 @@ export function createServiceTokenVerifier(opts: ServiceTokenVerifierOptions): S
   };
 }
 
-/** A cached remote JWKS of the auth service, shared by a process's token verifiers. */
+/**
+ * A cached remote JWKS of the auth service, shared by a process's token verifiers. An https URL
+ * is fetched with the process's client TLS (auth's port may ask for the caller's certificate).
+ */
 export const remoteKeys = (jwksUrl: string): JWTVerifyGetKey =>
-  createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, [customFetch]: clientFetch });
 
 /** How a service proves who it is to auth's token endpoint (OAuth 2.0 client credentials). */
 export interface ServiceCredentials {
@@ -81,7 +85,8 @@ const RETRY_AFTER_FAILURE_MS = 2_000;
 /**
  * Service tokens from auth's client-credentials grant (RFC 6749 §4.4), one per audience, cached
  * until a minute before expiry. Concurrent calls wait for one fetch; a failure is remembered for
- * two seconds, so an outage of auth does not make every call wait on it. Auth being unreachable is
+ * two seconds, so an outage of auth does not make every call wait on it. An https token URL is
+ * called with the process's client TLS. Auth being unreachable is
  * UNAVAILABLE (callers retry); refused credentials are UNAUTHENTICATED, a deployment error.
  */
 export function createServiceTokenSource(creds: ServiceCredentials, now: Clock = systemClock): ServiceTokenSource {
@@ -91,7 +96,7 @@ export function createServiceTokenSource(creds: ServiceCredentials, now: Clock =
   async function fetchToken(audience: string, entry: { renewAt: number }): Promise<string> {
     let res: Response;
     try {
-      res = await fetch(creds.tokenUrl, {
+      res = await clientFetch(creds.tokenUrl, {
         method: "POST",
         headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ grant_type: "client_credentials", audience }).toString(),

@@ -26,3 +26,5 @@ export { type RunningClock, runningClock, type TestClock, testClock } from "./te
 export { freePort } from "./free-port.js";
 
 export { eventually } from "./eventually.js";
+/** Throwaway CAs and service certificates for TLS and mTLS tests (the system's openssl). */
+export { createTestPki, serviceCertExt, type TestPki } from "./test-pki.js";
