@@ -100,9 +100,13 @@ export function connectRevokedSessions(opts: RevokedSessionsOptions): RevokedSes
       return redis.isReady;
     },
     async close() {
-      // QUIT needs an answer: a Redis that is down (or reconnecting) would never give one.
-      if (!redis.isReady) return redis.destroy();
-      await bounded(redis.quit()).catch(() => redis.destroy());
+      // QUIT needs an answer: a Redis that is down (or reconnecting) would never give one. A
+      // QUIT that failed may have closed the client already, and destroying it again throws.
+      const destroy = () => {
+        if (redis.isOpen) redis.destroy();
+      };
+      if (!redis.isReady) return destroy();
+      await bounded(redis.quit()).catch(destroy);
     },
   };
 }
