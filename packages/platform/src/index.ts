@@ -48,6 +48,8 @@ export { createLru, type Lru } from "./lru.js";
 /** A background job on a timer that never overlaps itself (sweepers, purgers). */
 export { createPeriodicJob, type PeriodicJob } from "./periodic-job.js";
 export { createServiceClient, type ServiceClientOptions } from "./clients.js";
+/** Which instances of a service exist: fixed addresses, the registry, or a cluster's DNS. */
+export { type InstanceResolver, type ServiceInstance, staticResolver } from "./discovery/instance-resolver.js";
 export { type ClientTls, clientTls, clientTlsFor, setClientTls } from "./client-tls.js";
 export { type ClientFetch, clientFetch, createClientFetch } from "./client-fetch.js";
 export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig } from "./config.js";
