@@ -11,7 +11,7 @@ import { type DocComments, paragraphs, summaryOf } from "./doc-comments.js";
 import { headerParameters, pathParameters, queryParameters, resolveField } from "./parameters.js";
 import { toOpenApiPath } from "./path-template.js";
 import { createSchemaBuilder, type SchemaBuilder } from "./schemas.js";
-import type { HttpVerb, OpenApiDocument, OperationObject, RequestBodyObject, ResponseObject, SchemaObject } from "./types.js";
+import type { HeaderObject, HttpVerb, OpenApiDocument, OperationObject, RequestBodyObject, ResponseObject, SchemaObject } from "./types.js";
 
 /** Options of {@link buildOpenApi}. */
 export interface BuildOpenApiOptions {
@@ -63,17 +63,38 @@ const ERRORS: Record<string, string> = {
   "403": "PERMISSION_DENIED: the caller may not do this.",
   "404": "NOT_FOUND.",
   "409": "ALREADY_EXISTS or ABORTED (a concurrent change; retry).",
-  "429": "RESOURCE_EXHAUSTED: too many requests.",
+  "429": "RESOURCE_EXHAUSTED: a rate limit is used up; the body's google.rpc.QuotaFailure names the budget (route class and whether per address, user or API key).",
   "500": "INTERNAL, UNKNOWN or DATA_LOSS.",
   "503": "UNAVAILABLE: the service is down or overloaded; retry later.",
   "504": "DEADLINE_EXCEEDED.",
+};
+
+// Every answer to a limited request carries the budgets it counted against (the IETF
+// RateLimit draft the gateway follows, rate-limit/rate-limit-response.ts); a 429 also says
+// when to come back.
+const RATE_LIMIT_HEADERS: Record<string, HeaderObject> = {
+  RateLimit: {
+    description: 'Per budget the request counted against: remaining requests and seconds until whole, e.g. `"search.ip";r=57;t=1`.',
+    schema: { type: "string" },
+  },
+  "RateLimit-Policy": {
+    description: 'Each budget\'s quota and window in seconds, e.g. `"search.ip";q=60;w=60`.',
+    schema: { type: "string" },
+  },
+};
+const RETRY_AFTER: Record<string, HeaderObject> = {
+  "Retry-After": { description: "Whole seconds to wait before retrying (also in the body's google.rpc.RetryInfo).", schema: { type: "integer" } },
 };
 
 const errorResponses = (): Record<string, ResponseObject> =>
   Object.fromEntries(
     Object.entries(ERRORS).map(([status, description]) => [
       status,
-      { description, content: { "application/json": { schema: statusRef } } },
+      {
+        description,
+        ...(status === "429" ? { headers: { ...RETRY_AFTER, ...RATE_LIMIT_HEADERS } } : {}),
+        content: { "application/json": { schema: statusRef } },
+      },
     ]),
   );
 
@@ -143,7 +164,7 @@ function successResponse(route: RouteInfo, b: SchemaBuilder): ResponseObject {
   const field = route.responseBody ? resolveField(output, route.responseBody) : undefined;
   const schema = field ? b.fieldSchema(field) : b.messageRef(output);
   if (!streaming) {
-    return { description: "OK", content: { "application/json": { schema } } };
+    return { description: "OK", headers: RATE_LIMIT_HEADERS, content: { "application/json": { schema } } };
   }
   // grpc-gateway's streaming shape: one JSON object per line, a final `error` on failure.
   return {
@@ -180,7 +201,7 @@ function operation(route: RouteInfo, b: SchemaBuilder, isPublic: boolean): { pat
  * Builds the OpenAPI 3.1 document of the given REST bindings: one operation per binding, with
  * path and query parameters, request and response schemas in the proto3 JSON mapping (named
  * by full proto type name in `components.schemas`), `google.rpc.Status` error responses, and
- * bearer-JWT security except on public routes. Serve it at `/openapi.json`.
+ * bearer-JWT or API-key security except on public routes, and the RateLimit headers. Serve it at `/openapi.json`.
  */
 export function buildOpenApi(opts: BuildOpenApiOptions): OpenApiDocument {
   const schemas: Record<string, SchemaObject> = { [STATUS_SCHEMA]: structuredClone(STATUS) };
@@ -194,10 +215,21 @@ export function buildOpenApi(opts: BuildOpenApiOptions): OpenApiDocument {
     components: {
       schemas,
       securitySchemes: {
-        bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An access token from login or sign-up." },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "An access token from login or sign-up; a partner's API key (`thk_live_...`) is also accepted as a bearer value.",
+        },
+        apiKey: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Api-Key",
+          description: "A partner's API key from `POST /api/v1/users/me/apiKeys`. It may call only the RPCs its scopes name.",
+        },
       },
     },
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { apiKey: [] }],
   };
   for (const route of opts.routes) {
     const verb = route.httpMethod.toLowerCase();

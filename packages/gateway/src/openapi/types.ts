@@ -38,8 +38,19 @@ export interface RequestBodyObject {
   content: Record<string, MediaTypeObject>;
 }
 
+export interface HeaderObject {
+  description: string;
+  schema: SchemaObject;
+}
+
+/** An HTTP API security scheme: a bearer token or an API key in a header. */
+export type SecuritySchemeObject =
+  | { type: "http"; scheme: "bearer"; bearerFormat?: string; description?: string }
+  | { type: "apiKey"; in: "header"; name: string; description?: string };
+
 export interface ResponseObject {
   description: string;
+  headers?: Record<string, HeaderObject>;
   content?: Record<string, MediaTypeObject>;
 }
 
@@ -69,7 +80,7 @@ export interface OpenApiDocument {
   paths: Record<string, PathItemObject>;
   components: {
     schemas: Record<string, SchemaObject>;
-    securitySchemes: Record<string, { type: "http"; scheme: "bearer"; bearerFormat?: string; description?: string }>;
+    securitySchemes: Record<string, SecuritySchemeObject>;
   };
   security: Record<string, string[]>[];
 }

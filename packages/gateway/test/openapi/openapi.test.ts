@@ -138,13 +138,24 @@ describe("buildOpenApi", () => {
     expect(schema("triphub.reservation.v1.CreateReservationRequest").required).toEqual(["guests", "contact"]);
   });
 
-  it("requires a bearer JWT except on public routes, which have empty security", () => {
+  it("requires a bearer JWT or an API key except on public routes, which have empty security", () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "apiKey", in: "header", name: "X-Api-Key" });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }]);
     expect(op("post", "/api/v1/users").security).toEqual([]);
     expect(op("get", "/api/v1/accommodations:search").security).toEqual([]);
     expect(op("get", "/api/v1/users/me").security).toBeUndefined();
     expect(op("get", "/api/v1/reservations").security).toBeUndefined();
+  });
+
+  it("documents the rate-limit headers on answers and Retry-After on 429", () => {
+    for (const item of Object.values(doc.paths)) {
+      for (const o of Object.values(item)) {
+        expect(Object.keys(o.responses["429"].headers ?? {})).toEqual(["Retry-After", "RateLimit", "RateLimit-Policy"]);
+        const ok = o.responses["200"];
+        if (ok.content?.["application/json"]) expect(Object.keys(ok.headers ?? {})).toEqual(["RateLimit", "RateLimit-Policy"]);
+      }
+    }
   });
 
   it("documents every error status with the shared google.rpc.Status schema", () => {
