@@ -1,10 +1,12 @@
 // The attack suite's authorization matrix: every RPC of every service, from the contracts, has
 // a stated rule here (a new RPC without one fails the first test), the rule agrees with the
 // contract's own options, and each is tried at the service's port (no gateway in between) as
-// anonymous, a guest, a host and an admin. Which services may call an internal RPC is proved by
-// the chassis's caller-policy tests.
+// anonymous, a guest, a host and an admin, and every internal RPC as each service of the
+// platform (with that service's own token from auth's client-credentials grant).
 // Whose resource it is (own or someone else's) is proved per service in its own tests
 // (reservation-access, review-moderation, payment's read RPCs, accommodation's host checks).
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { type DescMethod, type DescService, fromJson, getOption, hasOption, type JsonObject } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -14,6 +16,7 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
+import { createServiceTokenSource, SERVICE_TOKEN_HEADER } from "@triphub/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningDevstack, startDevstack } from "./running-devstack.js";
 
@@ -130,7 +133,7 @@ const callersOf: Caller[] = [];
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return (await res.json()) as { tokens?: { accessToken: string }; user?: { userId: string } };
+  return (await res.json()) as { tokens?: { accessToken: string }; user?: { userId: string }; secret?: string };
 }
 async function signUp(email: string) {
   return post("/api/v1/users", { email, password: "correct horse battery", displayName: "Matrix" });
@@ -143,6 +146,10 @@ beforeAll(async () => {
   const bearer = (t?: string) => ({ authorization: `Bearer ${t}` });
   await post(`/api/v1/users/${host.user!.userId}:setRoles`, { roles: ["ROLE_GUEST", "ROLE_HOST"] }, bearer(admin.tokens!.accessToken));
   const hostAgain = await post("/api/v1/auth:login", { email: "host@matrix.test", password: "correct horse battery" });
+  // A real key, so that an allowed caller of VerifyApiKey gets OK rather than the RPC's own
+  // UNAUTHENTICATED for an unknown key (which would read as a refusal of the caller).
+  const key = await post("/api/v1/users/me/apiKeys", { name: "matrix", scopes: ["triphub.accommodation.v1.AccommodationService.*"] }, bearer(guest.tokens!.accessToken));
+  MATRIX["triphub.auth.v1.AuthService.VerifyApiKey"]![1] = { secret: key.secret! };
   callersOf.push(
     { kind: "anonymous", headers: {} },
     { kind: "guest", headers: bearer(guest.tokens!.accessToken) },
@@ -189,6 +196,26 @@ describe("the authorization matrix", () => {
       const isPublic = hasOption(m, edge) && getOption(m, edge).public;
       expect(rule === "public", `${fullName(m)} public`).toBe(isPublic);
     }
+  });
+
+  it("lets only the services an internal RPC names call it", { timeout: 120_000 }, async () => {
+    const wrong: string[] = [];
+    const tokenUrl = `http://127.0.0.1:${7101 + stack.offset}/oauth2/token`;
+    const platform = [...SERVICES.map(([, name]) => name), "gateway"];
+    for (const caller of platform) {
+      const clientSecret = (await readFile(join(stack.dataDir, "secrets", `service-${caller}`), "utf8")).trim();
+      const tokens = createServiceTokenSource({ clientId: caller, clientSecret, tokenUrl });
+      for (const target of METHODS) {
+        const [rule] = MATRIX[fullName(target.m)]!;
+        if (typeof rule !== "object") continue;
+        const code = await codeOf(target, { [SERVICE_TOKEN_HEADER]: await tokens.tokenFor(target.name) });
+        const allowed = rule.services.includes(caller);
+        if (allowed ? DENIED.includes(code as Code) : code !== Code.PermissionDenied) {
+          wrong.push(`${fullName(target.m)} as service ${caller}: ${named(code)} (expected ${allowed ? "not refused" : "PermissionDenied"}): ${lastMessage}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("is enforced at every service's port for users of each role", { timeout: 120_000 }, async () => {
