@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { activeKey, publishedKeys } from "../src/domain/signing-keys.js";
+import { activeKey, PUBLISH_AHEAD_SECONDS, publishedKeys } from "../src/domain/signing-keys.js";
 import { signingKeys } from "../src/store/schema.js";
 import { createKeyStore } from "../src/store/key-store.js";
 import type { KeyStore } from "../src/store/key-store.js";
@@ -54,22 +54,26 @@ describe("ensureActiveKey", () => {
 });
 
 describe("rotate", () => {
-  it("makes the new key active and retires the old one", async () => {
+  it("publishes the new key first and switches to it a minute later, retiring the old one then", async () => {
     const old = await keys.ensureActiveKey(t0);
     const next = await keys.rotate(at(100));
     const all = await keys.all();
     expect(all.map((k) => k.kid)).toEqual([next.kid, old.kid]);
-    expect(all[1].retiredAt).toEqual(at(100));
-    expect(activeKey(all, at(100))?.kid).toBe(next.kid);
-    expect(await keys.ensureActiveKey(at(101))).toEqual(next);
+    expect(publishedKeys(all, at(100), 900).map((k) => k.kid)).toEqual([next.kid, old.kid]);
+    expect(activeKey(all, at(100))?.kid).toBe(old.kid);
+    expect(activeKey(all, at(100 + PUBLISH_AHEAD_SECONDS - 1))?.kid).toBe(old.kid);
+    expect(all[1].retiredAt).toEqual(at(100 + PUBLISH_AHEAD_SECONDS));
+    expect(activeKey(all, at(100 + PUBLISH_AHEAD_SECONDS))?.kid).toBe(next.kid);
+    expect(await keys.ensureActiveKey(at(100 + PUBLISH_AHEAD_SECONDS + 1))).toEqual(next);
   });
 
   it("keeps the rotated-out key published until its last token expires", async () => {
     const old = await keys.ensureActiveKey(t0);
     const next = await keys.rotate(at(100));
     const all = await keys.all();
-    expect(publishedKeys(all, at(100 + 900), 900).map((k) => k.kid)).toEqual([next.kid, old.kid]);
-    expect(publishedKeys(all, at(100 + 900 + 60), 900).map((k) => k.kid)).toEqual([next.kid]);
+    const retired = 100 + PUBLISH_AHEAD_SECONDS;
+    expect(publishedKeys(all, at(retired + 900), 900).map((k) => k.kid)).toEqual([next.kid, old.kid]);
+    expect(publishedKeys(all, at(retired + 900 + 60), 900).map((k) => k.kid)).toEqual([next.kid]);
   });
 
   it("leaves exactly one active key after concurrent rotations", async () => {

@@ -4,6 +4,7 @@ import { createTokenVerifier } from "@triphub/platform";
 import type { RunningService, TestClock } from "@triphub/testkit";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PUBLISH_AHEAD_SECONDS } from "../src/domain/signing-keys.js";
 import { ADMIN_EMAIL, AUDIENCE, ISSUER, signUp, startAuth } from "./harness.js";
 
 let svc: RunningService & { clock: TestClock };
@@ -77,12 +78,17 @@ describe("access tokens and JWKS", () => {
     await expect(svc.client(AuthService, stranger).getMe({})).rejects.toMatchObject({ code: Code.Unauthenticated });
   });
 
-  it("keeps tokens of a rotated-out key valid while new tokens use the new key", async () => {
+  it("publishes a rotated-in key a minute before it signs, and keeps tokens of the old key valid", async () => {
     const adminToken = (await signUp(svc, { email: ADMIN_EMAIL })).tokens.accessToken;
     const before = await signUp(svc);
     const oldKid = decodeProtectedHeader(before.tokens.accessToken).kid;
     const { kid } = await svc.client(AuthService, adminToken).rotateSigningKey({});
     expect(kid).not.toBe(oldKid);
+    // Verifiers that fetched the JWKS just before the rotation may refetch it only after a
+    // cooldown: until then the old key keeps signing, and the new one is already published.
+    expect((await svc.client(AuthService).getJwks({})).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid, oldKid]));
+    expect(decodeProtectedHeader((await signUp(svc)).tokens.accessToken).kid).toBe(oldKid);
+    svc.clock.advance(PUBLISH_AHEAD_SECONDS * 1000);
     const after = await signUp(svc);
     expect(decodeProtectedHeader(after.tokens.accessToken).kid).toBe(kid);
     await expect(svc.client(AuthService, before.tokens.accessToken).getMe({})).resolves.toBeDefined();

@@ -9,6 +9,13 @@ export type SigningAlg = "ES256";
 export const CLOCK_SKEW_SECONDS = 60;
 
 /**
+ * How long a rotated-in key is published before it signs. A verifier refetches the JWKS for an
+ * unknown kid at most once per cooldown (30 s, the platform's `remoteKeys`); a key that signed
+ * sooner would be refused by a verifier that had just refetched the set without it.
+ */
+export const PUBLISH_AHEAD_SECONDS = 60;
+
+/**
  * A key that signs access tokens. `publicJwk` is ready to publish (it carries kid, alg and
  * use "sig"); `privateJwk` never leaves the auth service.
  */
@@ -17,6 +24,7 @@ export interface SigningKey {
   alg: SigningAlg;
   publicJwk: JWK;
   privateJwk: JWK;
+  /** When it starts signing: a rotated-in key is published {@link PUBLISH_AHEAD_SECONDS} before. */
   createdAt: Date;
   /** When it stopped signing new tokens; undefined while it may still sign. */
   retiredAt?: Date;
@@ -32,13 +40,14 @@ function newestFirst(a: SigningKey, b: SigningKey): number {
   return byTime !== 0 ? byTime : b.kid.localeCompare(a.kid);
 }
 
-/** The key that signs new tokens at `now`: the newest one not retired, or undefined if none. */
+/** The key that signs new tokens at `now`: the newest one started and not retired, or undefined if none. */
 export function activeKey(keys: readonly SigningKey[], now: Date): SigningKey | undefined {
-  return keys.filter((k) => !isRetired(k, now)).sort(newestFirst)[0];
+  return keys.filter((k) => k.createdAt.getTime() <= now.getTime() && !isRetired(k, now)).sort(newestFirst)[0];
 }
 
 /**
- * The keys to publish in the JWKS at `now`, newest first: every key not retired, plus each
+ * The keys to publish in the JWKS at `now`, newest first: every key not retired (including one
+ * rotated in that has not started signing yet), plus each
  * retired key until the last token it could have signed has expired (retiredAt + access-token
  * TTL + clock skew), so rotating a key never breaks a token still in use.
  */

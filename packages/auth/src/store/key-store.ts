@@ -1,5 +1,5 @@
 import { desc, eq, isNull, sql } from "drizzle-orm";
-import { activeKey, generateSigningKey } from "../domain/signing-keys.js";
+import { activeKey, generateSigningKey, PUBLISH_AHEAD_SECONDS } from "../domain/signing-keys.js";
 import type { SigningKey } from "../domain/signing-keys.js";
 import type { AuthDb, AuthTx } from "./db.js";
 import { isSealed, openJwk, sealJwk } from "./key-sealing.js";
@@ -12,7 +12,10 @@ export interface KeyStore {
    * several instances start at once: they serialise on an advisory lock and all get one key.
    */
   ensureActiveKey(now: Date): Promise<SigningKey>;
-  /** Stores a new key and retires every key still active, in one transaction; returns the new key. */
+  /**
+   * Stores a new key that starts signing {@link PUBLISH_AHEAD_SECONDS} after `now` and retires
+   * every key still active at that moment, in one transaction; returns the new key.
+   */
   rotate(now: Date): Promise<SigningKey>;
   /** Every stored key, newest first (feed it to `activeKey` / `publishedKeys`). */
   all(): Promise<SigningKey[]>;
@@ -90,10 +93,11 @@ export function createKeyStore(db: AuthDb, options: KeyStoreOptions = {}): KeySt
 
     async rotate(now) {
       // Generate outside the transaction so the lock is held only for the writes.
-      const key = await generateSigningKey(now);
+      const startsAt = new Date(now.getTime() + PUBLISH_AHEAD_SECONDS * 1000);
+      const key = await generateSigningKey(startsAt);
       await db.transaction(async (tx) => {
         await lockKeys(tx);
-        await tx.update(signingKeys).set({ retiredAt: now }).where(isNull(signingKeys.retiredAt));
+        await tx.update(signingKeys).set({ retiredAt: startsAt }).where(isNull(signingKeys.retiredAt));
         await insertKey(tx, key, kek);
       });
       return key;
