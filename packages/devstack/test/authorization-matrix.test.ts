@@ -7,7 +7,7 @@
 // (reservation-access, review-moderation, payment's read RPCs, accommodation's host checks).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type DescMethod, type DescService, fromJson, getOption, hasOption, type JsonObject } from "@bufbuild/protobuf";
+import { type DescMethod, type DescService, fromJson, getOption, hasOption, type JsonObject, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { callers, edge, http } from "@triphub/contracts";
@@ -17,6 +17,7 @@ import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_se
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
 import { createServiceTokenSource, SERVICE_TOKEN_HEADER } from "@triphub/platform";
+import { eventually } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningDevstack, startDevstack } from "./running-devstack.js";
 
@@ -130,10 +131,12 @@ let stack: RunningDevstack;
 const ADMIN_EMAIL = "admin@matrix.test";
 type Caller = { kind: string; headers: Record<string, string> };
 const callersOf: Caller[] = [];
+type Headers = Record<string, string>;
+const who = {} as { guest: Headers; otherGuest: Headers; host: Headers; otherHost: Headers; demoGuest: Headers; guestKeyId: string };
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.gatewayUrl}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return (await res.json()) as { tokens?: { accessToken: string }; user?: { userId: string }; secret?: string };
+  return (await res.json()) as { tokens?: { accessToken: string }; user?: { userId: string }; secret?: string; apiKey?: { apiKeyId: string } };
 }
 async function signUp(email: string) {
   return post("/api/v1/users", { email, password: "correct horse battery", displayName: "Matrix" });
@@ -150,6 +153,20 @@ beforeAll(async () => {
   // UNAUTHENTICATED for an unknown key (which would read as a refusal of the caller).
   const key = await post("/api/v1/users/me/apiKeys", { name: "matrix", scopes: ["triphub.accommodation.v1.AccommodationService.*"] }, bearer(guest.tokens!.accessToken));
   MATRIX["triphub.auth.v1.AuthService.VerifyApiKey"]![1] = { secret: key.secret! };
+  const otherGuest = await signUp("guest2@matrix.test");
+  const otherHost = await signUp("host2@matrix.test");
+  await post(`/api/v1/users/${otherHost.user!.userId}:setRoles`, { roles: ["ROLE_GUEST", "ROLE_HOST"] }, bearer(admin.tokens!.accessToken));
+  const otherHostAgain = await post("/api/v1/auth:login", { email: "host2@matrix.test", password: "correct horse battery" });
+  const demoPassword = (await readFile(join(stack.dataDir, "secrets", "demo-guest-password"), "utf8")).trim();
+  const demo = await post("/api/v1/auth:login", { email: "guest@demo.triphub.test", password: demoPassword });
+  Object.assign(who, {
+    guest: bearer(guest.tokens!.accessToken),
+    otherGuest: bearer(otherGuest.tokens!.accessToken),
+    host: bearer(hostAgain.tokens!.accessToken),
+    otherHost: bearer(otherHostAgain.tokens!.accessToken),
+    demoGuest: bearer(demo.tokens!.accessToken),
+    guestKeyId: key.apiKey!.apiKeyId,
+  });
   callersOf.push(
     { kind: "anonymous", headers: {} },
     { kind: "guest", headers: bearer(guest.tokens!.accessToken) },
@@ -159,27 +176,31 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => stack?.stop(), 30_000);
 
-/** The code of one call (OK when it succeeds, or when a stream opens and ends cleanly). */
-async function codeOf(target: { m: DescMethod; port: number }, headers: Record<string, string>): Promise<Code | "OK"> {
+/** One call at the service's own port: its code (OK when it succeeds, or when a stream opens and ends cleanly) and answer. */
+async function call(target: { m: DescMethod; port: number }, request: JsonObject, headers: Record<string, string>): Promise<{ code: Code | "OK"; answer?: JsonValue }> {
   const service = target.m.parent;
   const client = createClient(service, createGrpcTransport({ baseUrl: `http://127.0.0.1:${target.port + stack.offset}` })) as unknown as Record<
     string,
     (req: unknown, opts: unknown) => unknown
   >;
-  const request = fromJson(target.m.input, MATRIX[fullName(target.m)]![1], { ignoreUnknownFields: true });
   try {
-    const call = client[target.m.localName]!(request, { headers, timeoutMs: 5_000 });
+    const pending = client[target.m.localName]!(fromJson(target.m.input, request, { ignoreUnknownFields: true }), { headers, timeoutMs: 10_000 });
     if (target.m.methodKind === "server_streaming") {
-      for await (const _ of call as AsyncIterable<unknown>) break;
-    } else await call;
-    return "OK";
+      for await (const _ of pending as AsyncIterable<unknown>) break;
+      return { code: "OK" };
+    }
+    return { code: "OK", answer: toJson(target.m.output, (await pending) as never) };
   } catch (e) {
     const err = ConnectError.from(e);
     lastMessage = err.rawMessage;
-    return err.code;
+    return { code: err.code };
   }
 }
 let lastMessage = "";
+
+/** The code of one call with the RPC's request from the matrix. */
+const codeOf = async (target: { m: DescMethod; port: number }, headers: Record<string, string>) =>
+  (await call(target, MATRIX[fullName(target.m)]![1], headers)).code;
 
 const DENIED = [Code.Unauthenticated, Code.PermissionDenied];
 const named = (c: Code | "OK") => (c === "OK" ? "OK" : Code[c]);
@@ -248,5 +269,103 @@ describe("the authorization matrix", () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+const target = (name: string) => METHODS.find(({ m }) => fullName(m) === `triphub.${name}`)!;
+/** The matrix's request for `name` with the made-up ids replaced by real ones, field by field. */
+function requestOf(name: string, ids: Record<string, string>): JsonObject {
+  const swap = (v: JsonValue, key?: string): JsonValue => {
+    if (Array.isArray(v)) return v.map((x) => swap(x));
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x, k)]));
+    return v === ID && key && ids[key] ? ids[key] : v;
+  };
+  return swap(MATRIX[`triphub.${name}`]![1]) as JsonObject;
+}
+const REFUSED = [Code.NotFound, Code.PermissionDenied];
+/** A set-up call's answer, or the reason it failed. */
+async function setUp<T>(name: string, request: JsonObject, headers: Headers): Promise<T> {
+  const { code, answer } = await call(target(name), request, headers);
+  if (code !== "OK") throw new Error(`${name}: ${named(code)}: ${lastMessage}`);
+  return answer as T;
+}
+
+/**
+ * Someone else's resource: each RPC that acts on one, called by a user of the same role who does
+ * not own it (refused as NOT_FOUND or PERMISSION_DENIED, or an empty list; nothing changes), then by its owner
+ * (not refused). Destructive RPCs come last in each list, so the owner's calls find the resource.
+ */
+describe("someone else's resources", () => {
+  async function expectOwnership(rpcs: string[], ids: Record<string, string>, owner: Headers, other: Headers, unchanged?: () => Promise<void>) {
+    const wrong: string[] = [];
+    for (const name of rpcs) {
+      const { code, answer } = await call(target(name), requestOf(name, ids), other);
+      // A list filtered to the caller's own items answers someone else's with none.
+      const empty = code === "OK" && name.includes(".List") && Object.values(answer as JsonObject).every((v) => !Array.isArray(v) || v.length === 0);
+      if (!REFUSED.includes(code as Code) && !empty) wrong.push(`${name} by another user: ${named(code)}: ${JSON.stringify(answer) ?? lastMessage}`);
+    }
+    await unchanged?.();
+    for (const name of rpcs) {
+      const { code } = await call(target(name), requestOf(name, ids), owner);
+      if (DENIED.includes(code as Code) || code === Code.NotFound) wrong.push(`${name} by its owner: ${named(code)}: ${lastMessage}`);
+    }
+    expect(wrong).toEqual([]);
+  }
+
+  it("a host's property, room types and calendar", { timeout: 60_000 }, async () => {
+    const { propertyId } = (await setUp<{ property: { propertyId: string } }>("accommodation.v1.AccommodationService.CreateProperty", { property: PROPERTY }, who.host)).property;
+    const { roomTypeId } = (await setUp<{ roomType: { roomTypeId: string } }>("accommodation.v1.AccommodationService.CreateRoomType", { propertyId, roomType: ROOM_TYPE }, who.host)).roomType;
+    const rpcs = ["GetProperty", "UpdateProperty", "PublishProperty", "UnpublishProperty", "CreateRoomType", "GetRoomType", "UpdateRoomType", "ListRoomTypes", "GetCalendar", "UpdateCalendar", "DeleteRoomType", "DeleteProperty"];
+    const get = target("accommodation.v1.AccommodationService.GetProperty");
+    const before = (await call(get, { propertyId }, who.host)).answer;
+    await expectOwnership(rpcs.map((n) => `accommodation.v1.AccommodationService.${n}`), { propertyId, roomTypeId }, who.host, who.otherHost, async () => {
+      expect((await call(get, { propertyId }, who.host)).answer, "unchanged by the refused calls").toEqual(before);
+    });
+  });
+
+  it("a guest's reservation, its payments and the guest's API keys", { timeout: 60_000 }, async () => {
+    const inDays = (d: number) => new Date(Date.now() + d * 864e5).toISOString().slice(0, 10);
+    type Hits = { results: { accommodation: { propertyId: string }; bestOffer: { roomTypeId: string } }[] };
+    const search = { destination: "Seoul", checkIn: inDays(20), checkOut: inDays(22), guests: { adults: 2 }, pageSize: 1 };
+    const hit = (await setUp<Hits>("accommodation.v1.AccommodationService.SearchAccommodations", search, {})).results[0]!;
+    const booked = await setUp<{ reservation: { reservationId: string } }>(
+      "reservation.v1.ReservationService.CreateReservation",
+      {
+        requestId: crypto.randomUUID(),
+        propertyId: hit.accommodation.propertyId,
+        roomTypeId: hit.bestOffer.roomTypeId,
+        checkIn: inDays(20),
+        checkOut: inDays(22),
+        guests: { adults: 2 },
+        units: 1,
+        contact: { fullName: "Matrix Guest", email: "guest@matrix.test" },
+        paymentMethodToken: "tok_visa",
+      },
+      who.guest,
+    );
+    const { reservationId } = booked.reservation;
+    // The saga authorizes the card after the answer when the call returns early.
+    const { paymentId } = await eventually(async () => {
+      const { payments } = await setUp<{ payments: { paymentId: string }[] }>("payment.v1.PaymentService.ListPayments", { reservationId }, who.guest);
+      if (!payments?.[0]) throw new Error("no payment yet");
+      return payments[0];
+    });
+    await expectOwnership(
+      ["GetReservation", "WatchReservation", "GetReservationHistory", "CancelReservation"].map((n) => `reservation.v1.ReservationService.${n}`).concat(["payment.v1.PaymentService.ListPayments", "payment.v1.PaymentService.GetPayment"]),
+      { reservationId, paymentId },
+      who.guest,
+      who.otherGuest,
+    );
+    await expectOwnership(["auth.v1.AuthService.RotateApiKey", "auth.v1.AuthService.RevokeApiKey"], { apiKeyId: who.guestKeyId }, who.guest, who.otherGuest);
+  });
+
+  it("a guest's review; only the property's host may reply", { timeout: 60_000 }, async () => {
+    const mine = await setUp<{ reservations: { reservationId: string; status: string }[] }>("reservation.v1.ReservationService.ListReservations", {}, who.demoGuest);
+    const stay = mine.reservations.find((r) => r.status === "RESERVATION_STATUS_COMPLETED")!;
+    const review = { reservationId: stay.reservationId, rating: 4, body: "Quiet and clean." };
+    const { reviewId } = (await setUp<{ review: { reviewId: string } }>("review.v1.ReviewService.CreateReview", { review }, who.demoGuest)).review;
+    const { code } = await call(target("review.v1.ReviewService.ReplyToReview"), requestOf("review.v1.ReviewService.ReplyToReview", { reviewId }), who.otherHost);
+    expect(REFUSED, `a reply by a host of another property: ${lastMessage}`).toContain(code);
+    await expectOwnership(["review.v1.ReviewService.UpdateReview", "review.v1.ReviewService.DeleteReview"], { reviewId }, who.demoGuest, who.otherGuest);
   });
 });
