@@ -3,8 +3,8 @@
 // contract's own options, and each is tried at the service's port (no gateway in between) as
 // anonymous, a guest, a host and an admin, and every internal RPC as each service of the
 // platform (with that service's own token from auth's client-credentials grant).
-// Whose resource it is (own or someone else's) is proved per service in its own tests
-// (reservation-access, review-moderation, payment's read RPCs, accommodation's host checks).
+// Then every RPC that acts on one user's resource is tried by another user of the same role
+// and by the owner (the last describe); each service's own tests go deeper into its rules.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DescMethod, type DescService, fromJson, getOption, hasOption, type JsonObject, type JsonValue, toJson } from "@bufbuild/protobuf";
