@@ -12,8 +12,8 @@ export interface ConfigPlatform {
   server: RunningService;
   /** A client of the (first) config server as `caller`. */
   as(caller: Caller, server?: RunningService): Client<typeof ConfigService>;
-  /** Another config server instance on the same database. */
-  another(): Promise<RunningService>;
+  /** Another config server instance on the same database (on `port`, e.g. to restart it where it was). */
+  another(port?: number): Promise<RunningService>;
   close(): Promise<void>;
 }
 
@@ -28,8 +28,8 @@ export async function startConfigPlatform(name: string, opts: { pollMs?: number 
     auth,
     server,
     as: (caller, s = server) => clientAs(s, ConfigService, caller),
-    async another() {
-      const s = await serve(await build({ ...deps, database: await deps.reopenDatabase() }));
+    async another(port) {
+      const s = await serve(await build({ ...deps, database: await deps.reopenDatabase() }), { port });
       others.push(s);
       return s;
     },
