@@ -34,6 +34,10 @@ export const liveConfigSpec = {
   ENVIRONMENT: environmentName,
   /** Where the last applied configuration is kept, for a start while the config server is down. */
   CONFIG_CACHE_DIR: env.string(join(tmpdir(), "triphub-config")),
+  // The service identity it calls the config server with (the same variables as
+  // serviceIdentityConfigSpec, so a service that calls nobody else still has one).
+  AUTH_TOKEN_URL: env.url("http://127.0.0.1:7101/oauth2/token", ["http", "https"]),
+  SERVICE_CLIENT_SECRET: env.optionalSecret(32),
 };
 
 /**
