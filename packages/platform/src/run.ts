@@ -3,7 +3,7 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { type Database, openDatabase } from "./database.js";
 import type { TlsOptions } from "./dual-protocol-server.js";
-import { type LiveConfig } from "./live-config/live-config.js";
+import type { LiveConfig } from "./live-config/live-config.js";
 import { liveConfigFromEnv } from "./live-config/live-config-from-env.js";
 import { createLogger } from "./logger.js";
 import type { ServiceHost } from "./service-host.js";
