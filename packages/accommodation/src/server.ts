@@ -5,6 +5,7 @@ import {
   createCache,
   createService,
   type Database,
+  type LiveConfig,
   type Logger,
   type ServiceHost,
   systemClock,
@@ -48,6 +49,8 @@ export interface AccommodationServerDeps {
    * REVIEW_URL. Neither: no consumer runs.
    */
   reviewEvents?: ConsumeEventsOptions["open"];
+  /** The central configuration (CONFIG_URL), applied live by the chassis (runService passes it). */
+  liveConfig?: LiveConfig;
 }
 
 /** Builds the accommodation service process (never listens by itself); the hold sweeper runs until close. */
@@ -78,6 +81,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     (config.REVIEW_URL ? reviewEventStream({ ...config, REVIEW_URL: config.REVIEW_URL }, now) : undefined);
   const host = await createService({
     name: "accommodation",
+    liveConfig: deps.liveConfig,
     serviceNames: [AccommodationService.typeName],
     log,
     tls: deps.tls,

@@ -104,10 +104,15 @@ async function main() {
   const identities = await devServiceIdentities(dataDir, SERVICE_NAMES, authUrl);
   // Where each service is (e.g. PAYMENT_URL), for services that call others; the registry
   // will answer this once it exists.
+  // CONFIG_URL among them: each service loads its settings from the config server at start
+  // and follows them, keeping the last applied ones under <data>/config-cache for a start
+  // while the config server is down.
   const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, `${scheme}://127.0.0.1:${portOf(s)}`]));
-  const batch = [];
+  const liveConfig = { CONFIG_CACHE_DIR: join(dataDir, "config-cache"), ENVIRONMENT: process.env.ENVIRONMENT ?? "dev" };
+  const early: Started[] = [];
+  const batch: Started[] = [];
   for (const svc of SERVICES) {
-    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name), ...serviceUrls };
+    const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name), ...serviceUrls, ...liveConfig };
     // Auth seals its signing keys with a secret made on first start (never in the repository).
     if (svc.name === "auth") {
       env.AUTH_KEY_ENCRYPTION_KEY = process.env.AUTH_KEY_ENCRYPTION_KEY ?? (await devSecret(dataDir, "auth-key-encryption-key"));
@@ -118,8 +123,11 @@ async function main() {
       if (!external(svc.name)) await pg!.ensureDatabase(db);
       env.DATABASE_URL = external(svc.name) ?? pg!.urlFor(db);
     }
-    batch.push(start(svc, env));
+    (svc.early ? early : batch).push(start(svc, env));
   }
+  // Auth (service tokens) and the config server first, so the others start on their settings.
+  await startAll(early);
+  if (stopping) return;
   await startAll(batch);
   if (stopping) return;
 
@@ -152,6 +160,8 @@ async function main() {
     // Where partner API keys are verified.
     AUTH_URL: authUrl,
     ...identities.envFor(GATEWAY.name),
+    CONFIG_URL: serviceUrls.CONFIG_URL!,
+    ...liveConfig,
     PUBLIC_URL: `${scheme}://127.0.0.1:${portOf(GATEWAY)}`,
   });
   await startAll([gateway]);

@@ -10,11 +10,16 @@ export interface ServiceSpec {
   database: boolean;
   /** Routed by the gateway (client-facing RPCs). */
   public: boolean;
+  /** Started (and ready) before the others, which read from it at their start. */
+  early?: boolean;
 }
 
 /** Every service that exists today, in start order; the gateway comes last. */
 export const SERVICES: ServiceSpec[] = [
-  { name: "auth", dir: "auth", port: 7101, database: true, public: true },
+  { name: "auth", dir: "auth", port: 7101, database: true, public: true, early: true },
+  // The config server: every service (the gateway too) loads its settings from it at start
+  // (CONFIG_URL) and follows them. Internal: the gateway does not route it.
+  { name: "config", dir: "config-server", port: 7107, database: true, public: false, early: true },
   { name: "accommodation", dir: "accommodation", port: 7102, database: true, public: true },
   // Public: the gateway routes GET /api/v1/payments/{id} and /api/v1/reservations/{id}/payments;
   // the money-moving RPCs have no REST route and answer only the reservation service.

@@ -1,6 +1,6 @@
 // Process entry of the gateway: configuration, then the server. No logic here.
 import { readDescriptorSet } from "@triphub/contracts/descriptors";
-import { closeOnSignals, configOrExit, createLogger } from "@triphub/platform";
+import { closeOnSignals, configOrExit, createLogger, liveConfigFromEnv } from "@triphub/platform";
 import { loadGatewayConfig } from "./config.js";
 import { docCommentsFromDescriptorSet } from "./openapi/index.js";
 import { buildGateway } from "./server.js";
@@ -9,6 +9,9 @@ const { config, tls } = await configOrExit("gateway", () => loadGatewayConfig(pr
 const log = createLogger({ service: "gateway", level: config.LOG_LEVEL });
 // The contracts' comments document /openapi.json; a missing file (no `pnpm generate`) fails here.
 const docComments = docCommentsFromDescriptorSet(readDescriptorSet());
-const host = await buildGateway({ config, log, tls, docComments });
+// With CONFIG_URL: the central configuration, applied before the first request (log level,
+// rate-limit quotas) and followed from then on.
+const liveConfig = await liveConfigFromEnv("gateway", config, log);
+const host = await buildGateway({ config, log, tls, docComments, liveConfig });
 closeOnSignals(host, log);
 await host.listen({ port: config.PORT, host: config.HOST });

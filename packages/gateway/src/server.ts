@@ -1,7 +1,17 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { Transport } from "@connectrpc/connect";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { type Clock, createService, createTokenVerifier, type Logger, systemClock, type ServiceHost, type TlsOptions, type TokenVerifier } from "@triphub/platform";
+import {
+  type Clock,
+  createService,
+  createTokenVerifier,
+  type LiveConfig,
+  type Logger,
+  systemClock,
+  type ServiceHost,
+  type TlsOptions,
+  type TokenVerifier,
+} from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import { authenticateApiKey, createApiKeyVerifier } from "./api-key-auth.js";
 import { clientAddress } from "./client-address.js";
@@ -11,6 +21,7 @@ import { registerCors } from "./cors.js";
 import { authenticate, cacheControlOf, CREDENTIAL_HEADERS, idempotencyKeyFieldOf, isPublic, responseHeadersOf, sharedMaxAgeMs } from "./edge-auth.js";
 import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
+import { configuredQuotas } from "./rate-limit/configured-quotas.js";
 import { createEdgeRateLimit } from "./rate-limit/edge-rate-limit.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { withSessionCheck } from "./session-check.js";
@@ -53,6 +64,11 @@ export interface GatewayDeps {
   docComments?: DocComments;
   /** The clock rate limits count with (tests); default the system's. */
   now?: Clock;
+  /**
+   * The gateway's central configuration (CONFIG_URL): its rate-limit quotas replace the
+   * budgets live; log level and feature flags are the chassis's.
+   */
+  liveConfig?: LiveConfig;
 }
 
 /**
@@ -71,6 +87,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     log,
     now: deps.now ?? systemClock,
   });
+  deps.liveConfig?.use(configuredQuotas(rateLimit));
   const verifyApiKey = createApiKeyVerifier({
     authUrl: config.AUTH_URL ?? "http://127.0.0.1:7101",
     tokenUrl: config.AUTH_TOKEN_URL,
@@ -139,6 +156,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     serviceNames: [],
     routes: () => {},
     log,
+    liveConfig: deps.liveConfig,
     tls: deps.tls && { cert: deps.tls.cert, key: deps.tls.key },
     clientErrorHandler: answerClientError,
     // Ready when every upstream is: a gateway whose backends are down should get no traffic.

@@ -21,8 +21,24 @@ export {
   callerPolicyInterceptor,
   callerServiceKey,
   GATEWAY_SERVICE,
+  internalRoleInterceptor,
   isInternal,
 } from "./caller-policy.js";
+/** Central configuration: a service follows its settings from the config server and applies them live. */
+export {
+  CONFIG_SERVICE,
+  type ConfigSource,
+  type LiveConfig,
+  type LiveConfigOptions,
+  type SettingsApplier,
+  startLiveConfig,
+} from "./live-config/live-config.js";
+export { type LiveConfigEnv, liveConfigFromEnv } from "./live-config/live-config-from-env.js";
+/** The local file a service keeps its last applied configuration in. */
+export { type CachedConfig, type ConfigCache, createConfigCache } from "./live-config/config-cache.js";
+/** Settings schemas (one protobuf message per service) and how config values are checked against them. */
+export { configurableServices, settingsSchemaOf } from "./live-config/settings-schemas.js";
+export { parseSettings, type SettingsResult, valueField } from "./live-config/settings-values.js";
 export { peerServiceKey, peerServiceOf, SERVICE_URI_PREFIX } from "./peer-identity.js";
 export {
   clientSecretMatches,
@@ -90,7 +106,7 @@ export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from
 export { isUuid, uuidFromName } from "./ids.js";
 export { countryOfLocale } from "./locale.js";
 export { type Rand, seededRandom } from "./seeded-random.js";
-export { loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
+export { liveConfigSpec, loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";
 /** Fastify's types for a service's plain HTTP routes (`ServiceOptions.httpRoutes`). */

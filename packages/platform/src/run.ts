@@ -3,6 +3,8 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import { type Database, openDatabase } from "./database.js";
 import type { TlsOptions } from "./dual-protocol-server.js";
+import type { LiveConfig } from "./live-config/live-config.js";
+import { liveConfigFromEnv } from "./live-config/live-config-from-env.js";
 import { createLogger } from "./logger.js";
 import type { ServiceHost } from "./service-host.js";
 import { configOrExit } from "./startup.js";
@@ -45,6 +47,12 @@ export interface ServiceProcessConfig {
   TLS_CERT_FILE?: string;
   TLS_KEY_FILE?: string;
   TLS_CA_FILE?: string;
+  /** With CONFIG_URL the service follows its central configuration (see `liveConfigFromEnv`). */
+  CONFIG_URL?: string;
+  ENVIRONMENT?: string;
+  CONFIG_CACHE_DIR?: string;
+  AUTH_TOKEN_URL?: string;
+  SERVICE_CLIENT_SECRET?: string;
 }
 
 /** What `runService` hands a service's `buildServer`: the same shape tests build it with. */
@@ -55,6 +63,12 @@ export interface ServiceProcessDeps<C> {
   log: Logger;
   tls: TlsOptions | undefined;
   now: Clock;
+  /**
+   * The service's central configuration, already applied (log level) and followed; pass it to
+   * `createService({ liveConfig })`, and read feature flags and settings from it. Undefined
+   * without CONFIG_URL.
+   */
+  liveConfig?: LiveConfig;
 }
 
 /** Options for {@link runService}. */
@@ -71,14 +85,18 @@ export interface RunServiceOptions<C extends ServiceProcessConfig> {
 
 /**
  * A service process's whole main.ts: reads the configuration (or exits with status 2 naming
- * every bad variable), migrates and opens the database, builds the server with the system
- * clock, closes it on SIGTERM/SIGINT and listens. Resolves to the listening URL.
+ * every bad variable), loads and follows the central configuration (with CONFIG_URL), migrates
+ * and opens the database, builds the server with the system clock, closes it on SIGTERM/SIGINT
+ * and listens. Resolves to the listening URL.
  */
 export async function runService<C extends ServiceProcessConfig>(opts: RunServiceOptions<C>): Promise<string> {
   const { config, tls } = await configOrExit(opts.name, () => opts.loadConfig(process.env));
   const log = createLogger({ service: opts.name, level: config.LOG_LEVEL });
+  const liveConfig = await liveConfigFromEnv(opts.name, config, log);
   const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log });
-  const host = await opts.build({ config, database, log, tls, now: systemClock });
+  const built = await opts.build({ config, database, log, tls, now: systemClock, liveConfig });
+  // A service that does not hand it to createService still stops watching when it closes.
+  const host: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()) };
   closeOnSignals(host, log);
   return host.listen({ port: config.PORT, host: config.HOST });
 }

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { ConfigError, env } from "./config.js";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, type EnvVar, env, InvalidValue } from "./config.js";
 import type { TlsOptions } from "./dual-protocol-server.js";
 
 /** The environment every service reads the same way; a service spreads it into its own spec. */
@@ -12,7 +14,31 @@ export const serviceConfigSpec = (defaultPort: number) => ({
   TLS_KEY_FILE: env.optionalString(),
   /** With a CA, callers must present a certificate it signed (mTLS between services). */
   TLS_CA_FILE: env.optionalString(),
+  ...liveConfigSpec,
 });
+
+const environmentName: EnvVar<string> = {
+  expect: "an environment name like dev, staging or prod",
+  parse(raw) {
+    const name = raw === undefined || raw === "" ? "dev" : raw;
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new InvalidValue("must be lower case letters, digits and dashes (e.g. staging)");
+    return name;
+  },
+};
+
+/** Where a service's central configuration comes from (part of {@link serviceConfigSpec}). */
+export const liveConfigSpec = {
+  /** The config server; unset: the service runs on its environment variables alone. */
+  CONFIG_URL: env.optionalUrl(["http", "https"]),
+  /** Whose configuration the service reads: dev, staging, prod… */
+  ENVIRONMENT: environmentName,
+  /** Where the last applied configuration is kept, for a start while the config server is down. */
+  CONFIG_CACHE_DIR: env.string(join(tmpdir(), "triphub-config")),
+  // The service identity it calls the config server with (the same variables as
+  // serviceIdentityConfigSpec, so a service that calls nobody else still has one).
+  AUTH_TOKEN_URL: env.url("http://127.0.0.1:7101/oauth2/token", ["http", "https"]),
+  SERVICE_CLIENT_SECRET: env.optionalSecret(32),
+};
 
 /**
  * The environment of a service that calls other services: where auth's token endpoint is, and

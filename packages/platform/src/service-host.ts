@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { accessLogInterceptor } from "./access-log.js";
 import { authInterceptor, createTokenVerifier, type TokenVerifier } from "./auth.js";
 import { callScopeInterceptor } from "./call-scope.js";
-import { callerPolicyInterceptor } from "./caller-policy.js";
+import { callerPolicyInterceptor, internalRoleInterceptor } from "./caller-policy.js";
 import { chassisRouter } from "./chassis-router.js";
 import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-server.js";
 import { errorInterceptor } from "./errors.js";
@@ -20,6 +20,7 @@ import { nulStringInterceptor } from "./nul-strings.js";
 import { createReadiness } from "./readiness.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 import type { Database } from "./database.js";
+import type { LiveConfig } from "./live-config/live-config.js";
 import { createServiceTokenVerifier, remoteKeys, type ServiceTokenVerifier } from "./service-token.js";
 import type { Clock } from "./clock.js";
 
@@ -77,12 +78,19 @@ export interface ServiceOptions {
    * too large, malformed): Fastify's `clientErrorHandler`. Default: Fastify's.
    */
   clientErrorHandler?: FastifyServerOptions["clientErrorHandler"];
+  /**
+   * The service's central configuration (see `startLiveConfig`): the host offers it to the
+   * service's parts (`host.liveConfig`) and stops watching it on close, after `onClose`.
+   */
+  liveConfig?: LiveConfig;
 }
 
 /** A built service: listen, then close on shutdown. */
 export interface ServiceHost {
   app: FastifyInstance;
   health: HealthState;
+  /** The central configuration the service was built with, if any. */
+  liveConfig?: LiveConfig;
   /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:7001`. */
   listen(opts: { port: number; host?: string }): Promise<string>;
   /** Marks NOT_SERVING, stops accepting, drains in-flight calls, then runs onClose. */
@@ -152,6 +160,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     callScopeInterceptor(),
     callerPolicyInterceptor(verifiers.service),
     ...(verifiers.user ? [authInterceptor(verifiers.user)] : []),
+    internalRoleInterceptor(),
     createValidateInterceptor(),
     nulStringInterceptor(),
     ...(opts.interceptors ?? []),
@@ -188,6 +197,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   return {
     app,
     health,
+    liveConfig: opts.liveConfig,
     async listen({ port, host = "127.0.0.1" }) {
       await app.listen({ port, host });
       readiness.start();
@@ -216,6 +226,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
           try {
             await opts.onClose?.();
           } finally {
+            await opts.liveConfig?.close();
             await opts.database?.close();
           }
         }

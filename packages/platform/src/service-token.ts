@@ -13,9 +13,10 @@ export type ServiceTokenVerifier = (token: string) => Promise<string>;
 /**
  * Every service identity of a TripHub deployment, the gateway's included: what `npm start` and
  * the testkit register with auth (services still being built are registered ahead, so a newcomer
- * can call as them).
+ * can call as them). "deploy" is the deploy pipeline's: it runs no service, but may change
+ * configuration (the config server's `callers`).
  */
-export const SERVICE_NAMES = ["gateway", "auth", "accommodation", "reservation", "payment", "review", "registry", "config"] as const;
+export const SERVICE_NAMES = ["gateway", "auth", "accommodation", "reservation", "payment", "review", "registry", "config", "deploy"] as const;
 
 /** A service name as auth registers clients: lower case, e.g. "reservation". */
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;

@@ -30,6 +30,13 @@ export interface EdgeRateLimit {
   register(app: FastifyInstance): void;
   /** Whether budgets are shared in Redis right now. */
   shared(): boolean;
+  /** The budgets counted now; undefined when rate limits are off. */
+  budgets(): Budgets | undefined;
+  /**
+   * Replaces the budgets from the next request on (the config server's quotas). Rate limits
+   * switched off by RATE_LIMITS=off stay off: the instance's operator decided so.
+   */
+  setBudgets(budgets: Budgets): void;
   close(): Promise<void>;
 }
 
@@ -42,9 +49,17 @@ export async function createEdgeRateLimit(opts: EdgeRateLimitOptions): Promise<E
   const headers = new WeakMap<IncomingMessage, Record<string, string>>();
   if (!opts.budgets) {
     opts.log.warn("rate limits: off (RATE_LIMITS=off)");
-    return { admit: async () => {}, register: () => {}, shared: () => false, close: async () => {} };
+    return {
+      admit: async () => {},
+      register: () => {},
+      shared: () => false,
+      budgets: () => undefined,
+      setBudgets: () => opts.log.warn("rate limits: off (RATE_LIMITS=off); configured quotas are not applied"),
+      close: async () => {},
+    };
   }
-  const limiter: RateLimiter = await createRateLimiter({ ...opts, budgets: opts.budgets });
+  let current = opts.budgets;
+  const limiter: RateLimiter = await createRateLimiter({ ...opts, budgets: current });
   return {
     async admit(route, caller, raw) {
       const decision = await limiter.check(routeClassOf(route), subjectsOf(caller));
@@ -58,6 +73,11 @@ export async function createEdgeRateLimit(opts: EdgeRateLimitOptions): Promise<E
       });
     },
     shared: () => limiter.shared(),
+    budgets: () => current,
+    setBudgets(next) {
+      current = next;
+      limiter.setBudgets(next);
+    },
     close: () => limiter.close(),
   };
 }

@@ -39,6 +39,11 @@ export interface RateLimiter {
   check(routeClass: RouteClass, subjects: readonly Subject[]): Promise<RateLimitDecision>;
   /** Whether counts are shared in Redis right now (false: this instance counts on its own). */
   shared(): boolean;
+  /**
+   * Replaces the budgets from the next request on (live configuration). Counts so far stay:
+   * a bucket's state is the time its budget is next whole, which the new rate simply continues.
+   */
+  setBudgets(budgets: Budgets): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,7 @@ const KEY_PREFIX = "ratelimit:";
  */
 export async function createRateLimiter(opts: RateLimiterOptions): Promise<RateLimiter> {
   const { log, redisTimeoutMs } = opts;
+  let budgets = opts.budgets;
   const memory = createMemoryStore();
   let client: RedisClient | undefined;
   let redis: BucketStore | undefined;
@@ -118,7 +124,7 @@ export async function createRateLimiter(opts: RateLimiterOptions): Promise<RateL
   return {
     async check(routeClass, subjects) {
       const applied = subjects.flatMap((s) => {
-        const budget = opts.budgets[routeClass][s.kind];
+        const budget = budgets[routeClass][s.kind];
         return budget ? [{ kind: s.kind, budget, key: `${KEY_PREFIX}${routeClass}:${s.kind}:${s.id}` }] : [];
       });
       if (applied.length === 0) return { allowed: true, budgets: [] };
@@ -129,6 +135,9 @@ export async function createRateLimiter(opts: RateLimiterOptions): Promise<RateL
       };
     },
     shared: () => redis !== undefined && probe === undefined,
+    setBudgets(next) {
+      budgets = next;
+    },
     async close() {
       clearInterval(probe);
       // Nothing is waiting on Redis at close that matters; a stalled server must not hold it up.
