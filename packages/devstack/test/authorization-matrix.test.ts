@@ -13,6 +13,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { callers, edge, http } from "@triphub/contracts";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
+import { ConfigService } from "@triphub/contracts/triphub/config/v1/config_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
@@ -21,8 +22,8 @@ import { eventually } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningDevstack, startDevstack } from "./running-devstack.js";
 
-/** Who may call: anyone; any signed-in user; a HOST; an ADMIN; only the services named. */
-type Rule = "public" | "user" | "host" | "admin" | { services: string[] };
+/** Who may call: anyone; any signed-in user; a HOST; an ADMIN; only the services (and user roles) named. */
+type Rule = "public" | "user" | "host" | "admin" | { services: string[]; roles?: string[] };
 
 const ID = "6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5";
 const DATES = { checkIn: "2027-03-01", checkOut: "2027-03-03" };
@@ -115,6 +116,12 @@ const MATRIX: Record<string, [Rule, JsonObject]> = {
   "triphub.review.v1.ReviewService.GetModerationTrail": ["admin", { reviewId: ID }],
   "triphub.review.v1.ReviewService.GetRatingStatistics": ["public", { propertyId: ID }],
   "triphub.review.v1.ReviewService.StreamEvents": [{ services: ["accommodation"] }, { stopAtHead: true }],
+
+  "triphub.config.v1.ConfigService.GetConfig": [{ services: ["*"], roles: ["ADMIN"] }, { service: "review", environment: "dev" }],
+  "triphub.config.v1.ConfigService.WatchConfig": [{ services: ["*"], roles: ["ADMIN"] }, { service: "review", environment: "dev" }],
+  "triphub.config.v1.ConfigService.SetConfig": [{ services: ["deploy"], roles: ["ADMIN"] }, { service: "review", environment: "dev", values: {}, comment: "matrix" }],
+  "triphub.config.v1.ConfigService.ListConfigVersions": [{ services: ["deploy"], roles: ["ADMIN"] }, { service: "review", environment: "dev" }],
+  "triphub.config.v1.ConfigService.RollbackConfig": [{ services: ["deploy"], roles: ["ADMIN"] }, { service: "review", environment: "dev", toVersion: "1", comment: "matrix" }],
 };
 
 const SERVICES: [DescService, string, number][] = [
@@ -123,6 +130,7 @@ const SERVICES: [DescService, string, number][] = [
   [PaymentService, "payment", 7103],
   [ReservationService, "reservation", 7104],
   [ReviewService, "review", 7105],
+  [ConfigService, "config", 7107],
 ];
 const METHODS = SERVICES.flatMap(([s, name, port]) => s.methods.map((m) => ({ m, name, port })));
 const fullName = (m: DescMethod) => `${m.parent.typeName}.${m.name}`;
@@ -167,6 +175,8 @@ beforeAll(async () => {
     demoGuest: bearer(demo.tokens!.accessToken),
     guestKeyId: key.apiKey!.apiKeyId,
   });
+  // A first version, so that WatchConfig answers at once and RollbackConfig finds version 1.
+  await call(target("config.v1.ConfigService.SetConfig"), MATRIX["triphub.config.v1.ConfigService.SetConfig"]![1], bearer(admin.tokens!.accessToken));
   callersOf.push(
     { kind: "anonymous", headers: {} },
     { kind: "guest", headers: bearer(guest.tokens!.accessToken) },
@@ -213,7 +223,10 @@ describe("the authorization matrix", () => {
       const [rule] = MATRIX[fullName(m)]!;
       const internal = !hasOption(m, http);
       expect(typeof rule === "object", `${fullName(m)} internal`).toBe(internal);
-      if (typeof rule === "object") expect([...getOption(m, callers).services].sort(), fullName(m)).toEqual([...rule.services].sort());
+      if (typeof rule === "object") {
+        expect([...getOption(m, callers).services].sort(), fullName(m)).toEqual([...rule.services].sort());
+        expect([...getOption(m, callers).roles].sort(), `${fullName(m)} roles`).toEqual([...(rule.roles ?? [])].sort());
+      }
       const isPublic = hasOption(m, edge) && getOption(m, edge).public;
       expect(rule === "public", `${fullName(m)} public`).toBe(isPublic);
     }
@@ -222,7 +235,7 @@ describe("the authorization matrix", () => {
   it("lets only the services an internal RPC names call it", { timeout: 120_000 }, async () => {
     const wrong: string[] = [];
     const tokenUrl = `http://127.0.0.1:${7101 + stack.offset}/oauth2/token`;
-    const platform = [...SERVICES.map(([, name]) => name), "gateway"];
+    const platform = [...SERVICES.map(([, name]) => name), "gateway", "deploy"];
     for (const caller of platform) {
       const clientSecret = (await readFile(join(stack.dataDir, "secrets", `service-${caller}`), "utf8")).trim();
       const tokens = createServiceTokenSource({ clientId: caller, clientSecret, tokenUrl });
@@ -230,7 +243,7 @@ describe("the authorization matrix", () => {
         const [rule] = MATRIX[fullName(target.m)]!;
         if (typeof rule !== "object") continue;
         const code = await codeOf(target, { [SERVICE_TOKEN_HEADER]: await tokens.tokenFor(target.name) });
-        const allowed = rule.services.includes(caller);
+        const allowed = rule.services.includes(caller) || rule.services.includes("*");
         if (allowed ? DENIED.includes(code as Code) : code !== Code.PermissionDenied) {
           wrong.push(`${fullName(target.m)} as service ${caller}: ${named(code)} (expected ${allowed ? "not refused" : "PermissionDenied"}): ${lastMessage}`);
         }
@@ -250,7 +263,8 @@ describe("the authorization matrix", () => {
           rule === "public" ||
           (rule === "user" && caller.kind !== "anonymous") ||
           (rule === "host" && (caller.kind === "host" || caller.kind === "admin")) ||
-          (rule === "admin" && caller.kind === "admin");
+          (rule === "admin" && caller.kind === "admin") ||
+          (typeof rule === "object" && caller.kind === "admin" && (rule.roles ?? []).includes("ADMIN"));
         // Allowed callers get the RPC's own answer (often NOT_FOUND for the made-up ids), never a
         // refusal of who they are; everyone else is refused as who they are.
         // Public RPCs may refuse bad credentials of their own (Login); nobody is refused a
