@@ -86,8 +86,8 @@ export interface RunServiceOptions<C extends ServiceProcessConfig> {
 /**
  * The variable that makes a service process its own migration step: with `MIGRATE_ONLY=1`,
  * {@link runService} applies the pending migrations to DATABASE_URL and returns without serving.
- * A deployment runs the service's own image so, as a job before the new version rolls out
- * (infra/k8s), so instances never wait on each other's migrations at start.
+ * A deployment runs the service's own image with it as a job before the new version rolls out
+ * (infra/k8s), so a schema change is in place before any new instance starts.
  */
 export const MIGRATE_ONLY_VARIABLE = "MIGRATE_ONLY";
 
