@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { applyJsonPatch, asPatchOperations } from "./json-patch.js";
 import { asManifest, idOf, isMap, type JsonMap, type Manifest } from "./manifest.js";
 import { strategicMerge } from "./strategic-merge.js";
@@ -22,7 +22,7 @@ export function renderKustomization(dir: string): Manifest[] {
 
   let out: Manifest[] = [];
   for (const entry of list(k.resources, `${file} resources`)) {
-    const path = join(dir, String(entry));
+    const path = resolve(dir, String(entry));
     if (!existsSync(path)) throw new Error(`${file}: resource ${entry} does not exist`);
     if (statSync(path).isDirectory()) out.push(...renderKustomization(path));
     else out.push(...readYamlDocuments(path).map((d) => asManifest(d, relative(process.cwd(), path))));

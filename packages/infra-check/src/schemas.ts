@@ -46,7 +46,7 @@ export function manifestProblems(m: Manifest): string[] {
   } catch (e) {
     problems.push(`${idOf(m)}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  for (const path of fieldPaths(model)) if (!read.has(path)) problems.push(`${idOf(m)}: unknown field ${path}`);
+  for (const path of unreadFields(model, read)) problems.push(`${idOf(m)}: unknown field ${path}`);
   return problems;
 }
 
@@ -76,12 +76,13 @@ function recordingReads(root: object): { proxy: object; read: Set<string> } {
   return { proxy: wrap(root, "") as object, read };
 }
 
-function fieldPaths(v: unknown, path = "", out: string[] = []): string[] {
-  if (Array.isArray(v)) v.forEach((x, i) => fieldPaths(x, `${path}/${i}`, out));
+// The outermost fields never read: below an unknown field everything is unknown too.
+function unreadFields(v: unknown, read: Set<string>, path = "", out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x, i) => unreadFields(x, read, `${path}/${i}`, out));
   else if (isMap(v)) {
     for (const [key, value] of Object.entries(v)) {
-      out.push(`${path}/${key}`);
-      fieldPaths(value, `${path}/${key}`, out);
+      if (read.has(`${path}/${key}`)) unreadFields(value, read, `${path}/${key}`, out);
+      else out.push(`${path}/${key}`);
     }
   }
   return out;
