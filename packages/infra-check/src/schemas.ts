@@ -78,7 +78,9 @@ function recordingReads(root: object): { proxy: object; read: Set<string> } {
 
 // The outermost fields never read: below an unknown field everything is unknown too.
 function unreadFields(v: unknown, read: Set<string>, path = "", out: string[] = []): string[] {
-  if (Array.isArray(v)) v.forEach((x, i) => unreadFields(x, read, `${path}/${i}`, out));
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) unreadFields(x, read, `${path}/${i}`, out);
+  }
   else if (isMap(v)) {
     for (const [key, value] of Object.entries(v)) {
       if (read.has(`${path}/${key}`)) unreadFields(value, read, `${path}/${key}`, out);

@@ -71,7 +71,7 @@ function configuredFlows(manifests: Manifest[]): Flow[] {
 }
 
 /** Flows that the policies do not let through, and flows they let through that nothing declares. */
-export function flowProblems(manifests: Manifest[], declared: Flow[]): string[] {
+function flowProblems(manifests: Manifest[], declared: Flow[]): string[] {
   const problems: string[] = [];
   const netpols = manifests.filter((m) => m.kind === "NetworkPolicy");
   const authz = manifests.filter((m) => m.kind === "AuthorizationPolicy");

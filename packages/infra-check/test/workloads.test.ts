@@ -9,7 +9,7 @@ import { plainEnv, workloadOf } from "../src/workloads.js";
 import { ENVIRONMENTS, NOT_SERVICES, processPackages, render, SERVICES } from "./services.js";
 
 /** What is wrong with how `manifests` run `service`; empty when nothing is. */
-export function workloadProblems(manifests: Manifest[], service: (typeof SERVICES)[number]): string[] {
+function workloadProblems(manifests: Manifest[], service: (typeof SERVICES)[number]): string[] {
   const problems: string[] = [];
   const w = workloadOf(manifests, service.name);
   const c = w.container;
