@@ -92,6 +92,7 @@ export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from ".
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export {
   closeOnSignals,
+  MIGRATE_ONLY_VARIABLE,
   type RunRebuildOptions,
   runRebuild,
   type RunServiceOptions,
@@ -108,7 +109,7 @@ export { countryOfLocale } from "./locale.js";
 export { type Rand, seededRandom } from "./seeded-random.js";
 export { liveConfigSpec, loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
-export { createService, type ServiceHost, type ServiceOptions } from "./service-host.js";
+export { createService, LIVENESS_PATH, READINESS_PATH, type ServiceHost, type ServiceOptions } from "./service-host.js";
 /** Fastify's types for a service's plain HTTP routes (`ServiceOptions.httpRoutes`). */
 export type { FastifyInstance, FastifyReply } from "fastify";
 export { markUnchanging } from "./unchanging-responses.js";

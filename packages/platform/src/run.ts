@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
-import { type Database, openDatabase } from "./database.js";
+import { type Database, migrateExclusively, openDatabase } from "./database.js";
 import type { TlsOptions } from "./dual-protocol-server.js";
 import type { LiveConfig } from "./live-config/live-config.js";
 import { liveConfigFromEnv } from "./live-config/live-config-from-env.js";
@@ -84,12 +84,22 @@ export interface RunServiceOptions<C extends ServiceProcessConfig> {
 }
 
 /**
+ * The variable that makes a service process its own migration step: with `MIGRATE_ONLY=1`,
+ * {@link runService} applies the pending migrations to DATABASE_URL and returns without serving.
+ * A deployment runs the service's own image with it as a job before the new version rolls out
+ * (infra/k8s), so a schema change is in place before any new instance starts.
+ */
+export const MIGRATE_ONLY_VARIABLE = "MIGRATE_ONLY";
+
+/**
  * A service process's whole main.ts: reads the configuration (or exits with status 2 naming
  * every bad variable), loads and follows the central configuration (with CONFIG_URL), migrates
  * and opens the database, builds the server with the system clock, closes it on SIGTERM/SIGINT
- * and listens. Resolves to the listening URL.
+ * and listens. Resolves to the listening URL; with {@link MIGRATE_ONLY_VARIABLE} set, only
+ * migrates and resolves to undefined.
  */
-export async function runService<C extends ServiceProcessConfig>(opts: RunServiceOptions<C>): Promise<string> {
+export async function runService<C extends ServiceProcessConfig>(opts: RunServiceOptions<C>): Promise<string | undefined> {
+  if (process.env[MIGRATE_ONLY_VARIABLE] === "1") return runMigrations(opts.name, opts.migrationsFolder);
   const { config, tls } = await configOrExit(opts.name, () => opts.loadConfig(process.env));
   const log = createLogger({ service: opts.name, level: config.LOG_LEVEL });
   const liveConfig = await liveConfigFromEnv(opts.name, config, log);
@@ -99,6 +109,18 @@ export async function runService<C extends ServiceProcessConfig>(opts: RunServic
   const host: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()) };
   closeOnSignals(host, log);
   return host.listen({ port: config.PORT, host: config.HOST });
+}
+
+// Reads only what migrating needs: a migration job is not given the service's other settings.
+async function runMigrations(name: string, migrationsFolder: string): Promise<undefined> {
+  const url = process.env.DATABASE_URL;
+  const log = createLogger({ service: `${name}-migrate`, level: process.env.LOG_LEVEL ?? "info" });
+  if (!url) {
+    log.error("DATABASE_URL is not set: say which database to migrate");
+    process.exit(2);
+  }
+  await migrateExclusively(url, migrationsFolder, log);
+  return undefined;
 }
 
 /** Options for {@link runRebuild}. */

@@ -24,6 +24,15 @@ import type { LiveConfig } from "./live-config/live-config.js";
 import { createServiceTokenVerifier, remoteKeys, type ServiceTokenVerifier } from "./service-token.js";
 import type { Clock } from "./clock.js";
 
+/** Where every service answers liveness probes: 200 while the process serves HTTP at all. */
+export const LIVENESS_PATH = "/healthz";
+
+/**
+ * Where every service answers readiness probes: 200 once started while its database answers
+ * (and its own `isReady`), 503 before, during an outage and from the start of shutdown.
+ */
+export const READINESS_PATH = "/readyz";
+
 /** What {@link createService} needs to build a service process. */
 export interface ServiceOptions {
   /** Short name for logs, e.g. "auth". */
@@ -183,11 +192,11 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     contextValues: (req) => contextValuesFrom(req),
   });
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get(LIVENESS_PATH, async () => ({ status: "ok" }));
   // A probe that hangs is worse than one that says no: the orchestrator's own timeout would
   // hide why, and a check that never answers keeps a dead instance in rotation.
   const readiness = createReadiness({ health, check: readinessCheck(opts), timeoutMs: opts.readyTimeoutMs ?? 1_000 });
-  app.get("/readyz", async (_req, reply) => {
+  app.get(READINESS_PATH, async (_req, reply) => {
     const serving = await readiness.probe();
     return reply.code(serving ? 200 : 503).send({ status: serving ? "ready" : "not ready" });
   });
