@@ -7,7 +7,7 @@ import { refreshTokens } from "../src/store/schema.js";
 import { createSessionStore } from "../src/store/session-store.js";
 import type { SessionStore } from "../src/store/session-store.js";
 import { createUserStore } from "../src/store/user-store.js";
-import { openTestDb } from "./auth-db.js";
+import { openTestDb, testSealer } from "./auth-db.js";
 import type { TestDb } from "./auth-db.js";
 
 let testDb: TestDb;
@@ -27,7 +27,7 @@ afterAll(() => testDb?.close());
 
 let counter = 0;
 async function newUserId(): Promise<string> {
-  const users = createUserStore(testDb.db);
+  const users = createUserStore(testDb.db, await testSealer(testDb.db));
   const email = `session${++counter}.${Date.now()}@example.com`;
   return (await users.insert(newUser({ email, displayName: "S" }, t0), undefined)).id;
 }

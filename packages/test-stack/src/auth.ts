@@ -99,6 +99,7 @@ export async function startAuth(opts: StartAuthOptions): Promise<TestAuth> {
         BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
         SERVICE_CLIENTS: identities.serviceClients,
         REDIS_URL: opts.redisUrl,
+        ...testSealingKeys(),
       }),
       database,
       log,
