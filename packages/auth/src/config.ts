@@ -1,4 +1,4 @@
-import { type EnvVar, env, InvalidValue, loadConfig, SERVICE_NAME, serviceConfigSpec } from "@triphub/platform";
+import { type EnvVar, env, InvalidValue, loadConfig, SERVICE_NAME, sealingConfigSpec, serviceConfigSpec } from "@triphub/platform";
 import { oauthProviders } from "./oidc/provider-config.js";
 
 /**
@@ -36,6 +36,8 @@ export const authConfigSpec = {
    * accept. `npm start` generates one on first start.
    */
   AUTH_KEY_ENCRYPTION_KEY: env.optionalSecret(32),
+  /** Users' email and phone are sealed at rest: DATA_KEKS, BLIND_INDEX_KEY (both required), DATA_KEY_MAX_AGE_DAYS. */
+  ...sealingConfigSpec,
   /** Services that may call others: who gets service tokens from POST /oauth2/token. */
   SERVICE_CLIENTS: serviceClients,
   /** Lifetime of service tokens (never longer than ACCESS_TOKEN_TTL_SECONDS). */

@@ -3,6 +3,8 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import {
   type Clock,
   connectRevokedSessions,
+  createReencryptJob,
+  openSealer,
   createService,
   type Database,
   type Logger,
@@ -49,8 +51,10 @@ export interface AuthServerDeps {
     | "REFRESH_TOKEN_TTL_DAYS"
     | "BOOTSTRAP_ADMIN_EMAIL"
     | "AUTH_KEY_ENCRYPTION_KEY"
+    | "DATA_KEKS"
+    | "BLIND_INDEX_KEY"
   > &
-    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS" | "OAUTH_PROVIDERS" | "REDIS_URL">>;
+    Partial<Pick<AuthConfig, "SERVICE_CLIENTS" | "SERVICE_TOKEN_TTL_SECONDS" | "OAUTH_PROVIDERS" | "REDIS_URL" | "DATA_KEY_MAX_AGE_DAYS">>;
   database: Database;
   log: Logger;
   /** The clock every token, session and throttle window is stamped and checked with (default: the system clock). */
@@ -65,7 +69,18 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db;
-  const users = createUserStore(db);
+  const sealer = await openSealer(db, { keks: config.DATA_KEKS, blindIndexKey: config.BLIND_INDEX_KEY, log, now });
+  const users = createUserStore(db, sealer);
+  const reencrypt = createReencryptJob({
+    sealer,
+    steps: { users: (current, limit) => users.reseal(current, limit) },
+    log,
+    now,
+    maxKeyAgeMs: (config.DATA_KEY_MAX_AGE_DAYS ?? 90) * 86_400_000,
+  });
+  // Accounts stored before sealing are sealed before the first request: lookups by email find
+  // an account by its blind index only. The job goes on to move values off retired data keys.
+  await reencrypt.runOnce();
   const kek = config.AUTH_KEY_ENCRYPTION_KEY === undefined ? undefined : keyEncryptionKey(config.AUTH_KEY_ENCRYPTION_KEY);
   if (kek === undefined) log.warn("AUTH_KEY_ENCRYPTION_KEY is not set: signing keys are stored unsealed (development only)");
   const keys = await createKeyRing(createKeyStore(db, { kek }), { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now });
@@ -94,7 +109,7 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
     now,
     bootstrapAdminEmail: config.BOOTSTRAP_ADMIN_EMAIL,
   });
-  const oauthStore = createOAuthStore(db);
+  const oauthStore = createOAuthStore(db, sealer);
   const providers = new Map([...(config.OAUTH_PROVIDERS ?? new Map()).values()].map((p) => [p.name, createOidcClient(p)]));
   const oauth = createOAuthFlows({ providers, store: oauthStore, users, accounts, now, log });
   const apiKeys = createApiKeyFlows({
@@ -111,6 +126,8 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
     impl: createAuthService({ accounts, oauth, apiKeys, users, sessions, keys, log, now }),
     keys,
     revocations,
+    reencrypt,
+    sealer,
     housekeeping: createHousekeeping({ sessions, throttle, oauth: oauthStore, now, log }),
   };
 }
@@ -118,7 +135,7 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
 /** Builds the auth service process (never listens by itself). */
 export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
   const { config, database, log } = deps;
-  const { impl, keys, housekeeping: chores, revocations } = await buildAuthImpl(deps);
+  const { impl, keys, housekeeping: chores, revocations, reencrypt } = await buildAuthImpl(deps);
   const now = deps.now ?? systemClock;
   const host = await createService({
     name: "auth",
@@ -143,10 +160,11 @@ export async function buildServer(deps: AuthServerDeps): Promise<ServiceHost> {
     },
     database,
     onClose: async () => {
-      await Promise.all([chores.stop(), revocations.stop()]);
+      await Promise.all([chores.stop(), revocations.stop(), reencrypt.stop()]);
     },
   });
   chores.start();
+  reencrypt.start();
   revocations.start();
   return host;
 }

@@ -6,7 +6,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { createLogger, createServiceClient, createTokenVerifier, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve, testClock, testServiceIdentities } from "@triphub/testkit";
+import { freshDatabase, type RunningService, serve, testClock, testSealingKeys, testServiceIdentities } from "@triphub/testkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SCRYPT_PARAMS } from "../src/domain/password.js";
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth_api_keys" });
   sql = postgres(url, { max: 2, onnotice: () => {} });
   const host = await buildServer({
-    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, SERVICE_CLIENTS: identities.serviceClients }),
+    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, SERVICE_CLIENTS: identities.serviceClients, ...testSealingKeys() }),
     database: await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 4 }),
     log,
     now: clock.now,

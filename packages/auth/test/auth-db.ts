@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { freshDatabase } from "@triphub/testkit";
+import { createLogger, loadConfig, openSealer, type Sealer, sealingConfigSpec } from "@triphub/platform";
+import { freshDatabase, testSealingKeys } from "@triphub/testkit";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { AuthDb } from "../src/store/db.js";
@@ -23,4 +24,11 @@ async function open(url: string): Promise<TestDb> {
 /** Opens a fresh database (call in `beforeAll`, `close` in `afterAll`). */
 export async function openTestDb(name: string): Promise<TestDb> {
   return open(await freshDatabase({ migrationsFolder, name }));
+}
+
+/** A sealer over `db` with fresh test keys (or `keys`, to reopen with the same ones). */
+export async function testSealer(db: AuthDb, keys: Record<string, string> = testSealingKeys()): Promise<Sealer> {
+  const cfg = loadConfig(sealingConfigSpec, keys);
+  const log = createLogger({ service: "auth-test", level: "silent" });
+  return openSealer(db, { keks: cfg.DATA_KEKS, blindIndexKey: cfg.BLIND_INDEX_KEY, log, now: () => new Date() });
 }

@@ -1,5 +1,5 @@
 import { createLogger, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve, type TestClock, testClock } from "@triphub/testkit";
+import { freshDatabase, type RunningService, serve, type TestClock, testClock, testSealingKeys } from "@triphub/testkit";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { TEST_SCRYPT_PARAMS } from "../src/domain/password.js";
 import { buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "../src/index.js";
@@ -20,7 +20,7 @@ export async function startAuth(
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth" });
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 5 });
   const host = await buildServer({
-    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, ...extraConfig }),
+    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, ...testSealingKeys(), ...extraConfig }),
     database,
     log,
     now: clock.now,

@@ -5,7 +5,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { createLogger, openDatabase } from "@triphub/platform";
-import { freshDatabase, type RunningClock, runningClock, serve } from "@triphub/testkit";
+import { freshDatabase, type RunningClock, runningClock, serve, testSealingKeys } from "@triphub/testkit";
 import { type MutableResponse, OAuth2Server, type MutableToken } from "oauth2-mock-server";
 import postgres from "postgres";
 import { TEST_SCRYPT_PARAMS } from "../src/domain/password.js";
@@ -95,7 +95,7 @@ export async function startOAuthAuth(oauthProviders: string, clock: RunningClock
   const url = await freshDatabase({ migrationsFolder: MIGRATIONS_FOLDER, name: "auth" });
   const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 5 });
   const host = await buildServer({
-    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: "triphub-auth-test", AUTH_AUDIENCE: "triphub", OAUTH_PROVIDERS: oauthProviders }),
+    config: loadAuthConfig({ DATABASE_URL: url, AUTH_ISSUER: "triphub-auth-test", AUTH_AUDIENCE: "triphub", OAUTH_PROVIDERS: oauthProviders, ...testSealingKeys() }),
     database,
     log,
     now: clock.now,

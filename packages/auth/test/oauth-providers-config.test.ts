@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@triphub/platform";
+import { testSealingKeys } from "@triphub/testkit";
 import { describe, expect, it } from "vitest";
 import { loadAuthConfig } from "../src/index.js";
 
@@ -17,7 +18,7 @@ const google = {
 };
 
 const load = (providers: unknown) =>
-  loadAuthConfig({ DATABASE_URL: DB, OAUTH_PROVIDERS: typeof providers === "string" ? providers : JSON.stringify(providers) });
+  loadAuthConfig({ DATABASE_URL: DB, ...testSealingKeys(), OAUTH_PROVIDERS: typeof providers === "string" ? providers : JSON.stringify(providers) });
 
 function failure(providers: unknown): string {
   try {
@@ -31,7 +32,7 @@ function failure(providers: unknown): string {
 
 describe("OAUTH_PROVIDERS", () => {
   it("is empty when unset: social login is off", () => {
-    expect(loadAuthConfig({ DATABASE_URL: DB }).OAUTH_PROVIDERS.size).toBe(0);
+    expect(loadAuthConfig({ DATABASE_URL: DB, ...testSealingKeys() }).OAUTH_PROVIDERS.size).toBe(0);
   });
 
   it("reads providers by name, adding the openid scope when it is missing", () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newUser } from "../src/domain/user.js";
 import { createOAuthStore, type OAuthStore } from "../src/store/oauth-store.js";
-import { openTestDb, type TestDb } from "./auth-db.js";
+import { openTestDb, type TestDb, testSealer } from "./auth-db.js";
 
 let db: TestDb;
 let store: OAuthStore;
 beforeAll(async () => {
   db = await openTestDb("auth_oauth_store");
-  store = createOAuthStore(db.db);
+  store = createOAuthStore(db.db, await testSealer(db.db));
 });
 afterAll(() => db.close());
 

@@ -6,8 +6,8 @@ import { newUser } from "../src/domain/user.js";
 import { refreshTokens } from "../src/store/schema.js";
 import { createSessionStore } from "../src/store/session-store.js";
 import type { SessionStore } from "../src/store/session-store.js";
-import { createUserStore } from "../src/store/user-store.js";
-import { openTestDb } from "./auth-db.js";
+import { createUserStore, type UserStore } from "../src/store/user-store.js";
+import { openTestDb, testSealer } from "./auth-db.js";
 import type { TestDb } from "./auth-db.js";
 
 let testDb: TestDb;
@@ -22,12 +22,13 @@ const afterGrace = (seconds: number) => at(seconds + REFRESH_RETRY_GRACE_MS / 10
 beforeAll(async () => {
   testDb = await openTestDb("auth_session_store");
   sessions = createSessionStore(testDb.db);
+  users = createUserStore(testDb.db, await testSealer(testDb.db));
 });
 afterAll(() => testDb?.close());
 
 let counter = 0;
+let users: UserStore;
 async function newUserId(): Promise<string> {
-  const users = createUserStore(testDb.db);
   const email = `session${++counter}.${Date.now()}@example.com`;
   return (await users.insert(newUser({ email, displayName: "S" }, t0), undefined)).id;
 }

@@ -4,7 +4,7 @@ import { newUser } from "../src/domain/user.js";
 import type { User } from "../src/domain/user.js";
 import { createUserStore } from "../src/store/user-store.js";
 import type { UserStore } from "../src/store/user-store.js";
-import { openTestDb } from "./auth-db.js";
+import { openTestDb, testSealer } from "./auth-db.js";
 import type { TestDb } from "./auth-db.js";
 
 // A database of its own: these tests count every user in it.
@@ -16,7 +16,7 @@ const t0 = new Date("2026-01-01T00:00:00.000Z");
 
 beforeAll(async () => {
   testDb = await openTestDb("auth_user_list");
-  store = createUserStore(testDb.db);
+  store = createUserStore(testDb.db, await testSealer(testDb.db));
   const created: User[] = [];
   for (let i = 0; i < 7; i++) {
     // Users 2 and 3 share a timestamp, so paging must break the tie on id.

@@ -5,7 +5,7 @@ import { applyProfilePatch, newUser } from "../src/domain/user.js";
 import type { User } from "../src/domain/user.js";
 import { createUserStore } from "../src/store/user-store.js";
 import type { UserStore } from "../src/store/user-store.js";
-import { openTestDb } from "./auth-db.js";
+import { openTestDb, testSealer } from "./auth-db.js";
 import type { TestDb } from "./auth-db.js";
 
 let testDb: TestDb;
@@ -13,7 +13,7 @@ let store: UserStore;
 
 beforeAll(async () => {
   testDb = await openTestDb("auth_user_store");
-  store = createUserStore(testDb.db);
+  store = createUserStore(testDb.db, await testSealer(testDb.db));
 });
 afterAll(() => testDb?.close());
 

@@ -9,7 +9,7 @@ import { Amenity, PropertyType } from "@triphub/contracts/triphub/accommodation/
 import { BedType } from "@triphub/contracts/triphub/accommodation/v1/room_type_pb";
 import { AuthService, Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { CancellationPolicy } from "@triphub/contracts/triphub/common/v1/cancellation_policy_pb";
-import { databaseUrl, testServiceIdentities } from "@triphub/testkit";
+import { databaseUrl, testSealingKeys, testServiceIdentities } from "@triphub/testkit";
 import postgres from "postgres";
 import { type ServiceProcess, startService } from "./service-process.js";
 
@@ -67,6 +67,7 @@ export async function startBookingPlatform(serverUrl: string, started: (s: Servi
   const auth = await start("auth", {
     DATABASE_URL: databaseUrl(serverUrl, "triphub_auth"),
     AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString("base64url"),
+    ...testSealingKeys(),
     SERVICE_CLIENTS: identities.serviceClients,
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
   });

@@ -6,6 +6,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { authDatabase } from "./bench-database.js";
+import { testSealingKeys } from "@triphub/testkit";
 import { startServerProcess } from "./child.js";
 import { autocannonRun, closedLoop, type LoadResult } from "./load.js";
 import { efficiency, machine, publish, table } from "./report.js";
@@ -17,6 +18,10 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
 // Both auth processes open the signing keys the first one sealed in the shared database.
 process.env.AUTH_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString("base64url");
+// And the keys sealing users' email and phone.
+const sealingKeys = testSealingKeys();
+process.env.DATA_KEKS ??= sealingKeys.DATA_KEKS;
+process.env.BLIND_INDEX_KEY ??= sealingKeys.BLIND_INDEX_KEY;
 const db = await authDatabase("bench_auth");
 const dbUrl = db.url;
 

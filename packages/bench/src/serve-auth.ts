@@ -6,6 +6,7 @@ import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { buildAuthImpl, buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { createLogger, identityKey, openDatabase } from "@triphub/platform";
+import { testSealingKeys } from "@triphub/testkit";
 import fastify from "fastify";
 
 const [mode, databaseUrl, userId] = process.argv.slice(2);
@@ -15,7 +16,12 @@ const database = await openDatabase({ url: databaseUrl!, migrationsFolder: MIGRA
 const deps = {
   // The defaults `npm start` runs with, which include a key sealing the signing keys (the
   // parent's, when two of these processes share a database).
-  config: loadAuthConfig({ DATABASE_URL: databaseUrl, AUTH_KEY_ENCRYPTION_KEY: process.env.AUTH_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64url") }),
+  config: loadAuthConfig({ DATABASE_URL: databaseUrl, AUTH_KEY_ENCRYPTION_KEY: process.env.AUTH_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString("base64url"),
+    // The parent's sealing keys (or fresh ones), so both processes open the same data keys.
+    ...testSealingKeys(),
+    ...(process.env.DATA_KEKS && { DATA_KEKS: process.env.DATA_KEKS }),
+    ...(process.env.BLIND_INDEX_KEY && { BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY }),
+  }),
   database,
   log,
 };

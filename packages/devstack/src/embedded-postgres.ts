@@ -110,12 +110,26 @@ function serverProcess(pg: EmbeddedPostgres): ChildProcess {
 }
 
 /** A random secret generated on first use and kept in `<dataDir>/secrets/<name>` (mode 600). */
-export async function devSecret(dataDir: string, name: string): Promise<string> {
+export async function devSecret(dataDir: string, name: string, bytes = 24): Promise<string> {
   const dir = join(dataDir, "secrets");
   const file = join(dir, name);
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(24).toString("base64url");
+  const secret = randomBytes(bytes).toString("base64url");
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/** The services that seal personal data at rest (DATA_KEKS, BLIND_INDEX_KEY). */
+export const SEALING_SERVICES: ReadonlySet<string> = new Set(["auth"]);
+
+/**
+ * A service's key-encryption key and blind-index key, made on first start in <data>/secrets
+ * like the other secrets (never in the repository, never logged).
+ */
+export async function devSealingKeys(dataDir: string, service: string): Promise<{ DATA_KEKS: string; BLIND_INDEX_KEY: string }> {
+  return {
+    DATA_KEKS: `dev1:${await devSecret(dataDir, `${service}-data-kek`, 32)}`,
+    BLIND_INDEX_KEY: await devSecret(dataDir, `${service}-blind-index-key`, 32),
+  };
 }

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES } from "@triphub/platform";
 import { devCertificates, type DevCertificates } from "./dev-certificates.js";
-import { devSecret, type LocalPostgres, openLocalPostgres } from "./embedded-postgres.js";
+import { devSealingKeys, devSecret, type LocalPostgres, openLocalPostgres, SEALING_SERVICES } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
 import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoReviews, seedDemoStays, seedDemoUsers } from "./seed.js";
 import { killLeftoverChildren, serviceUnit, tailOfLog } from "./service-process.js";
@@ -114,6 +114,7 @@ async function main() {
   for (const svc of SERVICES) {
     const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name), ...serviceUrls, ...liveConfig };
     // Auth seals its signing keys with a secret made on first start (never in the repository).
+    if (SEALING_SERVICES.has(svc.name)) Object.assign(env, await devSealingKeys(dataDir, svc.name));
     if (svc.name === "auth") {
       env.AUTH_KEY_ENCRYPTION_KEY = process.env.AUTH_KEY_ENCRYPTION_KEY ?? (await devSecret(dataDir, "auth-key-encryption-key"));
       env.SERVICE_CLIENTS = identities.serviceClients;
@@ -140,7 +141,7 @@ async function main() {
     if (embedded("auth")) {
       const passwordFile = join(dataDir, "secrets", "demo-guest-password");
       await devSecret(dataDir, "demo-guest-password");
-      const users = await seedDemoUsers(root, pg.urlFor("triphub_auth"), passwordFile);
+      const users = await seedDemoUsers(root, pg.urlFor("triphub_auth"), passwordFile, await devSealingKeys(dataDir, "auth"));
       say(`▸ demo users: ${users}; sign in as ${DEMO_GUEST_EMAIL} with the password in ${relative(root, passwordFile)}`);
       if (embedded("reservation")) {
         const urls = { reservation: pg.urlFor("triphub_reservation"), accommodation: pg.urlFor("triphub_accommodation"), auth: pg.urlFor("triphub_auth") };

@@ -44,9 +44,11 @@ export async function seedCatalogue(root: string, databaseUrl: string, propertie
  * Creates the demo accounts that are missing: the reviewers behind the demo history and the
  * demo guest, whose password is in `passwordFile` (read by the seed; never on a command line).
  */
-export async function seedDemoUsers(root: string, databaseUrl: string, passwordFile: string): Promise<string> {
+export async function seedDemoUsers(root: string, databaseUrl: string, passwordFile: string, sealingKeys: Record<string, string>): Promise<string> {
+  // The accounts' email and phone are sealed with auth's own keys.
   const output = await runSeed(root, "auth/src/seed/main.ts", ["--demo-guest-password-file", passwordFile], "the demo users", {
     DATABASE_URL: databaseUrl,
+    ...sealingKeys,
   });
   const r = logLine(output, "demo users seeded");
   const reviewers = Number(r.reviewersCreated ?? 0) + Number(r.reviewersKept ?? 0);

@@ -113,3 +113,21 @@ export { createService, LIVENESS_PATH, READINESS_PATH, type ServiceHost, type Se
 /** Fastify's types for a service's plain HTTP routes (`ServiceOptions.httpRoutes`). */
 export type { FastifyInstance, FastifyReply } from "fastify";
 export { markUnchanging } from "./unchanging-responses.js";
+/** Personal data at rest: envelope encryption with blind indexes, and the re-encrypt job (also `@triphub/platform/sealing`). */
+export {
+  blindIndexKey,
+  createReencryptJob,
+  dataKeks,
+  dataKeysTable,
+  type KeyEncryptionKey,
+  type KeyEncryptionKeys,
+  openSealer,
+  type ReencryptJob,
+  type ReencryptJobOptions,
+  type ReencryptStep,
+  type SealContext,
+  SealedValueError,
+  type Sealer,
+  type SealerOptions,
+  sealingConfigSpec,
+} from "./sealing/index.js";

@@ -35,6 +35,11 @@ export const REDACTED_PATHS = [
   "*.cardNumber",
   "*.email",
   "*.phone",
+  // A booking's contact (name, email, phone) and the card token it authorizes with.
+  "*.contact",
+  "*.*.contact",
+  "*.paymentMethodToken",
+  "*.*.paymentMethodToken",
   "*.*.password",
   "*.*.accessToken",
   "*.*.refreshToken",

@@ -40,8 +40,10 @@ describe("StreamEvents", () => {
       }
     }
     expect(types).toEqual(["ReservationRequested", "RoomsHeld", "PaymentAuthorized", "ReservationConfirmed"]);
-    // The card token stays in the service.
+    // The card token stays in the service, and the guest's contact goes to no other service.
     expect(requested).toMatchObject({ guestId: guest.userId, paymentMethodToken: "" });
+    expect(requested?.contact).toBeUndefined();
+    expect((await guest.reservations.getReservation({ reservationId: r.reservationId })).reservation?.contact?.email).toBeTruthy();
     const drain = async (stream: AsyncIterable<unknown>) => {
       for await (const _ of stream);
     };

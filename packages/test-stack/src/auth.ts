@@ -5,7 +5,7 @@ import type { JsonWebKey } from "node:crypto";
 import { buildServer, loadAuthConfig, MIGRATIONS_FOLDER } from "@triphub/auth";
 import { AuthService, type Role } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { type Clock, createLogger, openDatabase, SERVICE_NAMES, type ServiceTokenSource, systemClock } from "@triphub/platform";
-import { freshDatabase, type RunningService, serve, type TestServiceIdentities, testServiceIdentities } from "@triphub/testkit";
+import { freshDatabase, type RunningService, serve, type TestServiceIdentities, testSealingKeys, testServiceIdentities } from "@triphub/testkit";
 
 const ISSUER = "triphub-auth";
 const AUDIENCE = "triphub";
@@ -99,6 +99,7 @@ export async function startAuth(opts: StartAuthOptions): Promise<TestAuth> {
         BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
         SERVICE_CLIENTS: identities.serviceClients,
         REDIS_URL: opts.redisUrl,
+        ...testSealingKeys(),
       }),
       database,
       log,

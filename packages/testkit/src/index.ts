@@ -28,3 +28,5 @@ export { freePort } from "./free-port.js";
 export { eventually } from "./eventually.js";
 /** Throwaway CAs and service certificates for TLS and mTLS tests (the system's openssl). */
 export { createTestPki, serviceCertExt, type TestPki } from "./test-pki.js";
+/** Fresh DATA_KEKS and BLIND_INDEX_KEY values for a service that seals personal data. */
+export { testSealingKeys } from "./sealing-keys.js";

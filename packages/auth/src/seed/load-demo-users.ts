@@ -1,8 +1,10 @@
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, type ScryptParams, verifyPassword } from "../domain/password.js";
-import { newUser, normalizeEmail } from "../domain/user.js";
+import type { Sealer } from "@triphub/platform/sealing";
+import { newUser } from "../domain/user.js";
 import type { AuthDb } from "../store/db.js";
 import { users } from "../store/schema.js";
 import { createUserStore } from "../store/user-store.js";
+import { sealedUserColumns } from "../store/user-sealing.js";
 import { type DemoUser, demoGuest, demoReviewers } from "./demo-users.js";
 
 /** What to seed. */
@@ -28,15 +30,13 @@ export interface DemoUserResult {
 }
 
 /** The row sign-up would store for `u` (GUEST, as `newUser` builds it), under the seed's id. */
-function accountRow(u: DemoUser, passwordHash: string | null, now: Date): typeof users.$inferInsert {
+function accountRow(sealer: Sealer, u: DemoUser, passwordHash: string | null, now: Date): typeof users.$inferInsert {
   const draft = newUser({ email: u.email, displayName: u.displayName, locale: u.locale }, now);
   return {
     id: u.id,
-    email: draft.email,
-    emailNormalized: normalizeEmail(draft.email),
+    ...sealedUserColumns(sealer, u.id, draft),
     passwordHash,
     displayName: draft.displayName,
-    phone: draft.phone,
     locale: draft.locale,
     roles: draft.roles,
     createdAt: draft.createdAt,
@@ -50,18 +50,18 @@ function accountRow(u: DemoUser, passwordHash: string | null, now: Date): typeof
  * that exist are kept as they are, the demo guest's password included, so re-running changes
  * nothing.
  */
-export async function seedDemoUsers(db: AuthDb, o: DemoUserOptions): Promise<DemoUserResult> {
+export async function seedDemoUsers(db: AuthDb, sealer: Sealer, o: DemoUserOptions): Promise<DemoUserResult> {
   const reviewers = demoReviewers(o.reviewers ?? 150, o.seed ?? 1);
   const created = reviewers.length === 0
     ? []
     : await db
         .insert(users)
-        .values(reviewers.map((u) => accountRow(u, null, o.now)))
+        .values(reviewers.map((u) => accountRow(sealer, u, null, o.now)))
         .onConflictDoNothing()
         .returning({ id: users.id });
 
   const guest = demoGuest(o.seed ?? 1);
-  const store = createUserStore(db);
+  const store = createUserStore(db, sealer);
   const existing = await store.findByEmail(guest.email);
   if (existing) {
     const hash = await store.getPasswordHash(existing.id);
@@ -69,7 +69,7 @@ export async function seedDemoUsers(db: AuthDb, o: DemoUserOptions): Promise<Dem
     return result(same ? "kept" : "password_differs", existing.id);
   }
   const hash = await hashPassword(o.demoGuestPassword, o.passwordParams ?? DEFAULT_SCRYPT_PARAMS);
-  const [row] = await db.insert(users).values(accountRow(guest, hash, o.now)).onConflictDoNothing().returning({ id: users.id });
+  const [row] = await db.insert(users).values(accountRow(sealer, guest, hash, o.now)).onConflictDoNothing().returning({ id: users.id });
   // Someone signed up with the email in between: theirs is the account.
   const id = row?.id ?? (await store.findByEmail(guest.email))?.id ?? guest.id;
   return result(row ? "created" : "kept", id);

@@ -4,7 +4,7 @@
 // it never appears in a process list or a log.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { createLogger, openDatabase } from "@triphub/platform";
+import { configOrExit, createLogger, loadConfig, openDatabase, openSealer, sealingConfigSpec } from "@triphub/platform";
 import { MIGRATIONS_FOLDER } from "../server.js";
 import { seedDemoUsers } from "./load-demo-users.js";
 
@@ -24,11 +24,14 @@ if (!url || !passwordFile || !Number.isInteger(reviewers) || reviewers < 0) {
   log.error("usage: seed --database-url postgres://... --demo-guest-password-file FILE [--reviewers N] [--seed S]");
   process.exit(2);
 }
+// The accounts' email and phone are sealed with the service's own keys (DATA_KEKS, BLIND_INDEX_KEY).
+const { config: keys } = await configOrExit("auth-seed", () => ({ ...loadConfig(sealingConfigSpec, process.env), TLS_CERT_FILE: undefined }));
 const demoGuestPassword = (await readFile(passwordFile, "utf8")).trim();
 const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
 const started = performance.now();
 try {
-  const result = await seedDemoUsers(database.db, { reviewers, seed: Number(values.seed), demoGuestPassword, now: new Date() });
+  const sealer = await openSealer(database.db, { keks: keys.DATA_KEKS, blindIndexKey: keys.BLIND_INDEX_KEY, log, now: () => new Date() });
+  const result = await seedDemoUsers(database.db, sealer, { reviewers, seed: Number(values.seed), demoGuestPassword, now: new Date() });
   log.info({ ...result, ms: Math.round(performance.now() - started) }, "demo users seeded");
 } finally {
   await database.close();

@@ -1,9 +1,13 @@
 import { DomainError } from "@triphub/platform/domain-error";
+import { randomUUID } from "node:crypto";
+import type { Sealer } from "@triphub/platform/sealing";
 import { isUniqueViolation } from "@triphub/platform/store-helpers";
 import { and, eq, gt, inArray, lte } from "drizzle-orm";
-import { normalizeEmail, normalizeRoles, type NewUser } from "../domain/user.js";
+import { normalizeRoles, type NewUser } from "../domain/user.js";
 import type { AuthDb } from "./db.js";
 import { oauthIdentities, oauthLinkTokens, oauthLoginStates, users } from "./schema.js";
+import { EMAIL_UNIQUE } from "./user-store.js";
+import { sealedUserColumns } from "./user-sealing.js";
 
 /** A started social login, as StartOAuthLogin stored it. */
 export interface StoredLoginState {
@@ -54,8 +58,8 @@ export interface OAuthStore {
 const identityTaken = () =>
   new DomainError("conflict", "this provider account was linked by another request at the same time; sign in again");
 
-/** The social login store over `db`. */
-export function createOAuthStore(db: AuthDb): OAuthStore {
+/** The social login store over `db`; new accounts' email and phone are sealed with `sealer`. */
+export function createOAuthStore(db: AuthDb, sealer: Sealer): OAuthStore {
   return {
     async saveLoginState(stateHash, s) {
       await db.insert(oauthLoginStates).values({ stateHash, ...s });
@@ -78,14 +82,14 @@ export function createOAuthStore(db: AuthDb): OAuthStore {
     async createLinkedAccount(user, identity) {
       try {
         return await db.transaction(async (tx) => {
+          const id = randomUUID();
           const [row] = await tx
             .insert(users)
             .values({
-              email: user.email,
-              emailNormalized: normalizeEmail(user.email),
+              id,
+              ...sealedUserColumns(sealer, id, user),
               passwordHash: null,
               displayName: user.displayName,
-              phone: user.phone,
               locale: user.locale,
               roles: normalizeRoles(user.roles),
               createdAt: user.createdAt,
@@ -97,7 +101,7 @@ export function createOAuthStore(db: AuthDb): OAuthStore {
         });
       } catch (err) {
         // No cause attached: the driver error carries the email as a parameter.
-        if (isUniqueViolation(err, "users_email_normalized_key")) {
+        if (isUniqueViolation(err, EMAIL_UNIQUE)) {
           throw new DomainError("already_exists", "an account with this email already exists");
         }
         if (isUniqueViolation(err, "oauth_identities_pkey")) throw identityTaken();

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { dataKeysTable } from "@triphub/platform/sealing";
 import type { JWK } from "jose";
 import type { StoredPrivateJwk } from "./key-sealing.js";
 
@@ -7,13 +8,24 @@ import type { StoredPrivateJwk } from "./key-sealing.js";
 // the one written, and keyset page tokens built from a Date are exact.
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 
-/** Accounts. `email_normalized` (see `normalizeEmail`) makes emails unique case-insensitively. */
+/** Every data key of the service's sealed columns, wrapped by a key-encryption key (DATA_KEKS). */
+export const dataKeys = dataKeysTable();
+
+/**
+ * Accounts. `email` and `phone` are sealed (see user-sealing.ts); `email_index`, the blind index
+ * of the normalised email (see `normalizeEmail`), makes emails unique case-insensitively and
+ * finds an account by email; `email_prefix_index` holds the blind indexes of its first few
+ * characters, for ListUsers' prefix filter. `email_normalized` is the clear column of before
+ * sealing: null once the row is sealed (at the first start of this version), dropped later.
+ */
 export const users = pgTable(
   "users",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     email: text("email").notNull(),
-    emailNormalized: text("email_normalized").notNull(),
+    emailNormalized: text("email_normalized"),
+    emailIndex: text("email_index"),
+    emailPrefixIndex: text("email_prefix_index").array(),
     // Null for accounts that only sign in through a social login provider.
     passwordHash: text("password_hash"),
     displayName: text("display_name").notNull(),
@@ -25,10 +37,11 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex("users_email_normalized_key").on(t.emailNormalized),
+    uniqueIndex("users_email_index_key").on(t.emailIndex),
     // ListUsers pages newest first by (created_at, id).
     index("users_created_at_id_idx").on(t.createdAt, t.id),
-    // ListUsers' email_prefix filter: LIKE 'prefix%' can use a text_pattern_ops index.
-    index("users_email_prefix_idx").on(t.emailNormalized.op("text_pattern_ops")),
+    // ListUsers' email_prefix filter: `email_prefix_index @> array[token]`.
+    index("users_email_prefix_index_idx").using("gin", t.emailPrefixIndex),
     check("users_roles_known", sql`${t.roles} <@ ARRAY['GUEST','HOST','ADMIN']::text[]`),
   ],
 );

@@ -1,19 +1,19 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { type EventFollowDeps, followEvents } from "@triphub/platform/events";
-import { withoutCardToken } from "./redaction.js";
+import { forOtherServices } from "./redaction.js";
 
 type EventRpcs = Pick<ServiceImpl<typeof ReservationService>, "streamEvents">;
 
 /**
  * StreamEvents: every reservation event in position order, to the services its proto `callers`
- * names (review), without the card token.
+ * names (review), without the card token and the guest's contact.
  */
 export function eventRpcs(d: EventFollowDeps): EventRpcs {
   return {
     async *streamEvents(req, ctx) {
       for await (const batch of followEvents(d, req, ctx.signal)) {
-        yield { ...batch, events: batch.events.map(withoutCardToken) };
+        yield { ...batch, events: batch.events.map(forOtherServices) };
       }
     },
   };

@@ -2,14 +2,14 @@
 // RESERVATION_DATABASE_URL and AUTH_DATABASE_URL in the environment (URLs carry passwords; a
 // command line is public). Migrates review's database, reads the completed stays and the
 // reviewers, and writes the reviews that are missing (see seed-reviews.ts).
-import { createLogger, openDatabase, withConnection } from "@triphub/platform";
+import { createLogger, openDatabase, uuidFromName, withConnection } from "@triphub/platform";
 import { MIGRATIONS_FOLDER } from "../server.js";
 import type { ReviewDb } from "../store/db.js";
 import { readCompletedStays, readProfiles } from "./read-history.js";
 import { countReviews, seedReviews } from "./seed-reviews.js";
 
 /** The demo guest's stays are left for the newcomer to review (README). */
-const DEMO_GUEST_EMAIL = "guest@demo.triphub.test";
+const DEMO_GUEST_ID = uuidFromName("triphub-demo/1/guest");
 
 const log = createLogger({ service: "review-seed", level: "info" });
 const { DATABASE_URL: url, RESERVATION_DATABASE_URL: reservationUrl, AUTH_DATABASE_URL: authUrl } = process.env;
@@ -18,7 +18,7 @@ if (!url || !reservationUrl || !authUrl) {
   process.exit(2);
 }
 const started = performance.now();
-const [stays, profiles] = await Promise.all([withConnection(reservationUrl, readCompletedStays), withConnection(authUrl, (sql) => readProfiles(sql, DEMO_GUEST_EMAIL))]);
+const [stays, profiles] = await Promise.all([withConnection(reservationUrl, readCompletedStays), withConnection(authUrl, (sql) => readProfiles(sql, DEMO_GUEST_ID))]);
 const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
 try {
   const db = database.db as ReviewDb;

@@ -14,11 +14,11 @@ export async function readCompletedStays(sql: postgres.Sql): Promise<SeedStay[]>
 }
 
 /**
- * The public profiles of every account but `exceptEmail`'s (the demo guest, whose stays a
- * newcomer reviews).
+ * The public profiles of every account but `exceptId`'s (the demo guest, whose stays a
+ * newcomer reviews; found by id, since auth seals emails).
  */
-export async function readProfiles(sql: postgres.Sql, exceptEmail: string): Promise<Map<string, SeedProfile>> {
+export async function readProfiles(sql: postgres.Sql, exceptId: string): Promise<Map<string, SeedProfile>> {
   const rows = await sql<{ id: string; display_name: string; locale: string }[]>`
-    select id, display_name, locale from users where email_normalized <> ${exceptEmail.toLowerCase()}`;
+    select id, display_name, locale from users where id <> ${exceptId}::uuid`;
   return new Map(rows.map((r) => [r.id, { displayName: r.display_name, locale: r.locale, country: countryOfLocale(r.locale) }]));
 }
