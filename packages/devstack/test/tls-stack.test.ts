@@ -60,10 +60,10 @@ async function stopStack(): Promise<void> {
 
 const tls = (file: string) => readFile(join(dataDir, "tls", file));
 
-/** The shell commands of the README's "Run it on TLS", with this devstack's ports and data dir. */
+/** The shell commands of the README's "Encryption: TLS, and personal data at rest", with this devstack's ports and data dir. */
 async function readmeCommands(): Promise<string> {
   const readme = await readFile(join(root, "README.md"), "utf8");
-  const section = readme.split("## Run it on TLS")[1]?.split("\n## ")[0] ?? "";
+  const section = readme.split("## Encryption: TLS, and personal data at rest")[1]?.split("\n## ")[0] ?? "";
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
   return blocks
     .join("\n")
