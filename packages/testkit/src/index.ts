@@ -28,3 +28,5 @@ export { freePort } from "./free-port.js";
 export { eventually } from "./eventually.js";
 /** Throwaway CAs and service certificates for TLS and mTLS tests (the system's openssl). */
 export { createTestPki, serviceCertExt, type TestPki } from "./test-pki.js";
+/** Reads a service's /metrics page (Prometheus text format) for assertions. */
+export { type MetricSample, type MetricsPage, parseMetrics, scrapeMetrics } from "./metrics-text.js";
