@@ -18,7 +18,7 @@ export interface MetricsPage {
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
-const unescape = (v: string) => v.replace(/\\(["\\n])/g, (_m, c: string) => (c === "n" ? "\n" : c));
+const unescapeLabel = (v: string) => v.replace(/\\(["\\n])/g, (_m, c: string) => (c === "n" ? "\n" : c));
 
 /** Parses Prometheus's text format (0.0.4); throws on a line it cannot read. */
 export function parseMetrics(text: string): MetricsPage {
@@ -34,7 +34,7 @@ export function parseMetrics(text: string): MetricsPage {
     const m = LINE.exec(line);
     if (!m) throw new Error(`not a metrics line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? "").matchAll(LABEL)) labels[l[1]] = unescape(l[2]);
+    for (const l of (m[2] ?? "").matchAll(LABEL)) labels[l[1]] = unescapeLabel(l[2]);
     const value = m[3] === "+Inf" ? Number.POSITIVE_INFINITY : m[3] === "-Inf" ? Number.NEGATIVE_INFINITY : Number(m[3]);
     samples.push({ name: m[1], labels, value });
   }
