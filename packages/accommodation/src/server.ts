@@ -16,6 +16,7 @@ import { type ConsumeEventsOptions, eventMetadataInterceptor } from "@triphub/pl
 import { reviewEventStream } from "./clients.js";
 import type { AccommodationConfig } from "./config.js";
 import { createEventFeed } from "./store/event-feed.js";
+import { observeLapsedHolds } from "./hold-metrics.js";
 import { createHoldSweeper } from "./jobs/hold-sweeper.js";
 import { consumeRatingStatistics } from "./jobs/rating-statistics.js";
 import { forgetProperties, withReadCache } from "./rpcs/read-cache.js";
@@ -75,6 +76,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
   const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000,
     onExpired: (expired) => forgetProperties(cache, expired.map((h) => h.propertyId)),
   });
+  const stopLapsedMetric = observeLapsedHolds(() => holds.oldestLapsedSeconds(now()));
   const purger = createRequestIdPurger({ db, now, log, intervalMs: 10 * 60_000 });
   const reviewEvents =
     deps.reviewEvents ??
@@ -96,6 +98,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
       await ratings?.stop();
       await feed.close();
       await sweeper.stop();
+      stopLapsedMetric();
       await purger.stop();
       await cache.close();
     },

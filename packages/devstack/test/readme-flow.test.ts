@@ -4,7 +4,10 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { type MetricsPage, scrapeMetrics } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GATEWAY, SERVICES } from "../src/services.js";
+import { familyOf, metricNamesIn, ruleMetricNames } from "./rule-metrics.js";
 import { ROOT as root, type RunningDevstack, startDevstack } from "./running-devstack.js";
 
 const run = promisify(execFile);
@@ -101,6 +104,42 @@ describe("the README against a running devstack", () => {
     const { reservations } = (await res.json()) as { reservations: { status: string; checkOut: string }[] };
     const completed = reservations.filter((r) => r.status === "RESERVATION_STATUS_COMPLETED");
     expect(completed).toHaveLength(3);
+  });
+
+  // After the journey above: what it did shows on the processes' /metrics pages.
+  it("serves /metrics on every process: the journey's RPCs, saga, holds and payments, every metric the alert rules read, and no id in a label", async () => {
+    const pages = new Map<string, MetricsPage>();
+    for (const svc of [...SERVICES, GATEWAY]) pages.set(svc.name, await scrapeMetrics(`http://127.0.0.1:${svc.port + offset}`));
+    const page = (name: string) => pages.get(name)!;
+    const reservation = { service: "triphub.reservation.v1.ReservationService", method: "CreateReservation" };
+    expect(page("reservation").sum("triphub_rpc_server_requests_total", { ...reservation, code: "OK" })).toBeGreaterThan(0);
+    expect(page("reservation").sum("triphub_rpc_server_duration_seconds_count", reservation)).toBeGreaterThan(0);
+    expect(page("accommodation").sum("triphub_rpc_server_requests_total", { method: "HoldInventory", code: "OK" })).toBeGreaterThan(0);
+    expect(page("reservation").sum("triphub_saga_steps_total", { step: "hold", kind: "forward", outcome: "done" })).toBeGreaterThan(0);
+    // The declined card released its hold: a compensation.
+    expect(page("reservation").sum("triphub_saga_steps_total", { step: "release", kind: "compensation", outcome: "done" })).toBeGreaterThan(0);
+    expect(page("accommodation").sum("triphub_holds_created_total")).toBeGreaterThan(0);
+    expect(page("accommodation").sum("triphub_cache_requests_total", { cache: "accommodation" })).toBeGreaterThan(0);
+    expect(page("payment").sum("triphub_payment_provider_requests_total", { operation: "authorize", outcome: "approved" })).toBeGreaterThan(0);
+    expect(page("payment").sum("triphub_payment_provider_requests_total", { operation: "authorize", outcome: "declined" })).toBeGreaterThan(0);
+    expect(page("gateway").sum("triphub_gateway_requests_total", { route: "/api/v1/reservations", method: "POST", status_class: "2xx" })).toBeGreaterThan(0);
+    expect(page("reservation").sum("triphub_db_pool_max_connections", { pool: "reservation" })).toBeGreaterThan(0);
+    expect(page("gateway").types.get("nodejs_eventloop_lag_seconds")).toBe("gauge");
+
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    const idLabels = [...pages].flatMap(([svc, p]) => p.samples.flatMap((s) => Object.values(s.labels).filter((v) => uuid.test(v)).map((v) => `${svc}: ${s.name} ${v}`)));
+    expect(idLabels).toEqual([]);
+
+    const used = await ruleMetricNames();
+    expect(used.size).toBeGreaterThan(10);
+    const unexported = [...used].filter(([name]) => ![...pages.values()].some((p) => familyOf(name, p.types) !== undefined));
+    expect(unexported).toEqual([]);
+  });
+
+  it("reads the metric names out of PromQL, not its labels, functions or recording rules", () => {
+    expect(
+      metricNamesIn('histogram_quantile(0.99, sum by (feed, le) (rate(a_bucket{feed="x",le="1"}[10m]))) > 30 and on (feed) b_total - time() < 2 * 86400 or job:c:rate5m'),
+    ).toEqual(["a_bucket", "b_total"]);
   });
 
   it("stops every process on Ctrl-C", async () => {

@@ -23,6 +23,7 @@ import { registerEdgeErrors } from "./edge-errors.js";
 import { buildOpenApi, type DocComments, registerDocs } from "./openapi/index.js";
 import { configuredQuotas } from "./rate-limit/configured-quotas.js";
 import { createEdgeRateLimit } from "./rate-limit/edge-rate-limit.js";
+import { registerRouteMetrics } from "./route-metrics.js";
 import { registerSecurityHeaders } from "./security-headers.js";
 import { withSessionCheck } from "./session-check.js";
 import { sessionSources } from "./session-sources.js";
@@ -159,6 +160,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     liveConfig: deps.liveConfig,
     tls: deps.tls && { cert: deps.tls.cert, key: deps.tls.key },
     clientErrorHandler: answerClientError,
+    // The edge faces the internet: its metrics only to scrapers inside the network.
+    metricsAccess: "private-direct",
     // Ready when every upstream is: a gateway whose backends are down should get no traffic.
     isReady: upstreamReadiness(upstreams.map((u) => u.url)),
     onClose: async () => {
@@ -175,6 +178,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
           .filter(Boolean),
       );
       registerAccessLog(app);
+      registerRouteMetrics(app);
       rateLimit.register(app);
       // Backends log under the gateway's request id (the client's, when well-formed), so one id
       // follows a request through every service.

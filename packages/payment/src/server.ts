@@ -17,6 +17,7 @@ import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@tr
 import type { PaymentConfig } from "./config.js";
 import type { PaymentProvider } from "./domain/provider.js";
 import { createSandboxProvider } from "./domain/sandbox-provider.js";
+import { withProviderMetrics } from "./provider-metrics.js";
 import { createAuthorizationExpirer } from "./jobs/authorization-expirer.js";
 import { createPaymentOperations } from "./payment-operations.js";
 import { eventTypes } from "./rpcs/event-rpcs.js";
@@ -55,7 +56,7 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
     payments,
     keys: createAuthorizationKeys(db),
     intents: createCaptureIntents(db),
-    provider: deps.provider ?? createSandboxProvider(randomUUID),
+    provider: withProviderMetrics(deps.provider ?? createSandboxProvider(randomUUID)),
     now,
     authorizationValidityMs: config.AUTHORIZATION_VALIDITY_MS,
     crashAfterProviderCapture: config.PAYMENT_CRASH_AFTER_PROVIDER_CAPTURE,

@@ -3,6 +3,13 @@ import type { Logger } from "pino";
 import { createClient } from "redis";
 import { outsideCall } from "./call-scope.js";
 import { createLru } from "./lru.js";
+import { metricCounter } from "./metrics/registry.js";
+
+const lookups = metricCounter({
+  name: "triphub_cache_requests_total",
+  help: "Cache reads by result: local_hit (the in-process LRU), shared_hit (Redis), coalesced (joined a load under way) or miss (loaded).",
+  labelNames: ["cache", "result"],
+});
 
 /**
  * How a value is written to Redis. The local LRU keeps values as they are, so a local hit
@@ -140,13 +147,18 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
   return {
     async wrap<T>(key: string, ttlMs: number, load: () => Promise<T>, codec = JSON_CODEC as CacheCodec<T>): Promise<T> {
       const hit = local.get(key);
-      if (hit !== undefined) return hit as T;
+      if (hit !== undefined) {
+        lookups.inc({ cache: opts.name, result: "local_hit" });
+        return hit as T;
+      }
       let pending = inflight.get(key) as Promise<T> | undefined;
+      if (pending !== undefined) lookups.inc({ cache: opts.name, result: "coalesced" });
       if (pending === undefined) {
         const started = epoch;
         // Concurrent callers share this load: it must not be cancelled when the first one leaves.
         pending = outsideCall(async () => {
           const shared = await fromRedis(key, codec);
+          lookups.inc({ cache: opts.name, result: shared.value !== undefined ? "shared_hit" : "miss" });
           const value = shared.value !== undefined ? shared.value : await load();
           if (epoch === started) {
             local.set(key, value, Math.min(ttlMs, localTtl));

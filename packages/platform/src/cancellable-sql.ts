@@ -1,7 +1,8 @@
 import type postgres from "postgres";
 
 /** What postgres.js's queries have beyond being promises (its `PendingQuery`). */
-interface QueryLike extends Promise<unknown> {
+export interface QueryLike extends Promise<unknown> {
+  /** True while the statement runs on a connection. */
   active: boolean;
   cancel(): Promise<void> | undefined;
 }
@@ -22,11 +23,12 @@ const HANDS_OUT_CLIENTS = new Set<PropertyKey>(["begin", "savepoint"]);
  * Only statements running on a connection are cancelled (PostgreSQL's cancel request): the
  * driver's own cancellation of a statement still waiting for a connection can leave that
  * connection unusable, so such a statement runs when its turn comes, bounded by the
- * pool's statement_timeout.
+ * pool's statement_timeout. `onQuery` sees every query made (for metrics).
  */
-export function cancelOnAbort<S extends postgres.Sql>(sql: S, signalOf: () => AbortSignal | undefined): S {
+export function cancelOnAbort<S extends postgres.Sql>(sql: S, signalOf: () => AbortSignal | undefined, onQuery?: (query: QueryLike) => void): S {
   const watch = <T>(made: T): T => {
     if (!isQuery(made)) return made;
+    onQuery?.(made);
     const signal = signalOf();
     if (signal === undefined) return made;
     if (signal.aborted) throw new Error("the call has ended; statement not started", { cause: signal.reason });
@@ -39,7 +41,8 @@ export function cancelOnAbort<S extends postgres.Sql>(sql: S, signalOf: () => Ab
     Promise.prototype.then.call(made, forget, forget);
     return made;
   };
-  const wrapClient = (value: unknown): unknown => (typeof value === "function" && "unsafe" in value ? cancelOnAbort(value as postgres.Sql, signalOf) : value);
+  const wrapClient = (value: unknown): unknown =>
+    typeof value === "function" && "unsafe" in value ? cancelOnAbort(value as postgres.Sql, signalOf, onQuery) : value;
   return new Proxy(sql, {
     apply: (target, self, args) => watch(Reflect.apply(target, self, args)),
     get(target, prop, receiver) {

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import postgres from "postgres";
 import { callSignal } from "./call-scope.js";
 import { cancelOnAbort } from "./cancellable-sql.js";
+import { observePool } from "./metrics/database-metrics.js";
 
 /**
  * A service's database: drizzle for queries, the postgres.js client for the rest. Statements
@@ -25,6 +26,8 @@ export interface DatabaseOptions {
   log: Logger;
   /** Pool size. */
   max?: number;
+  /** The pool's name in metrics (`pool` label), e.g. the service's; default "main". */
+  name?: string;
   /** Ceiling on any one statement, in ms (0: none); default 60 s. RPCs' statements end with their call sooner. */
   statementTimeoutMs?: number;
 }
@@ -48,15 +51,21 @@ const MIGRATION_LOCK = 7_242_001;
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   await migrateExclusively(opts.url, opts.migrationsFolder, opts.log);
+  const max = opts.max ?? 10;
   const pool = postgres(opts.url, {
-    max: opts.max ?? 10,
+    max,
     onnotice: () => {},
     connect_timeout: CONNECT_TIMEOUT_S,
     backoff: reconnectBackoffS,
     connection: { application_name: "triphub", statement_timeout: opts.statementTimeoutMs ?? 60_000 },
   });
-  const sql = cancelOnAbort(pool, callSignal);
-  return { db: drizzle(sql), sql, ping: (timeoutMs) => ping(pool, timeoutMs), close: () => pool.end({ timeout: 5 }) };
+  const metrics = observePool(opts.name ?? "main", max);
+  const sql = cancelOnAbort(pool, callSignal, metrics.onQuery);
+  const close = async () => {
+    metrics.stop();
+    await pool.end({ timeout: 5 });
+  };
+  return { db: drizzle(sql), sql, ping: (timeoutMs) => ping(pool, timeoutMs), close };
 }
 
 /** Runs the migrations in `folder` under the migration lock (also used by tests). */

@@ -88,6 +88,24 @@ export {
   withBadRequest,
 } from "./errors.js";
 export { createHealthState, type HealthState, healthService, ServingStatus } from "./health.js";
+/**
+ * Prometheus metrics: the process registry every chassis-built service serves at /metrics, and
+ * the helpers a service uses to add its own (counters where a thing happens, gauges read at
+ * scrape time). Names follow Prometheus's conventions (`triphub_` prefix, unit suffix, `_total`
+ * for counters); labels take a few known values, never ids.
+ */
+export {
+  type GaugeSample,
+  type GaugeSource,
+  LATENCY_BUCKETS,
+  type MetricSpec,
+  metricCounter,
+  metricGauge,
+  metricHistogram,
+  metricsRegistry,
+  observeGauge,
+} from "./metrics/registry.js";
+export { isPrivateAddress, type MetricsAccess } from "./metrics/metrics-endpoint.js";
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export {

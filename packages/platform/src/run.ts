@@ -103,7 +103,7 @@ export async function runService<C extends ServiceProcessConfig>(opts: RunServic
   const { config, tls } = await configOrExit(opts.name, () => opts.loadConfig(process.env));
   const log = createLogger({ service: opts.name, level: config.LOG_LEVEL });
   const liveConfig = await liveConfigFromEnv(opts.name, config, log);
-  const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log });
+  const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log, name: opts.name });
   const built = await opts.build({ config, database, log, tls, now: systemClock, liveConfig });
   // A service that does not hand it to createService still stops watching when it closes.
   const host: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()) };

@@ -17,6 +17,9 @@ import { dualProtocolServerFactory, type TlsOptions } from "./dual-protocol-serv
 import { errorInterceptor } from "./errors.js";
 import { createHealthState, type HealthState, healthService } from "./health.js";
 import { nulStringInterceptor } from "./nul-strings.js";
+import { registerMetricsEndpoint, type MetricsAccess } from "./metrics/metrics-endpoint.js";
+import { rpcMetricsInterceptor } from "./metrics/rpc-metrics.js";
+import { recordCertificateExpiry } from "./metrics/tls-metrics.js";
 import { createReadiness } from "./readiness.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 import type { Database } from "./database.js";
@@ -92,6 +95,8 @@ export interface ServiceOptions {
    * service's parts (`host.liveConfig`) and stops watching it on close, after `onClose`.
    */
   liveConfig?: LiveConfig;
+  /** Who may read /metrics (default "any"; the gateway, at the edge, says "private-direct"). */
+  metricsAccess?: MetricsAccess;
 }
 
 /** A built service: listen, then close on shutdown. */
@@ -108,7 +113,7 @@ export interface ServiceHost {
 
 /**
  * Builds a service process: Fastify serving Connect, gRPC and gRPC-Web on one port (HTTP/2 and
- * HTTP/1.1), grpc.health.v1 plus /healthz and /readyz, request ids, an access log, request
+ * HTTP/1.1), grpc.health.v1 plus /healthz and /readyz, Prometheus metrics at /metrics, request ids, an access log, request
  * validation, authentication context and error mapping. Never listens by itself.
  */
 export async function createService(opts: ServiceOptions): Promise<ServiceHost> {
@@ -158,12 +163,14 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
 
   const verifiers = tokenVerifiers(opts);
 
-  // Order matters: the error mapper sees everything; the call's scope (its signal, for the
+  // Order matters: metrics count what the caller gets, so they sit outside the error mapper;
+  // the error mapper sees everything; the call's scope (its signal, for the
   // database) covers all that runs for it; the caller policy and auth run before validation so
   // callers who may not call an RPC learn nothing about the request shape; no string reaches a
   // handler with U+0000 in it.
   const interceptors: Interceptor[] = [
     tracked,
+    rpcMetricsInterceptor(),
     accessLogInterceptor(),
     errorInterceptor(opts.log),
     callScopeInterceptor(),
@@ -200,6 +207,8 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     const serving = await readiness.probe();
     return reply.code(serving ? 200 : 503).send({ status: serving ? "ready" : "not ready" });
   });
+  registerMetricsEndpoint(app, opts.metricsAccess ?? "any");
+  if (opts.tls) recordCertificateExpiry(opts.tls.cert);
   opts.httpRoutes?.(app);
 
   let closing: Promise<void> | undefined;

@@ -16,6 +16,7 @@ import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@tr
 import { createSagaClients } from "./clients.js";
 import type { ReservationConfig } from "./config.js";
 import { createStayCompleter } from "./jobs/stay-completer.js";
+import { observeSagaBacklog } from "./saga/saga-metrics.js";
 import { createSagaRunner, type SagaTimings } from "./saga/saga-runner.js";
 import { createReservationService } from "./service.js";
 import type { ReservationDb } from "./store/db.js";
@@ -57,9 +58,10 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   const now = deps.now ?? systemClock;
   const db = database.db as ReservationDb;
   const store = withCrashPoints(createReservationStore(db), { after: config.RESERVATION_CRASH_AFTER, before: config.RESERVATION_CRASH_BEFORE });
+  const work = createSagaWorkStore(db);
   const runner = createSagaRunner({
     store,
-    work: createSagaWorkStore(db),
+    work,
     clients: createSagaClients(config, now),
     now,
     log,
@@ -81,6 +83,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     now,
     waitMs: config.CREATE_WAIT_MS ?? 5_000,
   });
+  const stopBacklogMetrics = observeSagaBacklog(() => work.backlog());
   const host = await createService({
     name: "reservation",
     serviceNames: [ReservationService.typeName],
@@ -95,6 +98,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     verifyToken: deps.verifyToken,
     database,
     onClose: async () => {
+      stopBacklogMetrics();
       await feed.close();
       await completer.stop();
       await runner.close();

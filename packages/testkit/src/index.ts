@@ -30,3 +30,5 @@ export { eventually } from "./eventually.js";
 export { createTestPki, serviceCertExt, type TestPki } from "./test-pki.js";
 /** Fresh DATA_KEKS and BLIND_INDEX_KEY values for a service that seals personal data. */
 export { testSealingKeys } from "./sealing-keys.js";
+/** Reads a service's /metrics page (Prometheus text format) for assertions. */
+export { type MetricSample, type MetricsPage, parseMetrics, scrapeMetrics } from "./metrics-text.js";

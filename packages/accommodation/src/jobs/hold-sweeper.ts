@@ -1,6 +1,7 @@
 import { type Clock, createPeriodicJob, drainInBatches, type Logger } from "@triphub/platform";
 import type { Hold } from "../domain/hold.js";
 import type { HoldStore } from "../store/hold-store.js";
+import { countHoldsExpired } from "../hold-metrics.js";
 
 // Holds expired per transaction: short transactions, few round trips.
 const BATCH = 100;
@@ -36,6 +37,7 @@ export function createHoldSweeper(opts: HoldSweeperOptions): HoldSweeper {
     const all: Hold[] = [];
     await drainInBatches(async (limit) => {
       const expired = await opts.holds.expire(opts.now(), limit);
+      countHoldsExpired(expired.length);
       all.push(...expired);
       return expired.length;
     }, BATCH);

@@ -15,6 +15,7 @@ import { appendEvents, writeTransaction } from "./outbox.js";
 import { toProperty } from "./property-rows.js";
 import { toRoomType } from "./room-type-rows.js";
 import { holdTombstones, holds, inventory, properties, roomTypes } from "./schema.js";
+import { countHoldCreated } from "../hold-metrics.js";
 
 /** A HoldInventory call. */
 export interface HoldInventoryInput extends HoldRequest {
@@ -45,6 +46,8 @@ export interface HoldStore {
    * LOCKED), so several sweepers can run at once; call until it returns fewer than the batch.
    */
   expire(now: Date, batchSize: number): Promise<Hold[]>;
+  /** Seconds the longest-lapsed HELD hold has been past its expiry at `now` (0: none): the sweeper's backlog. */
+  oldestLapsedSeconds(now: Date): Promise<number>;
 }
 
 // Serialises hold, confirm and release of one reservation (lock order step 1, see
@@ -146,7 +149,10 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
       if (!isUuid(input.reservationId)) throw invalid("reservation_id", "must be a UUID");
       if (!isUuid(input.roomTypeId)) throw notFound("room type", input.roomTypeId);
       if (!isUuid(input.propertyId)) throw notFound("property", input.propertyId);
-      return writeTransaction(db, (tx) => createHold(tx, input, now));
+      const hold = await writeTransaction(db, (tx) => createHold(tx, input, now));
+      // A repeat returns the hold made earlier, with its own creation time.
+      if (hold.createdAt.getTime() === now.getTime()) countHoldCreated();
+      return hold;
     },
 
     async confirm(reservationId, now) {
@@ -174,6 +180,14 @@ export function createHoldStore(db: AccommodationDb): HoldStore {
       if (!isUuid(reservationId)) return undefined;
       const [row] = await db.select().from(holds).where(eq(holds.reservationId, reservationId));
       return row ? toHold(row) : undefined;
+    },
+
+    async oldestLapsedSeconds(now) {
+      const [row] = await db
+        .select({ oldest: sql<Date | string | null>`min(${holds.expiresAt})` })
+        .from(holds)
+        .where(and(eq(holds.status, "held"), lte(holds.expiresAt, now)));
+      return row?.oldest ? Math.max(0, (now.getTime() - new Date(row.oldest).getTime()) / 1000) : 0;
     },
 
     expire(now, batchSize) {

@@ -1,8 +1,10 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Event } from "@triphub/contracts/triphub/common/v1/event_pb";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.js";
+import { consumerMetrics } from "../metrics/event-metrics.js";
 import { DEFAULT_CURSOR_TABLE } from "./cursor-table.js";
 import type { EventDb, EventTx } from "./db.js";
 import { writeTransaction } from "./outbox.js";
@@ -99,6 +101,7 @@ export function consumeEvents(opts: ConsumeEventsOptions): EventConsumer {
   setMaxListeners(0, stopping.signal);
   const state: EventConsumerStatus = { position: 0n, headPosition: 0n, connected: false, failures: 0 };
   const waiters = new Set<() => void>();
+  const metrics = consumerMetrics(opts.name, () => state.connected);
 
   const advanced = (position: bigint) => {
     if (position <= state.position) return;
@@ -163,6 +166,7 @@ export function consumeEvents(opts: ConsumeEventsOptions): EventConsumer {
         state.failures = 0;
         if (batch.headPosition > state.headPosition) state.headPosition = batch.headPosition;
         if (batch.events.length > 0) await applyBatch(batch.events);
+        metrics.received(batch.events.map((e) => (e.occurTime ? timestampDate(e.occurTime) : new Date())));
         if (stopping.signal.aborted) return;
       }
       if (!stopping.signal.aborted) log.info("event consumer: stream ended, reopening");
@@ -188,7 +192,9 @@ export function consumeEvents(opts: ConsumeEventsOptions): EventConsumer {
       await sleep(delay * (0.5 + Math.random() / 2), undefined, { signal: stopping.signal }).catch(() => undefined);
     }
   };
-  const running = run().catch((err: unknown) => log.error({ err }, "event consumer stopped unexpectedly"));
+  const running = run()
+    .catch((err: unknown) => log.error({ err }, "event consumer stopped unexpectedly"))
+    .finally(() => metrics.stop());
 
   return {
     status: () => ({ ...state }),

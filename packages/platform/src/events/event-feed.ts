@@ -9,6 +9,8 @@ export interface EventFeed {
    * is closed: whichever comes first. Never rejects.
    */
   wait(ms: number, signal: AbortSignal): Promise<void>;
+  /** The NOTIFY channel, which names the feed in metrics (e.g. "reservation_events"). */
+  readonly channel?: string;
   /** Aborted when the feed is closed: followers end their streams. */
   readonly closed: AbortSignal;
   /** Ends every stream and stops listening. */
@@ -38,6 +40,7 @@ export function createEventFeed(opts: { sql?: postgres.Sql; log: Logger; channel
     });
 
   return {
+    channel: opts.channel,
     closed: stop.signal,
     wait(ms, signal) {
       if (signal.aborted || stop.signal.aborted) return Promise.resolve();

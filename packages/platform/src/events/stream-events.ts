@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { type Event, EventSchema } from "@triphub/contracts/triphub/common/v1/event_pb";
+import { outboxFollowerMetrics } from "../metrics/event-metrics.js";
 import type { StoredEvent } from "./db.js";
 import type { EventFeed } from "./event-feed.js";
 import type { EventStore } from "./event-store.js";
@@ -49,25 +50,39 @@ export async function* followEvents(
   const stop = AbortSignal.any([signal, d.feed.closed]);
   let after = req.afterPosition;
   let lastSent = Date.now();
-  while (!stop.aborted) {
-    const page = await d.events.read(after, types, limit);
-    if (page.events.length > 0) {
-      after = page.events[page.events.length - 1].position;
-      yield { events: page.events.map(toProtoEvent), headPosition: page.head };
-      lastSent = Date.now();
-      if (page.events.length === limit) continue;
+  const metrics = outboxFollowerMetrics(d.feed.channel ?? "events");
+  // Whether this follower has reached the head once: from then on, an event's delay is the
+  // outbox's own (commit to send), not a replay of old events.
+  let live = false;
+  try {
+    while (!stop.aborted) {
+      const page = await d.events.read(after, types, limit);
+      metrics.heldBack(page.pending);
+      if (page.events.length > 0) {
+        after = page.events[page.events.length - 1].position;
+        metrics.sent(
+          page.events.map((e) => e.occurTime),
+          live,
+        );
+        yield { events: page.events.map(toProtoEvent), headPosition: page.head };
+        lastSent = Date.now();
+        if (page.events.length === limit) continue;
+      }
+      live = true;
+      // A short page saw every deliverable event up to the head: with a types filter, the
+      // rest up to it were of other types and need not be scanned again.
+      if (page.head > after) after = page.head;
+      if (req.stopAtHead) return;
+      const quiet = Date.now() - lastSent;
+      if (quiet >= heartbeatMs) {
+        yield { events: [], headPosition: page.head };
+        lastSent = Date.now();
+        continue;
+      }
+      await d.feed.wait(page.pending ? PENDING_RETRY_MS : Math.min(pollMs, heartbeatMs - quiet), stop);
     }
-    // A short page saw every deliverable event up to the head: with a types filter, the
-    // rest up to it were of other types and need not be scanned again.
-    if (page.head > after) after = page.head;
-    if (req.stopAtHead) return;
-    const quiet = Date.now() - lastSent;
-    if (quiet >= heartbeatMs) {
-      yield { events: [], headPosition: page.head };
-      lastSent = Date.now();
-      continue;
-    }
-    await d.feed.wait(page.pending ? PENDING_RETRY_MS : Math.min(pollMs, heartbeatMs - quiet), stop);
+  } finally {
+    metrics.stop();
   }
 }
 

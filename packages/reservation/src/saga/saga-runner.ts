@@ -10,6 +10,7 @@ import { nextStep, type SagaStep } from "../domain/saga.js";
 import { failureReason } from "../proto-mapping/enums.js";
 import type { ReservationStore } from "../store/reservation-store.js";
 import type { SagaWorkStore } from "../store/saga-work-store.js";
+import { countStep } from "./saga-metrics.js";
 import { runStep, type SagaClients, TransientFailure } from "./saga-steps.js";
 import { commandOf, stepStateOf } from "./step-reports.js";
 
@@ -107,18 +108,27 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
   /** The commands that record a step's outcome, or when to try it again. */
   async function attemptStep(id: string, state: ReservationAggregate, step: SagaStep, attempt: number) {
     const signal = AbortSignal.any([closing.signal, AbortSignal.timeout(t.callTimeoutMs)]);
+    const started = performance.now();
+    const forward = FORWARD.has(step.kind);
+    const counted = (outcome: Parameters<typeof countStep>[2]) => countStep(step.kind, forward, outcome, (performance.now() - started) / 1000);
     try {
       const reports = await runStep(d.clients, id, stepStateOf(id, state), step, signal);
+      counted(reports.some((r) => r.type === "Fail") ? "refused" : "done");
       return reports.map(commandOf);
     } catch (e) {
       if (!(e instanceof TransientFailure)) throw e;
-      if (FORWARD.has(step.kind)) {
-        if (d.now().getTime() - state.reservation.createdAt.getTime() < t.deadlineMs) return "retry" as const;
+      if (forward) {
+        if (d.now().getTime() - state.reservation.createdAt.getTime() < t.deadlineMs) {
+          counted("retry");
+          return "retry" as const;
+        }
+        counted("gave_up");
         d.log.warn({ reservationId: id, step: step.kind, err: e }, "booking ran out of time");
         const message = GIVE_UP_MESSAGES[e.reasonIfFinal] ?? "the booking could not be completed; nothing was charged";
         return [{ type: "Fail" as const, reason: failureReason.fromProto(e.reasonIfFinal), message }];
       }
       d.log.warn({ reservationId: id, step: step.kind, err: e, attempt }, "compensation failed; will retry");
+      counted(attempt < LOCAL_RETRIES ? "retry" : "later");
       return attempt < LOCAL_RETRIES ? ("retry" as const) : ("later" as const);
     }
   }

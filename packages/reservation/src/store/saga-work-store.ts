@@ -16,6 +16,8 @@ export interface SagaWorkStore {
   backOff(reservationId: string, ms: number): Promise<number>;
   /** Sagas due now whose lease is free or lapsed (their process died), oldest first. */
   due(limit: number): Promise<string[]>;
+  /** The backlog for metrics: sagas backing off, and how long the longest-waiting due one has waited. */
+  backlog(): Promise<{ backingOff: number; oldestDueSeconds: number }>;
 }
 
 const free = () => or(isNull(sagaWork.leaseUntil), lt(sagaWork.leaseUntil, sql`now()`));
@@ -53,6 +55,15 @@ export function createSagaWorkStore(db: ReservationDb): SagaWorkStore {
         .orderBy(asc(sagaWork.dueAt))
         .limit(limit);
       return rows.map((r) => r.id);
+    },
+    async backlog() {
+      const [row] = await db
+        .select({
+          backingOff: sql<number>`count(*) filter (where ${sagaWork.attempts} > 0)::int`,
+          oldestDueSeconds: sql<number>`coalesce(extract(epoch from now() - min(${sagaWork.dueAt}) filter (where ${sagaWork.dueAt} <= now() and (${sagaWork.leaseUntil} is null or ${sagaWork.leaseUntil} < now()))), 0)::float8`,
+        })
+        .from(sagaWork);
+      return { backingOff: row?.backingOff ?? 0, oldestDueSeconds: row?.oldestDueSeconds ?? 0 };
     },
   };
 }
