@@ -31,7 +31,7 @@ export const gatewayConfigSpec = {
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   /** The auth service, where partner API keys are verified (VerifyApiKey, as the gateway). */
-  AUTH_URL: env.url("http://127.0.0.1:7101", ["http", "https"]),
+  AUTH_URL: env.serviceUrl("http://127.0.0.1:7101"),
   /**
    * How long the answer for an API key is reused: a revoked key is refused within this. 0 asks
    * auth on every request.
