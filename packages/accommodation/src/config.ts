@@ -18,7 +18,7 @@ export const accommodationConfigSpec = {
    * The review service (gRPC), whose rating statistics accommodation mirrors into properties'
    * rating summaries. Unset: nothing is consumed and ratings stay as they are.
    */
-  REVIEW_URL: env.optionalUrl(["http", "https"]),
+  REVIEW_URL: env.optionalServiceUrl(),
 };
 
 /** The accommodation service's configuration. */

@@ -25,13 +25,20 @@ export const gatewayConfigSpec = {
    * last X-Forwarded-For entry (the one that proxy appended). Off: the socket's peer.
    */
   TRUST_PROXY: env.bool(false),
-  /** Backends to route to: `auth=http://127.0.0.1:7101,accommodation=http://127.0.0.1:7102`. */
+  /**
+   * Backends to route to, comma-separated `<service>=<base URL>`:
+   * `auth=http://127.0.0.1:7101,accommodation=http://127.0.0.1:7102`. A service with several
+   * instances lists them separated by `|`: `accommodation=http://10.0.0.5:7102|http://10.0.0.6:7102`;
+   * the gateway balances calls over them (least outstanding requests), sends a read an instance
+   * fails to another, and takes an instance that keeps failing out for a while. The gateway is
+   * ready while every service has a ready instance.
+   */
   UPSTREAMS: env.string("auth=http://127.0.0.1:7101"),
   /** Where access tokens are verified: the auth service's JWKS. */
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   /** The auth service, where partner API keys are verified (VerifyApiKey, as the gateway). */
-  AUTH_URL: env.url("http://127.0.0.1:7101", ["http", "https"]),
+  AUTH_URL: env.serviceUrl("http://127.0.0.1:7101"),
   /**
    * How long the answer for an API key is reused: a revoked key is refused within this. 0 asks
    * auth on every request.

@@ -5,6 +5,7 @@ import {
   type Clock,
   createService,
   createTokenVerifier,
+  type InstanceResolver,
   type LiveConfig,
   type Logger,
   systemClock,
@@ -30,7 +31,7 @@ import { sessionSources } from "./session-sources.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { upstreamIdentity } from "./upstream-identity.js";
 import { upstreamReadiness } from "./upstream-readiness.js";
-import { parseUpstreams, upstreamTransport } from "./upstreams.js";
+import { balancedUpstreamTransport, parseUpstreams, upstreamResolver, upstreamTransport } from "./upstreams.js";
 
 /** What {@link buildGateway} needs; tests build it the same way main.ts does. */
 export interface GatewayDeps {
@@ -70,6 +71,11 @@ export interface GatewayDeps {
    * budgets live; log level and feature flags are the chassis's.
    */
   liveConfig?: LiveConfig;
+  /**
+   * Where the instances of each upstream are found, by UPSTREAMS name (e.g. the registry's
+   * resolver). Default: the URLs UPSTREAMS lists. The services routed are always UPSTREAMS's.
+   */
+  resolver?: InstanceResolver;
 }
 
 /**
@@ -97,9 +103,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     log,
   });
-  const transports = new Map<DescService, Transport>(
-    upstreams.map((u) => [u.service, upstreamTransport(u.url, config.UPSTREAM_PROTOCOL)]),
-  );
+  const resolver = deps.resolver ?? upstreamResolver(upstreams);
+  const balanced = upstreams.map((u) => ({ service: u.service, transport: balancedUpstreamTransport(u.name, resolver, config.UPSTREAM_PROTOCOL) }));
+  const transports = new Map<DescService, Transport>(balanced.map((b) => [b.service, b.transport]));
   // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
   const authTransport = transports.get(AuthService) ?? upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL);
   const sessions = sessionSources(config, authTransport, log);
@@ -162,9 +168,10 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     clientErrorHandler: answerClientError,
     // The edge faces the internet: its metrics only to scrapers inside the network.
     metricsAccess: "private-direct",
-    // Ready when every upstream is: a gateway whose backends are down should get no traffic.
-    isReady: upstreamReadiness(upstreams.map((u) => u.url)),
+    // Ready when every upstream has a ready instance: a gateway whose backends are down should get no traffic.
+    isReady: upstreamReadiness(() => balanced.map((b) => b.transport.instances().map((i) => i.url))),
     onClose: async () => {
+      for (const b of balanced) await b.transport.close();
       await sessions.close();
       await rateLimit.close();
     },

@@ -12,12 +12,19 @@ export interface UpstreamReadinessOptions {
 }
 
 /**
- * The gateway's readiness: every upstream's `/readyz` answers 200 in time. A round of probes
- * (all upstreams at once) is shared by every caller while it runs and stands for `intervalMs`
- * after, so a burst of probes of the gateway costs the upstreams one request each; a hanging
- * upstream costs at most `timeoutMs`, never a hanging /readyz.
+ * The instances of each upstream: one base URL, or several (an upstream with several
+ * instances), or a function giving the current ones (a balancer's, which follows a resolver).
  */
-export function upstreamReadiness(baseUrls: readonly string[], opts: UpstreamReadinessOptions = {}): () => Promise<boolean> {
+export type UpstreamInstances = readonly (string | readonly string[])[] | (() => readonly (readonly string[])[]);
+
+/**
+ * The gateway's readiness: every upstream has an instance whose `/readyz` answers 200 in time
+ * (the balancer sends calls around the others). A round of probes (all instances at once) is
+ * shared by every caller while it runs and stands for `intervalMs` after, so a burst of probes
+ * of the gateway costs each instance one request; a hanging instance costs at most `timeoutMs`,
+ * never a hanging /readyz. An upstream with no instance known is not ready.
+ */
+export function upstreamReadiness(upstreams: UpstreamInstances, opts: UpstreamReadinessOptions = {}): () => Promise<boolean> {
   const timeoutMs = opts.timeoutMs ?? 700;
   const intervalMs = opts.intervalMs ?? 1000;
   const now = opts.now ?? Date.now;
@@ -38,7 +45,9 @@ export function upstreamReadiness(baseUrls: readonly string[], opts: UpstreamRea
   return () => {
     if (!last || now() - last.at >= intervalMs) {
       const at = now();
-      last = { at, ready: Promise.all(baseUrls.map(probe)).then((all) => all.every(Boolean)) };
+      const groups = typeof upstreams === "function" ? upstreams() : upstreams.map((u) => (typeof u === "string" ? [u] : u));
+      const anyReady = async (urls: readonly string[]) => (await Promise.all(urls.map(probe))).some(Boolean);
+      last = { at, ready: Promise.all(groups.map(anyReady)).then((all) => all.every(Boolean)) };
       // The round's time starts when it ends: a slow round does not leave callers unprotected.
       const round = last;
       void round.ready.then(() => {

@@ -5,7 +5,16 @@ import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
-import { type ClientTls, ConfigError, clientTlsFor } from "@triphub/platform";
+import {
+  type BalancedTransport,
+  type BalancedTransportOptions,
+  type ClientTls,
+  ConfigError,
+  clientTlsFor,
+  createBalancedTransport,
+  type InstanceResolver,
+  staticResolver,
+} from "@triphub/platform";
 import { createUpstreamTransport } from "./transcoder/index.js";
 
 /** The client-facing services the gateway can route to, by the short name used in UPSTREAMS. */
@@ -17,16 +26,18 @@ export const ROUTABLE: Record<string, DescService> = {
   review: ReviewService,
 };
 
-/** A backend the gateway calls: its service and base URL. */
+/** A backend the gateway calls: its service and the base URLs of its instances (none: found by a resolver). */
 export interface Upstream {
   name: string;
   service: DescService;
-  url: string;
+  urls: readonly string[];
 }
 
 /**
- * Parses UPSTREAMS (`auth=http://127.0.0.1:7101,review=http://...`). Only services listed are
- * routed, so a service that is not deployed yet is a clean 404, not a 503 on every call.
+ * Parses UPSTREAMS (`auth=http://127.0.0.1:7101,accommodation=http://a:7102|http://b:7102`):
+ * entries separated by commas, each a service and the base URLs of its instances separated by
+ * `|`. Only services listed are routed, so a service that is not deployed yet is a clean 404,
+ * not a 503 on every call.
  */
 export function parseUpstreams(spec: string): Upstream[] {
   return spec
@@ -34,15 +45,38 @@ export function parseUpstreams(spec: string): Upstream[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [name, url] = entry.split("=", 2).map((s) => s.trim());
+      const [name, list] = entry.split("=", 2).map((s) => s.trim());
       const service = name ? ROUTABLE[name] : undefined;
-      if (!service || !url || !/^https?:\/\//.test(url)) {
+      const urls = (list ?? "")
+        .split("|")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (!service || urls.length === 0 || !urls.every((u) => /^https?:\/\/[^\s]+$/.test(u))) {
         throw new ConfigError(
-          `invalid configuration:\n  UPSTREAMS entry "${entry}" must be <service>=<http(s) URL> with service one of ${Object.keys(ROUTABLE).join(", ")}`,
+          `invalid configuration:\n  UPSTREAMS entry "${entry}" must be <service>=<http(s) URL>[|<http(s) URL>...] with service one of ${Object.keys(ROUTABLE).join(", ")}`,
         );
       }
-      return { name: name!, service, url };
+      return { name: name!, service, urls };
     });
+}
+
+/** Fixed addresses: each upstream's instances as UPSTREAMS lists them, by upstream name. */
+export const upstreamResolver = (upstreams: readonly Upstream[]): InstanceResolver =>
+  staticResolver(Object.fromEntries(upstreams.map((u) => [u.name, u.urls])));
+
+/**
+ * The transport to every instance of upstream `name`, through the platform's client-side
+ * balancer: each instance over its own {@link upstreamTransport}; a read (or a write carrying its
+ * idempotency key) an instance fails is tried on another within the call's deadline, and an
+ * instance that keeps failing is ejected for a while.
+ */
+export function balancedUpstreamTransport(
+  name: string,
+  resolver: InstanceResolver,
+  protocol: UpstreamProtocol = "grpc",
+  balancing: Pick<BalancedTransportOptions, "policy" | "ejection" | "maxAttempts"> = {},
+): BalancedTransport {
+  return createBalancedTransport({ ...balancing, service: name, resolver, transportFor: (url) => upstreamTransport(url, protocol) });
 }
 
 /** How the gateway calls backends: gRPC, or the Connect protocol with binary protobuf. */
@@ -58,7 +92,7 @@ export type UpstreamProtocol = "grpc" | "connect";
  * (default: the process's client TLS): its certificate is checked against the platform's CA and
  * the gateway presents its own, which names it to the service (mTLS).
  */
-export function upstreamTransport(baseUrl: string, protocol: UpstreamProtocol = "grpc", tls?: ClientTls): Transport {
+export function upstreamTransport(baseUrl: string, protocol: UpstreamProtocol = "grpc", tls?: ClientTls): Transport & { close(): void } {
   switch (protocol) {
     case "grpc":
     case "connect":

@@ -30,6 +30,31 @@ function variable<T>(expect: string, parse: (raw: string) => T, fallback?: () =>
 
 const given = <T>(value: T | undefined) => (value === undefined ? undefined : () => value);
 
+/**
+ * The base URLs in a service address: one URL, or several comma-separated (the instances of
+ * one service, e.g. `http://127.0.0.1:7102,http://127.0.0.1:7112`). Throws InvalidValue naming
+ * the first that is not an http(s) URL.
+ */
+export function serviceUrlsOf(address: string): string[] {
+  const urls = address
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (urls.length === 0) throw new InvalidValue("must name at least one URL");
+  for (const u of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new InvalidValue(`must be http(s) URLs separated by commas ("${u}" is not a URL)`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new InvalidValue(`must use http or https ("${u}")`);
+  }
+  return urls;
+}
+
+const SERVICE_URL = "an http(s) URL, or several separated by commas (instances of one service)";
+
 /** Typed environment variables with defaults. */
 export const env = {
   string: (fallback?: string) => variable("a string", (s) => s, given(fallback)),
@@ -68,6 +93,14 @@ export const env = {
       }
       return s;
     }, given(fallback)),
+  /**
+   * The address of a service this one calls: one URL, or the URLs of its instances separated by
+   * commas, kept as written (`createServiceClient` balances over a list). Use it for every
+   * `<SERVICE>_URL` a service calls, so a second instance is a change of environment only.
+   */
+  serviceUrl: (fallback?: string) => variable(SERVICE_URL, (s) => serviceUrlsOf(s).join(","), given(fallback)),
+  /** {@link env.serviceUrl}, or undefined when unset. */
+  optionalServiceUrl: () => variable<string | undefined>(SERVICE_URL, (s) => serviceUrlsOf(s).join(","), () => undefined),
   optionalUrl: (protocols?: string[]) => {
     const inner = env.url(undefined, protocols);
     return variable<string | undefined>(inner.expect, (s) => inner.parse(s), () => undefined);

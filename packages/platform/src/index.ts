@@ -63,12 +63,19 @@ export { connectRevokedSessions, type RevokedSessions, type RevokedSessionsOptio
 export { createLru, type Lru } from "./lru.js";
 /** A background job on a timer that never overlaps itself (sweepers, purgers). */
 export { createPeriodicJob, type PeriodicJob } from "./periodic-job.js";
-export { createServiceClient, type ServiceClientOptions } from "./clients.js";
+export { createServiceClient, type ResolvedTarget, type ServiceClientOptions, serviceTransport } from "./clients.js";
 /** Which instances of a service exist: fixed addresses, the registry, or a cluster's DNS. */
 export { type InstanceResolver, type ServiceInstance, staticResolver } from "./discovery/instance-resolver.js";
+/** The client-side balancer: calls spread over a service's instances, ejection of failing ones, safe retries. */
+export { type BalancedTransport, type BalancedTransportOptions, createBalancedTransport } from "./discovery/balanced-transport.js";
+export type { InstanceTransport, InstanceTransportFactory } from "./discovery/instance-pool.js";
+export type { EjectionOptions } from "./discovery/outlier-ejection.js";
+export type { PickPolicy } from "./discovery/pick-policy.js";
+/** Which calls may run again on another instance: reads, and writes carrying their idempotency key. */
+export { mayRepeat, type RetryClass, retryClassOf } from "./discovery/retry-safety.js";
 export { type ClientTls, clientTls, clientTlsFor, setClientTls } from "./client-tls.js";
 export { type ClientFetch, clientFetch, createClientFetch } from "./client-fetch.js";
-export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig } from "./config.js";
+export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig, serviceUrlsOf } from "./config.js";
 export { type Database, type DatabaseOptions, migrateExclusively, openDatabase, withConnection } from "./database.js";
 export {
   DomainError,

@@ -30,6 +30,17 @@ describe("loadConfig", () => {
     expect(message).not.toContain("pw@h");
   });
 
+  it("reads a service address as one URL or the comma-separated URLs of its instances", () => {
+    const addr = { ACCOMMODATION_URL: env.serviceUrl("http://127.0.0.1:7102"), REVIEW_URL: env.optionalServiceUrl() };
+    expect(loadConfig(addr, {})).toEqual({ ACCOMMODATION_URL: "http://127.0.0.1:7102", REVIEW_URL: undefined });
+    expect(loadConfig(addr, { ACCOMMODATION_URL: " http://a:1 , https://b:2 ", REVIEW_URL: "http://r:3" })).toEqual({
+      ACCOMMODATION_URL: "http://a:1,https://b:2",
+      REVIEW_URL: "http://r:3",
+    });
+    expect(() => loadConfig(addr, { ACCOMMODATION_URL: "http://a:1,b:2" })).toThrow(/ACCOMMODATION_URL must use http or https/);
+    expect(() => loadConfig(addr, { REVIEW_URL: "http://a:1,nope" })).toThrow(/REVIEW_URL must be http\(s\) URLs separated by commas/);
+  });
+
   it("takes a long enough secret, refuses a short one without showing it, and leaves it unset by default", () => {
     const secrets = { SIGNING_KEY: env.optionalSecret(32) };
     expect(loadConfig(secrets, {})).toEqual({ SIGNING_KEY: undefined });

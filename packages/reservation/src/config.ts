@@ -16,9 +16,9 @@ export const reservationConfigSpec = {
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
-  /** The services the saga calls (gRPC). */
-  ACCOMMODATION_URL: env.url("http://127.0.0.1:7102", ["http", "https"]),
-  PAYMENT_URL: env.url("http://127.0.0.1:7103", ["http", "https"]),
+  /** The services the saga calls (gRPC): a URL, or the URLs of several instances separated by commas. */
+  ACCOMMODATION_URL: env.serviceUrl("http://127.0.0.1:7102"),
+  PAYMENT_URL: env.serviceUrl("http://127.0.0.1:7103"),
   /**
    * How long a booking may take to book before it fails TIMED_OUT (a dependency down or slow);
    * compensations are retried past it until they succeed.

@@ -17,8 +17,8 @@ export const reviewConfigSpec = {
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
   /** The services review calls (gRPC). */
-  AUTH_URL: env.url("http://127.0.0.1:7101", ["http", "https"]),
-  RESERVATION_URL: env.url("http://127.0.0.1:7104", ["http", "https"]),
+  AUTH_URL: env.serviceUrl("http://127.0.0.1:7101"),
+  RESERVATION_URL: env.serviceUrl("http://127.0.0.1:7104"),
 };
 
 /** The service's configuration. */

@@ -91,6 +91,12 @@ export function exchange(sm: Http2SessionManager, path: string, headers: Outgoin
         });
         s.on("end", () => {
           if (settled) return;
+          // A connection that dies under the stream destroys it (CANCEL) and still ends it: the
+          // response was cut off, not complete. UNAVAILABLE, as for the reset itself, so a
+          // balancer may send a repeatable call to another instance.
+          if (s.destroyed && s.rstCode !== undefined && s.rstCode !== constants.NGHTTP2_NO_ERROR) {
+            return fail(new ConnectError("http/2 connection lost before the response ended", Code.Unavailable));
+          }
           if (!header) return fail(new ConnectError("protocol error: stream ended without response headers", Code.Internal));
           settled = true;
           cleanup();

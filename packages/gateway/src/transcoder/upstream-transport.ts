@@ -37,9 +37,9 @@ const DEFAULT_KEEP_ALIVE: Http2SessionOptions = { pingIntervalMs: 30_000, pingTi
  * messages, error details, metadata, deadlines and response headers come out the same
  * (test/transcoder/upstream-transport.test.ts checks them against real backends). A call whose
  * context values carry a transcoder's response dedupe (response-dedupe.ts) decodes a response
- * seen lately to the message decoded then.
+ * seen lately to the message decoded then. `close` ends its connection.
  */
-export function createUpstreamTransport(opts: UpstreamTransportOptions): Transport {
+export function createUpstreamTransport(opts: UpstreamTransportOptions): Transport & { close(): void } {
   const protocol = opts.protocol ?? "grpc";
   // One connection per backend: HTTP/2 multiplexes every call on it, and a second connection
   // would only add a second socket for the same event loop to serve.
@@ -73,6 +73,8 @@ export function createUpstreamTransport(opts: UpstreamTransportOptions): Transpo
       return { stream: false, service: method.parent, method, header: out.header, trailer: out.trailer, message: out.message };
     },
     stream: (method, signal, timeoutMs, header, input, contextValues) => streaming.stream(method, signal, timeoutMs, header, input, contextValues),
+    /** Ends the connection (a balancer closes an instance's transport once the instance is gone). */
+    close: () => sm.abort(),
   };
 }
 
