@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { type MetricsPage, scrapeMetrics } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GATEWAY, SERVICES } from "../src/services.js";
-import { familyOf, metricNamesIn, ruleMetricNames } from "./rule-metrics.js";
+import { dashboardMetricNames, familyOf, metricNamesIn, ruleMetricNames } from "./rule-metrics.js";
 import { ROOT as root, type RunningDevstack, startDevstack } from "./running-devstack.js";
 
 const run = promisify(execFile);
@@ -107,7 +107,7 @@ describe("the README against a running devstack", () => {
   });
 
   // After the journey above: what it did shows on the processes' /metrics pages.
-  it("serves /metrics on every process: the journey's RPCs, saga, holds and payments, every metric the alert rules read, and no id in a label", async () => {
+  it("serves /metrics on every process: the journey's RPCs, saga, holds and payments, every metric the alert rules and dashboards read, and no id in a label", async () => {
     const pages = new Map<string, MetricsPage>();
     for (const svc of [...SERVICES, GATEWAY]) pages.set(svc.name, await scrapeMetrics(`http://127.0.0.1:${svc.port + offset}`));
     const page = (name: string) => pages.get(name)!;
@@ -132,8 +132,11 @@ describe("the README against a running devstack", () => {
 
     const used = await ruleMetricNames();
     expect(used.size).toBeGreaterThan(10);
-    const unexported = [...used].filter(([name]) => ![...pages.values()].some((p) => familyOf(name, p.types) !== undefined));
-    expect(unexported).toEqual([]);
+    const charted = await dashboardMetricNames();
+    expect(charted.size).toBeGreaterThan(20);
+    const exported = (name: string) => [...pages.values()].some((p) => familyOf(name, p.types) !== undefined);
+    expect([...used].filter(([name]) => !exported(name))).toEqual([]);
+    expect([...charted].filter(([name]) => !exported(name))).toEqual([]);
   });
 
   it("reads the metric names out of PromQL, not its labels, functions or recording rules", () => {

@@ -1,5 +1,5 @@
-// The metric names the alert rules in infra/prometheus/rules/ read, so a test can check that
-// the services export every one of them.
+// The metric names the alert rules in infra/prometheus/rules/ and the dashboards in
+// infra/grafana/dashboards/ read, so a test can check that the services export every one of them.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -35,6 +35,19 @@ export async function ruleMetricNames(): Promise<Map<string, string[]>> {
     const doc = parse(await readFile(join(dir, file), "utf8")) as { groups: { rules: { alert?: string; record?: string; expr: string }[] }[] };
     for (const rule of doc.groups.flatMap((g) => g.rules)) {
       for (const name of metricNamesIn(rule.expr)) used.set(name, [...(used.get(name) ?? []), rule.alert ?? rule.record ?? "?"]);
+    }
+  }
+  return used;
+}
+
+/** Every metric name the Grafana dashboards in infra/grafana/dashboards/ query, with the panels that do. */
+export async function dashboardMetricNames(): Promise<Map<string, string[]>> {
+  const dir = join(ROOT, "infra", "grafana", "dashboards");
+  const used = new Map<string, string[]>();
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith(".json"))) {
+    const doc = JSON.parse(await readFile(join(dir, file), "utf8")) as { panels: { title: string; targets: { expr: string }[] }[] };
+    for (const panel of doc.panels) {
+      for (const name of panel.targets.flatMap((t) => metricNamesIn(t.expr))) used.set(name, [...(used.get(name) ?? []), `${file}: ${panel.title}`]);
     }
   }
   return used;
