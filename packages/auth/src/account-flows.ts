@@ -3,6 +3,8 @@
 // same token issue. Kept out of rpcs/ so the handlers stay thin and the flows read in one place.
 import type { Clock } from "@triphub/platform";
 import { DomainError } from "@triphub/platform/domain-error";
+import type { AuditTrail } from "./audit-trail.js";
+import type { LoginFailureReason, RequestOrigin } from "./domain/audit-event.js";
 import { isLocked, retryAfterSeconds, throttleKeys } from "./domain/login-throttle.js";
 import { burnPasswordCheck, hashPassword, needsRehash, type ScryptParams, verifyPassword } from "./domain/password.js";
 import { issueAccessToken } from "./domain/tokens.js";
@@ -34,6 +36,7 @@ export interface AccountFlowDeps {
   sessions: SessionStore;
   throttle: ThrottleStore;
   keys: KeyRing;
+  audit: AuditTrail;
   policy: TokenPolicy;
   passwordParams: ScryptParams;
   now: Clock;
@@ -62,13 +65,19 @@ export function createAccountFlows(d: AccountFlowDeps) {
     };
   }
 
-  /** The account whose password this is, under the login throttle; "unauthenticated" or "exhausted" otherwise. */
-  async function authenticate(input: { email: string; password: string; clientIp: string }): Promise<User> {
+  /**
+   * The account whose password this is, under the login throttle; "unauthenticated" or
+   * "exhausted" otherwise. Refusals are recorded as failed logins (`via` says which flow asked).
+   */
+  async function authenticate(input: { email: string; password: string; clientIp: string; origin?: RequestOrigin; via?: string }): Promise<User> {
     const now = d.now();
+    const origin = input.origin ?? { clientIp: input.clientIp };
+    const via: Record<string, string> = input.via === undefined ? {} : { via: input.via };
     const keys = throttleKeys(input.email, input.clientIp);
     const state = await d.throttle.state(keys);
     if (isLocked(state, now)) {
       const wait = retryAfterSeconds(state, now);
+      await d.audit.record({ type: "LOGIN_THROTTLED", outcome: "FAILURE", details: { reason: "THROTTLED", ...via } }, origin);
       throw new DomainError("exhausted", `too many failed logins; try again in ${wait} seconds`, {
         reason: "LOGIN_THROTTLED",
         retryAfterSeconds: wait,
@@ -79,6 +88,9 @@ export function createAccountFlows(d: AccountFlowDeps) {
     const ok = hash ? await verifyPassword(input.password, hash) : await burnPasswordCheck(input.password, d.passwordParams);
     if (!user || !hash || !ok) {
       await Promise.all([d.throttle.recordFailure(keys.account, now), d.throttle.recordFailure(keys.ip, now)]);
+      const reason: LoginFailureReason = !user ? "UNKNOWN_ACCOUNT" : !hash ? "NO_PASSWORD" : "WRONG_PASSWORD";
+      // The email is not kept: for an unknown account nothing names who was tried.
+      await d.audit.record({ type: "LOGIN", outcome: "FAILURE", subjectUserId: user?.id, details: { reason, ...via } }, origin);
       throw badCredentials();
     }
     await d.throttle.clear(keys.account);
@@ -89,17 +101,25 @@ export function createAccountFlows(d: AccountFlowDeps) {
   }
 
   return {
-    async signUp(input: { email: string; password: string; displayName: string }) {
+    async signUp(input: { email: string; password: string; displayName: string }, origin?: RequestOrigin) {
       const isAdmin = d.bootstrapAdminEmail !== undefined && normalizeEmail(input.email) === normalizeEmail(d.bootstrapAdminEmail);
       const draft = newUser({ email: input.email, displayName: input.displayName, roles: isAdmin ? ["ADMIN"] : [] }, d.now());
       const user = await d.users.insert(draft, await hashPassword(input.password, d.passwordParams));
+      // After the insert's own commit: the user store's insert takes no transaction hook (its
+      // sealing is being reworked); an event lost to a crash here leaves the account's created_at.
+      await d.audit.record(
+        { type: "SIGN_UP", outcome: "SUCCESS", actorUserId: user.id, subjectUserId: user.id, details: { roles: user.roles.join(" ") } },
+        origin,
+      );
       return { user, tokens: await issue(user) };
     },
 
     /** Same answer for an unknown email and a wrong password, in about the same time. */
-    async login(input: { email: string; password: string; clientIp: string }) {
+    async login(input: { email: string; password: string; clientIp: string; origin?: RequestOrigin }) {
       const user = await authenticate(input);
-      return { user, tokens: await issue(user) };
+      const tokens = await issue(user);
+      await d.audit.record({ type: "LOGIN", outcome: "SUCCESS", actorUserId: user.id, subjectUserId: user.id }, input.origin ?? { clientIp: input.clientIp });
+      return { user, tokens };
     },
 
     /** Proves the password of an account under the login throttle, without opening a session. */
@@ -109,26 +129,44 @@ export function createAccountFlows(d: AccountFlowDeps) {
     signIn: (user: User) => issue(user),
 
     /** Rotates the refresh token; roles changed since login take effect here. */
-    async refresh(secret: string) {
-      const rotated = await d.sessions.rotate(secret, d.now(), d.policy.refreshTokenTtlSeconds);
+    async refresh(secret: string, origin?: RequestOrigin) {
+      const rotated = await d.sessions.rotate(secret, d.now(), d.policy.refreshTokenTtlSeconds, (tx, ended) =>
+        d.audit.record(
+          { type: "REFRESH_TOKEN_REUSE", outcome: "FAILURE", subjectUserId: ended.userId, details: { session_id: ended.familyId } },
+          origin,
+          tx,
+        ),
+      );
       const user = await d.users.findById(rotated.userId);
       if (!user) throw new DomainError("unauthenticated", "refresh token is no longer valid");
       return issue(user, rotated);
     },
 
-    logout: (secret: string) => d.sessions.revokeFamilyOf(secret, d.now()),
+    /** Ends the session; only a session that was live is recorded (a repeated logout is a no-op). */
+    async logout(secret: string, origin?: RequestOrigin): Promise<void> {
+      await d.sessions.revokeFamilyOf(secret, d.now(), async (tx, ended) => {
+        if (ended === undefined) return;
+        const who = { actorUserId: ended.userId, subjectUserId: ended.userId };
+        await d.audit.record({ type: "LOGOUT", outcome: "SUCCESS", ...who, details: { session_id: ended.familyId } }, origin, tx);
+      });
+    },
 
     /** Changes the password and revokes every session, then opens a fresh one for the caller. */
-    async changePassword(userId: string, current: string, next: string) {
+    async changePassword(userId: string, current: string, next: string, origin?: RequestOrigin) {
       const user = await d.users.findById(userId);
       const hash = user && (await d.users.getPasswordHash(userId));
+      const who = { actorUserId: userId, subjectUserId: userId };
       if (!user || !hash || !(await verifyPassword(current, hash))) {
+        // Someone holding a stolen access token guessing the password shows up here.
+        await d.audit.record({ type: "PASSWORD_CHANGE", outcome: "FAILURE", ...who, details: { reason: "WRONG_PASSWORD" } }, origin);
         throw new DomainError("invalid", "current_password: is incorrect", {
           violations: [{ field: "current_password", description: "is incorrect" }],
         });
       }
       const now = d.now();
-      await d.users.setPassword(userId, await hashPassword(next, d.passwordParams), now);
+      await d.users.setPassword(userId, await hashPassword(next, d.passwordParams), now, (tx) =>
+        d.audit.record({ type: "PASSWORD_CHANGE", outcome: "SUCCESS", ...who }, origin, tx),
+      );
       await d.sessions.revokeAllForUser(userId, now);
       return issue(user);
     },

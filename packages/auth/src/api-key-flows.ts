@@ -2,6 +2,8 @@
 // (verification ends in a token issue), so they live beside the account flows, not in rpcs/.
 import type { Clock, Logger } from "@triphub/platform";
 import { DomainError, notFound } from "@triphub/platform/domain-error";
+import type { AuditTrail } from "./audit-trail.js";
+import type { RequestOrigin } from "./domain/audit-event.js";
 import {
   type ApiKey,
   apiKeyPrefix,
@@ -31,6 +33,7 @@ export interface ApiKeyFlowDeps {
   store: ApiKeyStore;
   users: UserStore;
   keys: KeyRing;
+  audit: AuditTrail;
   catalog: ScopeCatalog;
   /** Issuer, audience and lifetime of the access tokens minted for keys. */
   tokens: { issuer: string; audience: string; ttlSeconds: number };
@@ -79,21 +82,40 @@ export function createApiKeyFlows(d: ApiKeyFlowDeps) {
   }
 
   return {
-    async create(actor: ApiKeyActor, input: { userId?: string; name: string; scopes: readonly string[]; expiresAt?: Date }): Promise<KeyWithSecret & { owner: User }> {
+    async create(
+      actor: ApiKeyActor,
+      input: { userId?: string; name: string; scopes: readonly string[]; expiresAt?: Date },
+      origin?: RequestOrigin,
+    ): Promise<KeyWithSecret & { owner: User }> {
       const now = d.now();
       checkNewApiKey(input, d.catalog, now);
       const owner = await ownerFor(actor, input.userId);
       const { secret, publicId } = newApiKeySecret();
-      const key = await d.store.insert({
-        userId: owner.id,
-        name: input.name,
-        publicId,
-        secretHash: hashApiKeySecret(secret),
-        scopes: [...input.scopes],
-        createdBy: actor.userId,
-        createdAt: now,
-        expiresAt: input.expiresAt,
-      });
+      const key = await d.store.insert(
+        {
+          userId: owner.id,
+          name: input.name,
+          publicId,
+          secretHash: hashApiKeySecret(secret),
+          scopes: [...input.scopes],
+          createdBy: actor.userId,
+          createdAt: now,
+          expiresAt: input.expiresAt,
+        },
+        (tx, created) =>
+          d.audit.record(
+            {
+              type: "API_KEY_CREATE",
+              outcome: "SUCCESS",
+              actorUserId: actor.userId,
+              subjectUserId: owner.id,
+              apiKeyPrefix: apiKeyPrefix(publicId),
+              details: { api_key_id: created.id, scopes: created.scopes.length.toString() },
+            },
+            origin,
+            tx,
+          ),
+      );
       d.log.info({ apiKey: apiKeyPrefix(publicId), apiKeyId: key.id, userId: owner.id, createdBy: actor.userId }, "API key created");
       return { key, secret, owner };
     },
@@ -103,14 +125,27 @@ export function createApiKeyFlows(d: ApiKeyFlowDeps) {
       return { ...(await d.store.listForUser(owner.id, query)), owner };
     },
 
-    async revoke(actor: ApiKeyActor, id: string): Promise<{ key: ApiKey; owner: User }> {
-      await managedKey(actor, id);
-      const key = await d.store.revoke(id, d.now());
+    async revoke(actor: ApiKeyActor, id: string, origin?: RequestOrigin): Promise<{ key: ApiKey; owner: User }> {
+      const before = await managedKey(actor, id);
+      const key = await d.store.revoke(id, d.now(), (tx, revoked) =>
+        d.audit.record(
+          {
+            type: "API_KEY_REVOKE",
+            outcome: "SUCCESS",
+            actorUserId: actor.userId,
+            subjectUserId: revoked.userId,
+            apiKeyPrefix: apiKeyPrefix(revoked.publicId),
+            details: { api_key_id: revoked.id, already_revoked: String(before.revokedAt !== undefined) },
+          },
+          origin,
+          tx,
+        ),
+      );
       d.log.info({ apiKey: apiKeyPrefix(key.publicId), apiKeyId: key.id, revokedBy: actor.userId }, "API key revoked");
       return { key, owner: await ownerOf(key) };
     },
 
-    async rotate(actor: ApiKeyActor, id: string, overlapSeconds: number): Promise<KeyWithSecret & { previous: ApiKey; owner: User }> {
+    async rotate(actor: ApiKeyActor, id: string, overlapSeconds: number, origin?: RequestOrigin): Promise<KeyWithSecret & { previous: ApiKey; owner: User }> {
       const old = await managedKey(actor, id);
       const now = d.now();
       const { secret, publicId } = newApiKeySecret();
@@ -123,7 +158,30 @@ export function createApiKeyFlows(d: ApiKeyFlowDeps) {
         createdBy: actor.userId,
         expiresAt: old.expiresAt,
       };
-      const { previous, next } = await d.store.rotate(id, successor, now, (locked) => rotationEnd(locked, overlapSeconds, now));
+      const { previous, next } = await d.store.rotate(
+        id,
+        successor,
+        now,
+        (locked) => rotationEnd(locked, overlapSeconds, now),
+        (tx, rotated) =>
+          d.audit.record(
+            {
+              type: "API_KEY_ROTATE",
+              outcome: "SUCCESS",
+              actorUserId: actor.userId,
+              subjectUserId: rotated.next.userId,
+              apiKeyPrefix: apiKeyPrefix(rotated.next.publicId),
+              details: {
+                api_key_id: rotated.next.id,
+                previous_api_key_id: rotated.previous.id,
+                previous_api_key_prefix: apiKeyPrefix(rotated.previous.publicId),
+                overlap_seconds: String(overlapSeconds),
+              },
+            },
+            origin,
+            tx,
+          ),
+      );
       d.log.info(
         { apiKey: apiKeyPrefix(publicId), apiKeyId: next.id, previousApiKey: apiKeyPrefix(previous.publicId), oldKeyEndsAt: previous.expiresAt, rotatedBy: actor.userId },
         "API key rotated",
@@ -132,7 +190,7 @@ export function createApiKeyFlows(d: ApiKeyFlowDeps) {
     },
 
     /** The key a secret belongs to, if usable now; "unauthenticated" with one message otherwise. */
-    async verify(secret: string): Promise<VerifiedApiKey> {
+    async verify(secret: string, origin?: RequestOrigin): Promise<VerifiedApiKey> {
       const now = d.now();
       const publicId = publicIdOf(secret);
       if (publicId === undefined) throw refused();
@@ -143,7 +201,22 @@ export function createApiKeyFlows(d: ApiKeyFlowDeps) {
         d.log.info({ apiKey: apiKeyPrefix(publicId) }, "API key refused");
         throw refused();
       }
-      await d.store.touch(key.id, now);
+      // One event per key a minute at most, not one per request: written only by the call whose
+      // touch moved last_used_at (the first use, or the first a minute after the last written).
+      await d.store.touch(key.id, now, (tx) =>
+        d.audit.record(
+          {
+            type: "API_KEY_USE",
+            outcome: "SUCCESS",
+            actorService: origin?.service,
+            subjectUserId: key.userId,
+            apiKeyPrefix: apiKeyPrefix(key.publicId),
+            details: { api_key_id: key.id },
+          },
+          origin,
+          tx,
+        ),
+      );
       const accessToken = await issueApiKeyAccessToken(
         await d.keys.signingKey(),
         { userId: owner.id, roles: owner.roles, apiKeyId: key.id, scopes: key.scopes },

@@ -4,6 +4,8 @@
 import type { Clock, Logger } from "@triphub/platform";
 import { DomainError, invalid } from "@triphub/platform/domain-error";
 import type { AccountFlows, TokenPair } from "./account-flows.js";
+import type { AuditTrail } from "./audit-trail.js";
+import type { RequestOrigin } from "./domain/audit-event.js";
 import {
   codeChallengeOf,
   decideOAuthSignIn,
@@ -25,6 +27,7 @@ export interface OAuthFlowDeps {
   store: OAuthStore;
   users: UserStore;
   accounts: AccountFlows;
+  audit: AuditTrail;
   now: Clock;
   log: Logger;
 }
@@ -73,6 +76,21 @@ export function createOAuthFlows(d: OAuthFlowDeps) {
     if (!user) throw stateInvalid();
     return { kind: "signed_in", user, tokens: await d.accounts.signIn(user), created };
   }
+
+  /** A social login's event: provider name and reason codes only, never the provider's subject or email. */
+  const recordLogin = (provider: string, origin: RequestOrigin | undefined, outcome: { userId: string; created: boolean } | { reason: string }) =>
+    "userId" in outcome
+      ? d.audit.record(
+          {
+            type: "OAUTH_LOGIN",
+            outcome: "SUCCESS",
+            actorUserId: outcome.userId,
+            subjectUserId: outcome.userId,
+            details: { provider, created: String(outcome.created) },
+          },
+          origin,
+        )
+      : d.audit.record({ type: "OAUTH_LOGIN", outcome: "FAILURE", details: { provider, reason: outcome.reason } }, origin);
 
   /** Refusals of a validated identity: the provider is fine, the account situation is not. */
   function refusal(why: "no_email" | "email_unverified_taken" | "email_taken_without_password"): DomainError {
@@ -130,12 +148,13 @@ export function createOAuthFlows(d: OAuthFlowDeps) {
      * Spends the state (whatever happens next), exchanges the code, validates the ID token and
      * signs in, creates the account, or asks for the password of the account the email matches.
      */
-    async complete(input: { provider: string; code: string; state: string }): Promise<OAuthCompletion> {
+    async complete(input: { provider: string; code: string; state: string }, origin?: RequestOrigin): Promise<OAuthCompletion> {
       const client = provider(input.provider);
       const started = await d.store.takeLoginState(hashOpaqueValue(input.state));
       const now = d.now();
       if (!started || started.provider !== input.provider || started.expiresAt.getTime() <= now.getTime()) {
         d.log.info({ provider: input.provider, problem: started ? "state of another provider or expired" : "unknown state" }, "social login refused");
+        await recordLogin(input.provider, origin, { reason: "STATE_INVALID" });
         throw stateInvalid();
       }
       let identity: ProviderIdentity;
@@ -144,6 +163,7 @@ export function createOAuthFlows(d: OAuthFlowDeps) {
       } catch (err) {
         if (err instanceof DomainError && err.kind === "unauthenticated") {
           d.log.info({ provider: input.provider, problem: err instanceof IdTokenRejected ? err.problem : err.details.reason }, "social login refused");
+          await recordLogin(input.provider, origin, { reason: err instanceof IdTokenRejected ? "ID_TOKEN_REJECTED" : "PROVIDER_REFUSED" });
         }
         throw err;
       }
@@ -158,13 +178,23 @@ export function createOAuthFlows(d: OAuthFlowDeps) {
         emailOwner: owner && { user: owner, hasPassword: (await d.users.getPasswordHash(owner.id)) !== undefined },
       });
       switch (decision.kind) {
-        case "sign_in":
-          return signIn(decision.userId, false);
+        case "sign_in": {
+          const done = await signIn(decision.userId, false);
+          await recordLogin(input.provider, origin, { userId: decision.userId, created: false });
+          return done;
+        }
         case "create": {
           if (identity.email === undefined) throw refusal("no_email");
           // Never ADMIN, not even for the bootstrap email: a provider's word grants no role.
           const draft = newUser(profileOf({ ...identity, email: identity.email }), now);
-          return signIn(await d.store.createLinkedAccount(draft, key), true);
+          const created = await d.store.createLinkedAccount(draft, key, (tx, userId) =>
+            d.audit.record(
+              { type: "OAUTH_LOGIN", outcome: "SUCCESS", actorUserId: userId, subjectUserId: userId, details: { provider: input.provider, created: "true" } },
+              origin,
+              tx,
+            ),
+          );
+          return signIn(created, true);
         }
         case "link_required": {
           const linkToken = newOpaqueValue();
@@ -186,14 +216,27 @@ export function createOAuthFlows(d: OAuthFlowDeps) {
      * throttle, so a link token is no way around it), then signs in. A wrong password leaves
      * the token usable until it expires.
      */
-    async link(input: { linkToken: string; password: string; clientIp: string }) {
+    async link(input: { linkToken: string; password: string; clientIp: string; origin?: RequestOrigin }) {
       const tokenHash = hashOpaqueValue(input.linkToken);
       const pending = await d.store.findLinkToken(tokenHash, d.now());
       const user = pending && (await d.users.findById(pending.userId));
       if (!pending || !user) throw linkTokenInvalid();
-      const proved = await d.accounts.authenticate({ email: user.email, password: input.password, clientIp: input.clientIp });
+      const proved = await d.accounts.authenticate({
+        email: user.email,
+        password: input.password,
+        clientIp: input.clientIp,
+        origin: input.origin,
+        via: "OAUTH_LINK",
+      });
       if (proved.id !== user.id) throw linkTokenInvalid();
-      if (!(await d.store.spendLinkToken(tokenHash, d.now()))) throw linkTokenInvalid();
+      const spent = await d.store.spendLinkToken(tokenHash, d.now(), (tx, link) =>
+        d.audit.record(
+          { type: "OAUTH_LINK", outcome: "SUCCESS", actorUserId: link.userId, subjectUserId: link.userId, details: { provider: link.provider } },
+          input.origin,
+          tx,
+        ),
+      );
+      if (!spent) throw linkTokenInvalid();
       return { user: proved, tokens: await d.accounts.signIn(proved) };
     },
   };

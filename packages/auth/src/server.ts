@@ -15,6 +15,7 @@ import {
 import { createAccountFlows } from "./account-flows.js";
 import { createApiKeyFlows } from "./api-key-flows.js";
 import { apiKeyScopeCatalog } from "./api-key-scopes.js";
+import { createAuditTrail } from "./audit-trail.js";
 import type { AuthConfig } from "./config.js";
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from "./domain/password.js";
 import { CLOCK_SKEW_SECONDS } from "./domain/signing-keys.js";
@@ -26,6 +27,7 @@ import { createOidcClient } from "./oidc/oidc-client.js";
 import { createAuthService } from "./service.js";
 import { createSessionRevocations } from "./session-revocations.js";
 import { createApiKeyStore } from "./store/api-key-store.js";
+import { createAuditStore } from "./store/audit-store.js";
 import { createKeyRing } from "./store/key-ring.js";
 import { keyEncryptionKey } from "./store/key-sealing.js";
 import { createKeyStore } from "./store/key-store.js";
@@ -94,7 +96,10 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   });
   const sessions = createSessionStore(db, { onRevoked: (familyIds) => revocations.publish(familyIds) });
   const throttle = createThrottleStore(db);
+  const auditEvents = createAuditStore(db);
+  const audit = createAuditTrail(auditEvents, now);
   const accounts = createAccountFlows({
+    audit,
     users,
     sessions,
     throttle,
@@ -111,11 +116,12 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
   });
   const oauthStore = createOAuthStore(db, sealer);
   const providers = new Map([...(config.OAUTH_PROVIDERS ?? new Map()).values()].map((p) => [p.name, createOidcClient(p)]));
-  const oauth = createOAuthFlows({ providers, store: oauthStore, users, accounts, now, log });
+  const oauth = createOAuthFlows({ providers, store: oauthStore, users, accounts, audit, now, log });
   const apiKeys = createApiKeyFlows({
     store: createApiKeyStore(db),
     users,
     keys,
+    audit,
     catalog: apiKeyScopeCatalog(),
     // The gateway asks again every few seconds; a token that outlives its key by long is not needed.
     tokens: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, ttlSeconds: Math.min(API_KEY_TOKEN_TTL_SECONDS, config.ACCESS_TOKEN_TTL_SECONDS) },
@@ -123,7 +129,7 @@ export async function buildAuthImpl(deps: AuthServerDeps) {
     log,
   });
   return {
-    impl: createAuthService({ accounts, oauth, apiKeys, users, sessions, keys, log, now }),
+    impl: createAuthService({ accounts, oauth, apiKeys, users, sessions, keys, audit, auditEvents, log, now }),
     keys,
     revocations,
     reencrypt,

@@ -52,6 +52,7 @@ const MATRIX: Record<string, [Rule, JsonObject]> = {
   "triphub.auth.v1.AuthService.ChangePassword": ["user", { currentPassword: "wrong password here", newPassword: "another long password" }],
   "triphub.auth.v1.AuthService.GetUser": ["admin", { userId: ID }],
   "triphub.auth.v1.AuthService.ListUsers": ["admin", {}],
+  "triphub.auth.v1.AuthService.ListAuditEvents": ["admin", {}],
   "triphub.auth.v1.AuthService.SetUserRoles": ["admin", { userId: ID, roles: ["ROLE_GUEST"] }],
   "triphub.auth.v1.AuthService.GetJwks": ["public", {}],
   "triphub.auth.v1.AuthService.RotateSigningKey": ["admin", {}],

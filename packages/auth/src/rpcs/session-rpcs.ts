@@ -1,10 +1,11 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { type Logger, requestInfo } from "@triphub/platform";
+import type { Logger } from "@triphub/platform";
 import type { AccountFlows } from "../account-flows.js";
 import { toProtoTokens } from "../proto-mapping/tokens.js";
 import { toProtoUser } from "../proto-mapping/user.js";
 import type { SessionStore } from "../store/session-store.js";
+import { originOf } from "./request-origin.js";
 
 type SessionRpcs = Pick<ServiceImpl<typeof AuthService>, "login" | "refreshToken" | "logout" | "checkSession">;
 
@@ -12,15 +13,15 @@ type SessionRpcs = Pick<ServiceImpl<typeof AuthService>, "login" | "refreshToken
 export function sessionRpcs(d: { accounts: AccountFlows; sessions: Pick<SessionStore, "isActive">; log: Logger }): SessionRpcs {
   return {
     async login(req, ctx) {
-      const { clientIp } = requestInfo(ctx, d.log);
-      const { user, tokens } = await d.accounts.login({ email: req.email, password: req.password, clientIp });
+      const origin = originOf(ctx, d.log);
+      const { user, tokens } = await d.accounts.login({ email: req.email, password: req.password, clientIp: origin.clientIp ?? "unknown", origin });
       return { user: toProtoUser(user), tokens: toProtoTokens(tokens) };
     },
-    async refreshToken(req) {
-      return { tokens: toProtoTokens(await d.accounts.refresh(req.refreshToken)) };
+    async refreshToken(req, ctx) {
+      return { tokens: toProtoTokens(await d.accounts.refresh(req.refreshToken, originOf(ctx, d.log))) };
     },
-    async logout(req) {
-      await d.accounts.logout(req.refreshToken);
+    async logout(req, ctx) {
+      await d.accounts.logout(req.refreshToken, originOf(ctx, d.log));
       return {};
     },
     // Internal (the gateway): the contract's caller list has already refused everyone else.

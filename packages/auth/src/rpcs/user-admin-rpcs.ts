@@ -1,14 +1,16 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { type AuthService, Role as ProtoRole } from "@triphub/contracts/triphub/auth/v1/auth_pb";
-import { type Clock, DomainError, requireIdentity, requireRole } from "@triphub/platform";
+import { type Clock, DomainError, type Logger, requireIdentity, requireRole } from "@triphub/platform";
+import type { AuditTrail } from "../audit-trail.js";
 import { fromProtoRole, toProtoUser } from "../proto-mapping/user.js";
 import type { UserStore } from "../store/user-store.js";
 import { existingUser } from "./existing-user.js";
+import { originOf } from "./request-origin.js";
 
 type UserAdminRpcs = Pick<ServiceImpl<typeof AuthService>, "getUser" | "listUsers" | "setUserRoles">;
 
 /** Reading other accounts and granting roles: ADMIN only, except reading oneself. */
-export function userAdminRpcs(d: { users: UserStore; now: Clock }): UserAdminRpcs {
+export function userAdminRpcs(d: { users: UserStore; audit: AuditTrail; now: Clock; log: Logger }): UserAdminRpcs {
   return {
     async getUser(req, ctx) {
       const caller = requireIdentity(ctx);
@@ -33,7 +35,20 @@ export function userAdminRpcs(d: { users: UserStore; now: Clock }): UserAdminRpc
         throw new DomainError("precondition", "an admin cannot remove their own ADMIN role");
       }
       await existingUser(d.users, req.userId);
-      const user = await d.users.setRoles(req.userId, roles, d.now());
+      const origin = originOf(ctx, d.log);
+      const user = await d.users.setRoles(req.userId, roles, d.now(), (tx, { before, after }) =>
+        d.audit.record(
+          {
+            type: "ROLES_CHANGE",
+            outcome: "SUCCESS",
+            actorUserId: admin.userId,
+            subjectUserId: after.id,
+            details: { roles_before: before.roles.join(" "), roles_after: after.roles.join(" ") },
+          },
+          origin,
+          tx,
+        ),
+      );
       return { user: toProtoUser(user) };
     },
   };

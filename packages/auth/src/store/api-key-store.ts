@@ -5,7 +5,7 @@ import { timestamptz } from "@triphub/platform/store-helpers";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { ApiKey, NewApiKey } from "../domain/api-key.js";
-import type { AuthDb } from "./db.js";
+import { type Alongside, type AuthDb, type AuthTx, withAlongside } from "./db.js";
 import { apiKeys } from "./schema.js";
 
 /** ListApiKeys page size when the caller asks for 0. */
@@ -28,21 +28,32 @@ export interface ApiKeyPage {
 
 /** Partner API keys. Secrets never reach it: only their hashes. */
 export interface ApiKeyStore {
-  insert(key: NewApiKey): Promise<ApiKey>;
+  /** Inserts a key; `alongside` commits with it. */
+  insert(key: NewApiKey, alongside?: Alongside<ApiKey>): Promise<ApiKey>;
   findById(id: string): Promise<ApiKey | undefined>;
   /** The key a secret's public id names, with its hash, to check the secret against. */
   findByPublicId(publicId: string): Promise<ApiKeyWithHash | undefined>;
   /** `userId`'s keys newest first by (created_at, id), with keyset page tokens. */
   listForUser(userId: string, page: { pageSize?: number; pageToken?: string }): Promise<ApiKeyPage>;
   /** Sets revoked_at unless already set; returns the key. "not_found" for an unknown id. */
-  revoke(id: string, now: Date): Promise<ApiKey>;
+  revoke(id: string, now: Date, alongside?: Alongside<ApiKey>): Promise<ApiKey>;
   /**
    * In one transaction with the old key locked: `decide` returns when the old key stops
    * working (or throws), the successor is inserted and the old key marked replaced.
    */
-  rotate(id: string, successor: Omit<NewApiKey, "createdAt">, now: Date, decide: (old: ApiKey) => Date): Promise<{ previous: ApiKey; next: ApiKey }>;
-  /** Records a use at `now` (at most once a minute per key). */
-  touch(id: string, now: Date): Promise<void>;
+  rotate(
+    id: string,
+    successor: Omit<NewApiKey, "createdAt">,
+    now: Date,
+    decide: (old: ApiKey) => Date,
+    alongside?: Alongside<{ previous: ApiKey; next: ApiKey }>,
+  ): Promise<{ previous: ApiKey; next: ApiKey }>;
+  /**
+   * Records a use at `now`, at most once a minute per key: resolves to whether this call wrote
+   * it (the first use, or the first a minute or more after the last written), and only then
+   * runs `alongside`, in the same transaction. Of racing instances exactly one writes.
+   */
+  touch(id: string, now: Date, alongside?: Alongside<void>): Promise<boolean>;
 }
 
 type Row = typeof apiKeys.$inferSelect;
@@ -77,9 +88,15 @@ const rowOf = (key: NewApiKey) => ({
 /** The API key store over `db`. */
 export function createApiKeyStore(db: AuthDb): ApiKeyStore {
   return {
-    async insert(key) {
-      const [row] = await db.insert(apiKeys).values(rowOf(key)).returning();
-      return toApiKey(row!);
+    insert(key, alongside) {
+      return withAlongside(
+        db,
+        async (q) => {
+          const [row] = await q.insert(apiKeys).values(rowOf(key)).returning();
+          return toApiKey(row!);
+        },
+        alongside,
+      );
     },
 
     async findById(id) {
@@ -113,18 +130,24 @@ export function createApiKeyStore(db: AuthDb): ApiKeyStore {
       return { keys, nextPageToken: rows.length > size && last ? encodePageToken({ at: last.createdAt, id: last.id }, scope) : "" };
     },
 
-    async revoke(id, now) {
+    async revoke(id, now, alongside) {
       if (!isUuid(id)) throw notFound("API key", id);
-      const [row] = await db
-        .update(apiKeys)
-        .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${timestamptz(now)})` })
-        .where(eq(apiKeys.id, id))
-        .returning();
-      if (!row) throw notFound("API key", id);
-      return toApiKey(row);
+      return withAlongside(
+        db,
+        async (q) => {
+          const [row] = await q
+            .update(apiKeys)
+            .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${timestamptz(now)})` })
+            .where(eq(apiKeys.id, id))
+            .returning();
+          if (!row) throw notFound("API key", id);
+          return toApiKey(row);
+        },
+        alongside,
+      );
     },
 
-    async rotate(id, successor, now, decide) {
+    async rotate(id, successor, now, decide, alongside) {
       if (!isUuid(id)) throw notFound("API key", id);
       return db.transaction(async (tx) => {
         const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for("update");
@@ -139,16 +162,26 @@ export function createApiKeyStore(db: AuthDb): ApiKeyStore {
           .set({ replacedBy: next!.id, expiresAt: oldEnds })
           .where(eq(apiKeys.id, id))
           .returning();
-        return { previous: toApiKey(previous!), next: toApiKey(next!) };
+        const rotated = { previous: toApiKey(previous!), next: toApiKey(next!) };
+        await alongside?.(tx, rotated);
+        return rotated;
       });
     },
 
-    async touch(id, now) {
+    async touch(id, now, alongside) {
       const stale = new Date(now.getTime() - LAST_USE_RESOLUTION_MS);
-      await db
-        .update(apiKeys)
-        .set({ lastUsedAt: now })
-        .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+      const touch = (q: AuthDb | AuthTx) =>
+        q
+          .update(apiKeys)
+          .set({ lastUsedAt: now })
+          .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))))
+          .returning({ id: apiKeys.id });
+      if (alongside === undefined) return (await touch(db)).length > 0;
+      return db.transaction(async (tx) => {
+        const wrote = (await touch(tx)).length > 0;
+        if (wrote) await alongside(tx);
+        return wrote;
+      });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Clock } from "@triphub/platform";
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { activeKey, publishedKeys, type SigningKey } from "../domain/signing-keys.js";
+import type { Alongside } from "./db.js";
 import type { KeyStore } from "./key-store.js";
 
 /** The signing keys as this instance sees them, cached and refreshed from the database. */
@@ -11,8 +12,8 @@ export interface KeyRing {
   jwks(): Promise<JSONWebKeySet>;
   /** A jose key resolver for verifying our own tokens; reloads once on an unknown kid. */
   resolver: JWTVerifyGetKey;
-  /** Starts a new signing key; the old one stays published until its tokens expire. */
-  rotate(): Promise<SigningKey>;
+  /** Starts a new signing key; the old one stays published until its tokens expire. `alongside` commits with it. */
+  rotate(alongside?: Alongside<SigningKey>): Promise<SigningKey>;
 }
 
 /** Options for {@link createKeyRing}. */
@@ -67,8 +68,8 @@ export async function createKeyRing(store: KeyStore, opts: KeyRingOptions): Prom
         return local(header, token);
       }
     },
-    async rotate() {
-      const key = await store.rotate(opts.now());
+    async rotate(alongside) {
+      const key = await store.rotate(opts.now(), alongside);
       await load();
       return key;
     },

@@ -1,7 +1,7 @@
 import { desc, eq, isNull, sql } from "drizzle-orm";
 import { activeKey, generateSigningKey, PUBLISH_AHEAD_SECONDS } from "../domain/signing-keys.js";
 import type { SigningKey } from "../domain/signing-keys.js";
-import type { AuthDb, AuthTx } from "./db.js";
+import type { Alongside, AuthDb, AuthTx } from "./db.js";
 import { isSealed, openJwk, sealJwk } from "./key-sealing.js";
 import { signingKeys } from "./schema.js";
 
@@ -16,7 +16,7 @@ export interface KeyStore {
    * Stores a new key that starts signing {@link PUBLISH_AHEAD_SECONDS} after `now` and retires
    * every key still active at that moment, in one transaction; returns the new key.
    */
-  rotate(now: Date): Promise<SigningKey>;
+  rotate(now: Date, alongside?: Alongside<SigningKey>): Promise<SigningKey>;
   /** Every stored key, newest first (feed it to `activeKey` / `publishedKeys`). */
   all(): Promise<SigningKey[]>;
 }
@@ -91,7 +91,7 @@ export function createKeyStore(db: AuthDb, options: KeyStoreOptions = {}): KeySt
       });
     },
 
-    async rotate(now) {
+    async rotate(now, alongside) {
       // Generate outside the transaction so the lock is held only for the writes.
       const startsAt = new Date(now.getTime() + PUBLISH_AHEAD_SECONDS * 1000);
       const key = await generateSigningKey(startsAt);
@@ -99,6 +99,7 @@ export function createKeyStore(db: AuthDb, options: KeyStoreOptions = {}): KeySt
         await lockKeys(tx);
         await tx.update(signingKeys).set({ retiredAt: startsAt }).where(isNull(signingKeys.retiredAt));
         await insertKey(tx, key, kek);
+        await alongside?.(tx, key);
       });
       return key;
     },

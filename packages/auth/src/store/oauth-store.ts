@@ -4,7 +4,7 @@ import type { Sealer } from "@triphub/platform/sealing";
 import { isUniqueViolation } from "@triphub/platform/store-helpers";
 import { and, eq, gt, inArray, lte } from "drizzle-orm";
 import { normalizeRoles, type NewUser } from "../domain/user.js";
-import type { AuthDb } from "./db.js";
+import type { Alongside, AuthDb } from "./db.js";
 import { oauthIdentities, oauthLinkTokens, oauthLoginStates, users } from "./schema.js";
 import { EMAIL_UNIQUE } from "./user-store.js";
 import { sealedUserColumns } from "./user-sealing.js";
@@ -42,7 +42,7 @@ export interface OAuthStore {
    * Creates a password-less account and links the identity to it, in one transaction.
    * "already_exists" when the email was taken meanwhile; "conflict" when the identity was.
    */
-  createLinkedAccount(user: NewUser, identity: ProviderSubject): Promise<string>;
+  createLinkedAccount(user: NewUser, identity: ProviderSubject, alongside?: Alongside<string>): Promise<string>;
   saveLinkToken(tokenHash: string, link: StoredLinkToken): Promise<void>;
   /** The pending link, unless unknown, spent or expired at `now`. */
   findLinkToken(tokenHash: string, now: Date): Promise<StoredLinkToken | undefined>;
@@ -50,7 +50,7 @@ export interface OAuthStore {
    * Spends the link token and links its identity to its account, in one transaction. Undefined
    * when it was spent (or expired) meanwhile; "conflict" when the identity is linked elsewhere.
    */
-  spendLinkToken(tokenHash: string, now: Date): Promise<StoredLinkToken | undefined>;
+  spendLinkToken(tokenHash: string, now: Date, alongside?: Alongside<StoredLinkToken>): Promise<StoredLinkToken | undefined>;
   /** Deletes up to `limit` expired login states and link tokens; resolves to how many went. */
   purgeExpired(now: Date, limit: number): Promise<number>;
 }
@@ -79,7 +79,7 @@ export function createOAuthStore(db: AuthDb, sealer: Sealer): OAuthStore {
       return row?.userId;
     },
 
-    async createLinkedAccount(user, identity) {
+    async createLinkedAccount(user, identity, alongside) {
       try {
         return await db.transaction(async (tx) => {
           const id = randomUUID();
@@ -97,6 +97,7 @@ export function createOAuthStore(db: AuthDb, sealer: Sealer): OAuthStore {
             })
             .returning({ id: users.id });
           await tx.insert(oauthIdentities).values({ ...identity, userId: row.id, createdAt: user.createdAt });
+          await alongside?.(tx, row.id);
           return row.id;
         });
       } catch (err) {
@@ -121,7 +122,7 @@ export function createOAuthStore(db: AuthDb, sealer: Sealer): OAuthStore {
       return row && { userId: row.userId, provider: row.provider, subject: row.subject, expiresAt: row.expiresAt };
     },
 
-    async spendLinkToken(tokenHash, now) {
+    async spendLinkToken(tokenHash, now, alongside) {
       return db.transaction(async (tx) => {
         const [row] = await tx
           .delete(oauthLinkTokens)
@@ -142,7 +143,9 @@ export function createOAuthStore(db: AuthDb, sealer: Sealer): OAuthStore {
             .where(and(eq(oauthIdentities.provider, identity.provider), eq(oauthIdentities.subject, identity.subject)));
           if (owner?.userId !== row.userId) throw identityTaken();
         }
-        return { userId: row.userId, ...identity, expiresAt: row.expiresAt };
+        const spent = { userId: row.userId, ...identity, expiresAt: row.expiresAt };
+        await alongside?.(tx, spent);
+        return spent;
       });
     },
 

@@ -175,3 +175,38 @@ export const apiKeys = pgTable(
     check("api_keys_secret_hash_sha256", sql`${t.secretHash} ~ '^[0-9a-f]{64}$'`),
   ],
 );
+
+/**
+ * Security events (logins, failures, role changes, API keys, admin actions): append-only, a
+ * trigger refuses UPDATE, DELETE and TRUNCATE (see the migration). No secrets and no personal
+ * data in clear: ids, the API key prefix, the client address and a bounded user agent only.
+ * Retention is an operations matter: a rotation job would need its own role allowed past the
+ * trigger (e.g. detach old monthly partitions); none is kept here yet.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    occurredAt: ts("occurred_at").notNull(),
+    type: text("type").notNull(),
+    outcome: text("outcome").notNull(),
+    // No foreign keys: the trail outlives the accounts and keys it names.
+    actorUserId: uuid("actor_user_id"),
+    actorService: text("actor_service"),
+    subjectUserId: uuid("subject_user_id"),
+    apiKeyPrefix: text("api_key_prefix"),
+    clientIp: text("client_ip"),
+    userAgent: text("user_agent"),
+    details: jsonb("details").$type<Record<string, string>>().notNull().default({}),
+  },
+  (t) => [
+    // ListAuditEvents pages newest first by (occurred_at, id), optionally by type, actor or subject.
+    index("audit_events_occurred_at_id_idx").on(t.occurredAt, t.id),
+    index("audit_events_type_occurred_at_idx").on(t.type, t.occurredAt, t.id),
+    index("audit_events_actor_occurred_at_idx").on(t.actorUserId, t.occurredAt, t.id),
+    index("audit_events_subject_occurred_at_idx").on(t.subjectUserId, t.occurredAt, t.id),
+    check("audit_events_outcome_known", sql`${t.outcome} IN ('SUCCESS','FAILURE')`),
+    check("audit_events_user_agent_bounded", sql`length(${t.userAgent}) <= 256`),
+    check("audit_events_details_bounded", sql`octet_length(${t.details}::text) <= 4096`),
+  ],
+);

@@ -11,7 +11,7 @@ import {
 } from "../domain/refresh-token.js";
 import type { StoredRefreshToken } from "../domain/refresh-token.js";
 import { isUuid } from "@triphub/platform/ids";
-import type { AuthDb, AuthTx } from "./db.js";
+import type { Alongside, AuthDb, AuthTx } from "./db.js";
 import { refreshTokens } from "./schema.js";
 
 /** A new session (refresh-token family), or a new token in an existing one. */
@@ -39,6 +39,12 @@ export interface RotatedRefreshToken extends IssuedRefreshToken {
   userId: string;
 }
 
+/** A session a revocation ended: whose, and which. */
+export interface EndedSession {
+  userId: string;
+  familyId: string;
+}
+
 /** Refresh tokens (sessions) with rotation and reuse detection. */
 export interface SessionStore {
   /** Issues a refresh token; only its hash is stored. */
@@ -48,11 +54,15 @@ export interface SessionStore {
    * row locked. A spent or revoked token revokes its whole family; it, an unknown and an expired
    * token all throw "unauthenticated". The exception is a retry: the token spent last in its
    * family, presented again within `REFRESH_RETRY_GRACE_MS`, returns the same successor (so two
-   * concurrent rotations of one token both get it).
+   * concurrent rotations of one token both get it). `onReuse` runs in the transaction that
+   * revokes a family for reuse, so what it writes commits with the revocation.
    */
-  rotate(secret: string, now: Date, ttlSeconds: number): Promise<RotatedRefreshToken>;
-  /** Logout: revokes the family `secret` belongs to. An unknown secret is a no-op. */
-  revokeFamilyOf(secret: string, now: Date): Promise<void>;
+  rotate(secret: string, now: Date, ttlSeconds: number, onReuse?: Alongside<EndedSession>): Promise<RotatedRefreshToken>;
+  /**
+   * Logout: revokes the family `secret` belongs to and resolves to it; an unknown (or already
+   * ended) session is a no-op resolving to undefined. `alongside` commits with the revocation.
+   */
+  revokeFamilyOf(secret: string, now: Date, alongside?: Alongside<EndedSession | undefined>): Promise<EndedSession | undefined>;
   /** Revokes every live session of a user, except `exceptFamilyId`; returns the tokens revoked. */
   revokeAllForUser(userId: string, now: Date, exceptFamilyId?: string): Promise<number>;
   /**
@@ -112,14 +122,19 @@ async function insertToken(db: AuthDb | AuthTx, input: NewRefreshToken, secret =
 }
 
 /** Revokes the live tokens `where` selects; returns how many, and the families they belonged to. */
-async function revokeWhere(db: AuthDb | AuthTx, where: SQL | undefined, now: Date): Promise<{ count: number; familyIds: string[] }> {
+async function revokeWhere(
+  db: AuthDb | AuthTx,
+  where: SQL | undefined,
+  now: Date,
+): Promise<{ count: number; familyIds: string[]; sessions: EndedSession[] }> {
   const rows = await db
     .update(refreshTokens)
     // A revoked family grants no retries, so the sealed successors go with it.
     .set({ revokedAt: now, successorSealed: null })
     .where(and(where, isNull(refreshTokens.revokedAt)))
-    .returning({ familyId: refreshTokens.familyId });
-  return { count: rows.length, familyIds: [...new Set(rows.map((r) => r.familyId))] };
+    .returning({ familyId: refreshTokens.familyId, userId: refreshTokens.userId });
+  const sessions = new Map(rows.map((r) => [r.familyId, { familyId: r.familyId, userId: r.userId }]));
+  return { count: rows.length, familyIds: [...sessions.keys()], sessions: [...sessions.values()] };
 }
 
 /** The session store over `db`. */
@@ -132,7 +147,7 @@ export function createSessionStore(db: AuthDb, opts: SessionStoreOptions = {}): 
       return insertToken(db, input);
     },
 
-    async rotate(secret, now, ttlSeconds) {
+    async rotate(secret, now, ttlSeconds, onReuse) {
       const tokenHash = hashRefreshSecret(secret);
       // The transaction returns instead of throwing on reuse: throwing would roll back the
       // family revocation that must stick.
@@ -172,9 +187,12 @@ export function createSessionStore(db: AuthDb, opts: SessionStoreOptions = {}): 
             }
             return { secret: successorSecret, familyId: successor.familyId, expiresAt: successor.expiresAt, userId: successor.userId };
           }
-          case "reuse":
+          case "reuse": {
             reusedFamily = (await revokeWhere(tx, eq(refreshTokens.familyId, decision.familyId), now)).familyIds;
+            // Recorded even when the family was already revoked: a replayed stolen token is news.
+            if (stored !== undefined) await onReuse?.(tx, { userId: stored.userId, familyId: decision.familyId });
             return undefined;
+          }
           case "invalid":
             return undefined;
           default: {
@@ -202,12 +220,24 @@ export function createSessionStore(db: AuthDb, opts: SessionStoreOptions = {}): 
       return result;
     },
 
-    async revokeFamilyOf(secret, now) {
-      const family = db
-        .select({ familyId: refreshTokens.familyId })
-        .from(refreshTokens)
-        .where(eq(refreshTokens.tokenHash, hashRefreshSecret(secret)));
-      await revoked((await revokeWhere(db, inArray(refreshTokens.familyId, family), now)).familyIds);
+    async revokeFamilyOf(secret, now, alongside) {
+      const revoke = async (q: AuthDb | AuthTx) => {
+        const family = q
+          .select({ familyId: refreshTokens.familyId })
+          .from(refreshTokens)
+          .where(eq(refreshTokens.tokenHash, hashRefreshSecret(secret)));
+        return revokeWhere(q, inArray(refreshTokens.familyId, family), now);
+      };
+      const result =
+        alongside === undefined
+          ? await revoke(db)
+          : await db.transaction(async (tx) => {
+              const r = await revoke(tx);
+              await alongside(tx, r.sessions[0]);
+              return r;
+            });
+      await revoked(result.familyIds);
+      return result.sessions[0];
     },
 
     async purgeExpired(now, limit) {

@@ -7,7 +7,7 @@ import { isRole, normalizeEmail, normalizeRoles } from "../domain/user.js";
 import type { NewUser, Role, User } from "../domain/user.js";
 import { isUuid } from "@triphub/platform/ids";
 import { isUniqueViolation, timestamptz } from "@triphub/platform/store-helpers";
-import type { AuthDb } from "./db.js";
+import { type Alongside, type AuthDb, withAlongside } from "./db.js";
 import { decodePageToken, encodePageToken, pageSize } from "@triphub/platform/page-token";
 import { users } from "./schema.js";
 import { emailIndex, emailPrefixToken, openUserColumns, sealedUserColumns } from "./user-sealing.js";
@@ -43,15 +43,16 @@ export interface UserStore {
   findById(id: string): Promise<User | undefined>;
   /** The stored password hash, or undefined for an unknown user or one without a password. */
   getPasswordHash(userId: string): Promise<string | undefined>;
-  /** Replaces the password hash; "not_found" for an unknown user. */
-  setPassword(userId: string, passwordHash: string, now: Date): Promise<void>;
+  /** Replaces the password hash; "not_found" for an unknown user. `alongside` commits with it. */
+  setPassword(userId: string, passwordHash: string, now: Date, alongside?: Alongside<void>): Promise<void>;
   /**
    * Loads the user FOR UPDATE, applies `change` and saves the result, in one transaction; a
    * DomainError thrown by `change` rolls back and propagates. "not_found" for an unknown user.
+   * `alongside` runs in the same transaction with the user before and after.
    */
-  updateUser(id: string, change: (user: User) => User): Promise<User>;
-  /** Replaces the roles (GUEST always kept) and returns the updated user. */
-  setRoles(userId: string, roles: readonly Role[], now: Date): Promise<User>;
+  updateUser(id: string, change: (user: User) => User, alongside?: Alongside<UserChange>): Promise<User>;
+  /** Replaces the roles (GUEST always kept) and returns the updated user; `alongside` as in `updateUser`. */
+  setRoles(userId: string, roles: readonly Role[], now: Date, alongside?: Alongside<UserChange>): Promise<User>;
   /** Users newest first by (created_at, id), with keyset pagination. */
   list(query: ListUsersQuery): Promise<UserPage>;
   /**
@@ -60,6 +61,12 @@ export interface UserStore {
    * re-encrypt job's step, also run to the end at start.
    */
   reseal(currentKeyId: string, limit: number): Promise<number>;
+}
+
+/** A user before and after a change, for what must commit with it. */
+export interface UserChange {
+  before: User;
+  after: User;
 }
 
 type UserRow = typeof users.$inferSelect;
@@ -96,13 +103,14 @@ export function createUserStore(db: AuthDb, sealer: Sealer): UserStore {
     return row ? toUser(row) : undefined;
   }
 
-  async function updateUser(id: string, change: (user: User) => User): Promise<User> {
+  async function updateUser(id: string, change: (user: User) => User, alongside?: Alongside<UserChange>): Promise<User> {
     if (!isUuid(id)) throw notFound("user", id);
     try {
       return await db.transaction(async (tx) => {
         const [row] = await tx.select().from(users).where(eq(users.id, id)).for("update");
         if (!row) throw notFound("user", id);
-        const next = change(toUser(row));
+        const before = toUser(row);
+        const next = change(before);
         const [saved] = await tx
           .update(users)
           .set({
@@ -114,7 +122,9 @@ export function createUserStore(db: AuthDb, sealer: Sealer): UserStore {
           })
           .where(eq(users.id, id))
           .returning();
-        return toUser(saved);
+        const after = toUser(saved);
+        await alongside?.(tx, { before, after });
+        return after;
       });
     } catch (err) {
       if (isUniqueViolation(err, EMAIL_UNIQUE)) throw emailTaken();
@@ -161,20 +171,26 @@ export function createUserStore(db: AuthDb, sealer: Sealer): UserStore {
       return row?.hash ?? undefined;
     },
 
-    async setPassword(userId, passwordHash, now) {
+    async setPassword(userId, passwordHash, now, alongside) {
       if (!isUuid(userId)) throw notFound("user", userId);
-      const rows = await db
-        .update(users)
-        .set({ passwordHash, updatedAt: now })
-        .where(eq(users.id, userId))
-        .returning({ id: users.id });
-      if (rows.length === 0) throw notFound("user", userId);
+      await withAlongside(
+        db,
+        async (q) => {
+          const rows = await q
+            .update(users)
+            .set({ passwordHash, updatedAt: now })
+            .where(eq(users.id, userId))
+            .returning({ id: users.id });
+          if (rows.length === 0) throw notFound("user", userId);
+        },
+        alongside,
+      );
     },
 
     updateUser,
 
-    setRoles(userId, roles, now) {
-      return updateUser(userId, (u) => ({ ...u, roles: normalizeRoles(roles), updatedAt: now }));
+    setRoles(userId, roles, now, alongside) {
+      return updateUser(userId, (u) => ({ ...u, roles: normalizeRoles(roles), updatedAt: now }), alongside);
     },
 
     async list(query) {
