@@ -66,6 +66,15 @@ export { createPeriodicJob, type PeriodicJob } from "./periodic-job.js";
 export { createServiceClient, type ServiceClientOptions } from "./clients.js";
 /** Which instances of a service exist: fixed addresses, the registry, or a cluster's DNS. */
 export { type InstanceResolver, type ServiceInstance, staticResolver } from "./discovery/instance-resolver.js";
+/** The registry's side of discovery: an instance keeps itself registered; clients resolve through WatchInstances. */
+export { REGISTRY_SERVICE, type Registration, type RegistrationOptions, startRegistration } from "./discovery/registration.js";
+export {
+  type HostRegistrationOptions,
+  type RegistrationEnv,
+  registeredHost,
+  registeredHostFromEnv,
+} from "./discovery/registered-host.js";
+export { type RegistryResolverOptions, registryResolver, toServiceInstance } from "./discovery/registry-resolver.js";
 export { type ClientTls, clientTls, clientTlsFor, setClientTls } from "./client-tls.js";
 export { type ClientFetch, clientFetch, createClientFetch } from "./client-fetch.js";
 export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig } from "./config.js";
@@ -107,7 +116,7 @@ export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from
 export { isUuid, uuidFromName } from "./ids.js";
 export { countryOfLocale } from "./locale.js";
 export { type Rand, seededRandom } from "./seeded-random.js";
-export { liveConfigSpec, loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
+export { liveConfigSpec, loadTls, registrationSpec, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, LIVENESS_PATH, READINESS_PATH, type ServiceHost, type ServiceOptions } from "./service-host.js";
 /** Fastify's types for a service's plain HTTP routes (`ServiceOptions.httpRoutes`). */
