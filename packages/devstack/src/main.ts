@@ -102,11 +102,11 @@ async function main() {
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   // Each service proves who it is to the others with tokens from auth (client credentials).
   const identities = await devServiceIdentities(dataDir, SERVICE_NAMES, authUrl);
-  // Where each service is (e.g. PAYMENT_URL), for services that call others; the registry
-  // will answer this once it exists.
+  // Where each service is (e.g. PAYMENT_URL), for services that call others (still how they
+  // find each other; the registry will answer this).
   // CONFIG_URL among them: each service loads its settings from the config server at start
   // and follows them, keeping the last applied ones under <data>/config-cache for a start
-  // while the config server is down.
+  // while the config server is down. REGISTRY_URL too: each service registers itself there.
   const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, `${scheme}://127.0.0.1:${portOf(s)}`]));
   const liveConfig = { CONFIG_CACHE_DIR: join(dataDir, "config-cache"), ENVIRONMENT: process.env.ENVIRONMENT ?? "dev" };
   const early: Started[] = [];
@@ -126,7 +126,8 @@ async function main() {
     }
     (svc.early ? early : batch).push(start(svc, env));
   }
-  // Auth (service tokens) and the config server first, so the others start on their settings.
+  // Auth (service tokens), the registry and the config server first, so the others start on
+  // their settings and register at once.
   await startAll(early);
   if (stopping) return;
   await startAll(batch);
@@ -162,6 +163,7 @@ async function main() {
     AUTH_URL: authUrl,
     ...identities.envFor(GATEWAY.name),
     CONFIG_URL: serviceUrls.CONFIG_URL!,
+    REGISTRY_URL: serviceUrls.REGISTRY_URL!,
     ...liveConfig,
     PUBLIC_URL: `${scheme}://127.0.0.1:${portOf(GATEWAY)}`,
   });

@@ -17,6 +17,11 @@ export interface ServiceSpec {
 /** Every service that exists today, in start order; the gateway comes last. */
 export const SERVICES: ServiceSpec[] = [
   { name: "auth", dir: "auth", port: 7101, database: true, public: true, early: true },
+  // The registry: every service (the gateway and the registry itself too) registers with it
+  // once ready (REGISTRY_URL) and deregisters before draining. It checks callers' service
+  // tokens against auth's keys, fetched on first use, so it starts beside auth; whoever starts
+  // before it retries with back-off. Internal: the gateway does not route it.
+  { name: "registry", dir: "registry", port: 7106, database: true, public: false, early: true },
   // The config server: every service (the gateway too) loads its settings from it at start
   // (CONFIG_URL) and follows them. Internal: the gateway does not route it.
   { name: "config", dir: "config-server", port: 7107, database: true, public: false, early: true },

@@ -1,6 +1,6 @@
 // Process entry of the gateway: configuration, then the server. No logic here.
 import { readDescriptorSet } from "@triphub/contracts/descriptors";
-import { closeOnSignals, configOrExit, createLogger, liveConfigFromEnv } from "@triphub/platform";
+import { closeOnSignals, configOrExit, createLogger, liveConfigFromEnv, registeredHostFromEnv } from "@triphub/platform";
 import { loadGatewayConfig } from "./config.js";
 import { docCommentsFromDescriptorSet } from "./openapi/index.js";
 import { buildGateway } from "./server.js";
@@ -12,6 +12,7 @@ const docComments = docCommentsFromDescriptorSet(readDescriptorSet());
 // With CONFIG_URL: the central configuration, applied before the first request (log level,
 // rate-limit quotas) and followed from then on.
 const liveConfig = await liveConfigFromEnv("gateway", config, log);
-const host = await buildGateway({ config, log, tls, docComments, liveConfig });
+// With REGISTRY_URL: registered once ready, deregistered before the drain on SIGTERM.
+const host = registeredHostFromEnv("gateway", await buildGateway({ config, log, tls, docComments, liveConfig }), config, log);
 closeOnSignals(host, log);
 await host.listen({ port: config.PORT, host: config.HOST });

@@ -46,6 +46,9 @@ export const NOT_SERVICES: Record<string, string> = {
   _template: "the template new services are copied from",
   devstack: "`npm start`, the local platform",
   bench: "load tests run from a workstation",
+  // Issue 17: on Kubernetes the instance resolver reads the cluster's DNS / Endpoints, so the
+  // registry is optional there; it runs in `npm start`. Its manifests are not written yet.
+  registry: "the service registry, optional on Kubernetes (not deployed there yet)",
 };
 
 /** Folders under packages/ with a src/main.ts. */

@@ -73,6 +73,15 @@ export type { EjectionOptions } from "./discovery/outlier-ejection.js";
 export type { PickPolicy } from "./discovery/pick-policy.js";
 /** Which calls may run again on another instance: reads, and writes carrying their idempotency key. */
 export { mayRepeat, type RetryClass, retryClassOf } from "./discovery/retry-safety.js";
+/** The registry's side of discovery: an instance keeps itself registered; clients resolve through WatchInstances. */
+export { REGISTRY_SERVICE, type Registration, type RegistrationOptions, startRegistration } from "./discovery/registration.js";
+export {
+  type HostRegistrationOptions,
+  type RegistrationEnv,
+  registeredHost,
+  registeredHostFromEnv,
+} from "./discovery/registered-host.js";
+export { type RegistryResolverOptions, registryResolver, toServiceInstance } from "./discovery/registry-resolver.js";
 export { type ClientTls, clientTls, clientTlsFor, setClientTls } from "./client-tls.js";
 export { type ClientFetch, clientFetch, createClientFetch } from "./client-fetch.js";
 export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig, serviceUrlsOf } from "./config.js";
@@ -132,7 +141,7 @@ export { drainInBatches, isCheckViolation, isUniqueViolation, timestamptz } from
 export { isUuid, uuidFromName } from "./ids.js";
 export { countryOfLocale } from "./locale.js";
 export { type Rand, seededRandom } from "./seeded-random.js";
-export { liveConfigSpec, loadTls, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
+export { liveConfigSpec, loadTls, registrationSpec, serviceConfigSpec, serviceIdentityConfigSpec } from "./service-config.js";
 export { configOrExit } from "./startup.js";
 export { createService, LIVENESS_PATH, READINESS_PATH, type ServiceHost, type ServiceOptions } from "./service-host.js";
 /** Fastify's types for a service's plain HTTP routes (`ServiceOptions.httpRoutes`). */

@@ -7,6 +7,7 @@ import type { LiveConfig } from "./live-config/live-config.js";
 import { liveConfigFromEnv } from "./live-config/live-config-from-env.js";
 import { createLogger } from "./logger.js";
 import type { ServiceHost } from "./service-host.js";
+import { type RegistrationEnv, registeredHostFromEnv } from "./discovery/registered-host.js";
 import { configOrExit } from "./startup.js";
 
 /**
@@ -39,7 +40,7 @@ export function closeOnSignals(host: ServiceHost, log: Logger): void {
 }
 
 /** The configuration every service with a database reads (see `serviceConfigSpec`). */
-export interface ServiceProcessConfig {
+export interface ServiceProcessConfig extends RegistrationEnv {
   PORT: number;
   HOST: string;
   LOG_LEVEL: string;
@@ -95,7 +96,7 @@ export const MIGRATE_ONLY_VARIABLE = "MIGRATE_ONLY";
  * A service process's whole main.ts: reads the configuration (or exits with status 2 naming
  * every bad variable), loads and follows the central configuration (with CONFIG_URL), migrates
  * and opens the database, builds the server with the system clock, closes it on SIGTERM/SIGINT
- * and listens. Resolves to the listening URL; with {@link MIGRATE_ONLY_VARIABLE} set, only
+ * and listens; with REGISTRY_URL it registers once ready and deregisters before draining. Resolves to the listening URL; with {@link MIGRATE_ONLY_VARIABLE} set, only
  * migrates and resolves to undefined.
  */
 export async function runService<C extends ServiceProcessConfig>(opts: RunServiceOptions<C>): Promise<string | undefined> {
@@ -106,7 +107,9 @@ export async function runService<C extends ServiceProcessConfig>(opts: RunServic
   const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log, name: opts.name });
   const built = await opts.build({ config, database, log, tls, now: systemClock, liveConfig });
   // A service that does not hand it to createService still stops watching when it closes.
-  const host: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()) };
+  const unregistered: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()) };
+  // With REGISTRY_URL: registered once ready, deregistered before the drain on SIGTERM.
+  const host = registeredHostFromEnv(opts.name, unregistered, config, log);
   closeOnSignals(host, log);
   return host.listen({ port: config.PORT, host: config.HOST });
 }

@@ -15,6 +15,7 @@ export const serviceConfigSpec = (defaultPort: number) => ({
   /** With a CA, callers must present a certificate it signed (mTLS between services). */
   TLS_CA_FILE: env.optionalString(),
   ...liveConfigSpec,
+  ...registrationSpec,
 });
 
 const environmentName: EnvVar<string> = {
@@ -24,6 +25,35 @@ const environmentName: EnvVar<string> = {
     if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) throw new InvalidValue("must be lower case letters, digits and dashes (e.g. staging)");
     return name;
   },
+};
+
+const optionalMatching = (expect: string, pattern: RegExp, problem: string): EnvVar<string | undefined> => ({
+  expect,
+  parse(raw) {
+    if (raw === undefined || raw === "") return undefined;
+    if (!pattern.test(raw)) throw new InvalidValue(problem);
+    return raw;
+  },
+});
+
+/**
+ * How a service registers with the registry (part of {@link serviceConfigSpec}); unset
+ * REGISTRY_URL: it does not. It calls the registry with its service identity (AUTH_TOKEN_URL and
+ * SERVICE_CLIENT_SECRET, see {@link liveConfigSpec}) or its mTLS certificate.
+ */
+export const registrationSpec = {
+  /** The registry; unset: the service is reached only at the addresses others are configured with. */
+  REGISTRY_URL: env.optionalUrl(["http", "https"]),
+  /** Unique within the service, e.g. the pod name; default `<hostname>-<port>`. */
+  INSTANCE_ID: optionalMatching("an instance id like web-7f9c-2", /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be letters, digits and . _ : - (at most 128)"),
+  /** "host:port" others reach this instance at; default: where it listens (the host's name when on every interface). */
+  ADVERTISED_ADDRESS: optionalMatching("host:port", /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, "must be host:port, e.g. accommodation-0.internal:7102"),
+  /** The zone (or rack) the instance runs in, for zone-aware balancing. */
+  ZONE: env.optionalString(),
+  /** The build's version, e.g. a release or a git sha: what canaries are told apart by. */
+  SERVICE_VERSION: env.string("dev"),
+  /** How long the registry keeps the instance without a heartbeat; heartbeats come every third of it. */
+  REGISTRY_LEASE_SECONDS: env.int({ default: 15, min: 5, max: 300 }),
 };
 
 /** Where a service's central configuration comes from (part of {@link serviceConfigSpec}). */
