@@ -184,7 +184,7 @@ beforeAll(async () => {
     { kind: "host", headers: bearer(hostAgain.tokens!.accessToken) },
     { kind: "admin", headers: bearer(admin.tokens!.accessToken) },
   );
-}, 90_000);
+}, 200_000);
 afterAll(() => stack?.stop(), 30_000);
 
 /** One call at the service's own port: its code (OK when it succeeds, or when a stream opens and ends cleanly) and answer. */

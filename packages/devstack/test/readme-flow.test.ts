@@ -29,7 +29,7 @@ beforeAll(async () => {
   stack = await startDevstack();
   ({ offset, gatewayUrl, dataDir } = stack);
   output = stack.output();
-}, 90_000);
+}, 180_000);
 
 afterAll(() => stack?.stop(), 30_000);
 

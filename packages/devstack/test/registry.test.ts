@@ -12,7 +12,7 @@ import { type RunningDevstack, startDevstack } from "./running-devstack.js";
 let stack: RunningDevstack;
 beforeAll(async () => {
   stack = await startDevstack({ properties: 5 });
-}, 90_000);
+}, 180_000);
 afterAll(() => stack?.stop(), 30_000);
 
 describe("the devstack's registry", () => {

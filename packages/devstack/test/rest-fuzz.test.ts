@@ -16,7 +16,7 @@ beforeAll(async () => {
   const body = JSON.stringify({ email, password: "correct horse battery", displayName: "Fuzz" });
   const res = await fetch(`${stack.gatewayUrl}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json" }, body });
   token = ((await res.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
-}, 90_000);
+}, 180_000);
 afterAll(() => stack?.stop(), 30_000);
 
 interface Operation {

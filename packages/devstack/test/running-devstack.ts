@@ -43,7 +43,7 @@ export async function startDevstack(opts: { properties?: number; env?: Record<st
   child.stdout?.on("data", (c: Buffer) => (output += c));
   child.stderr?.on("data", (c: Buffer) => (output += c));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`devstack not up in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`devstack not up in 150 s:\n${output}`)), 150_000);
     child.stdout?.on("data", () => {
       if (output.includes("TripHub is up")) {
         clearTimeout(timer);
