@@ -14,6 +14,7 @@ const lines = [
   // DATA_KEKS: id:base64 of 32 bytes, current first; BLIND_INDEX_KEY: base64 of 32 bytes.
   `AUTH_DATA_KEKS=k1:${randomBytes(32).toString("base64")}`,
   `AUTH_BLIND_INDEX_KEY=${randomBytes(32).toString("base64")}`,
+  `RESERVATION_DATA_KEKS=k1:${randomBytes(32).toString("base64")}`,
   ...callers.map((name) => `${name.toUpperCase()}_CLIENT_SECRET=${clients[name]}`),
   `SERVICE_CLIENTS=${callers.map((name) => `${name}:${createHash("sha256").update(clients[name]).digest("hex")}`).join(",")}`,
 ];

@@ -84,6 +84,8 @@ export async function startBookingPlatform(serverUrl: string, started: (s: Servi
   const reservation = await start("reservation", {
     ...common("reservation"),
     DATABASE_URL: databaseUrl(serverUrl, "triphub_reservation"),
+    // Seals the guests' contacts and card tokens.
+    DATA_KEKS: testSealingKeys().DATA_KEKS,
     ACCOMMODATION_URL: accommodation.url,
     PAYMENT_URL: payment.url,
   });

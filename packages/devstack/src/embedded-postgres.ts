@@ -121,7 +121,7 @@ export async function devSecret(dataDir: string, name: string, bytes = 24): Prom
 }
 
 /** The services that seal personal data at rest (DATA_KEKS, BLIND_INDEX_KEY). */
-export const SEALING_SERVICES: ReadonlySet<string> = new Set(["auth"]);
+export const SEALING_SERVICES: ReadonlySet<string> = new Set(["auth", "reservation"]);
 
 /**
  * A service's key-encryption key and blind-index key, made on first start in <data>/secrets

@@ -113,7 +113,7 @@ async function main() {
   const batch: Started[] = [];
   for (const svc of SERVICES) {
     const env: Record<string, string> = { AUTH_JWKS_URL: jwksUrl, ...identities.envFor(svc.name), ...serviceUrls, ...liveConfig };
-    // Auth seals its signing keys with a secret made on first start (never in the repository).
+    // Auth and reservation seal personal data with keys made on first start (never in the repository).
     if (SEALING_SERVICES.has(svc.name)) Object.assign(env, await devSealingKeys(dataDir, svc.name));
     if (svc.name === "auth") {
       env.AUTH_KEY_ENCRYPTION_KEY = process.env.AUTH_KEY_ENCRYPTION_KEY ?? (await devSecret(dataDir, "auth-key-encryption-key"));
@@ -146,7 +146,7 @@ async function main() {
       say(`▸ demo users: ${users}; sign in as ${DEMO_GUEST_EMAIL} with the password in ${relative(root, passwordFile)}`);
       if (embedded("reservation")) {
         const urls = { reservation: pg.urlFor("triphub_reservation"), accommodation: pg.urlFor("triphub_accommodation"), auth: pg.urlFor("triphub_auth") };
-        say(`▸ demo stays: ${await seedDemoStays(root, urls)}`);
+        say(`▸ demo stays: ${await seedDemoStays(root, urls, await devSealingKeys(dataDir, "reservation"))}`);
         if (embedded("review")) {
           say(`▸ demo reviews: ${await seedDemoReviews(root, { ...urls, review: pg.urlFor("triphub_review") })}`);
         }

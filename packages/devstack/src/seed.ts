@@ -69,10 +69,13 @@ export interface DemoStayDatabases {
 
 /**
  * Writes the demo history that is missing: the reviewers' completed stays across the catalogue
- * and the demo guest's recent ones (a fresh one when an old data folder has none left to review).
+ * and the demo guest's recent ones (a fresh one when an old data folder has none left to review),
+ * sealed with reservation's `sealingKeys` (DATA_KEKS).
  */
-export async function seedDemoStays(root: string, urls: DemoStayDatabases): Promise<string> {
+export async function seedDemoStays(root: string, urls: DemoStayDatabases, sealingKeys: Record<string, string>): Promise<string> {
   const output = await runSeed(root, "reservation/src/seed/main.ts", [], "the demo stays", {
+    // Reservation's own keys: the guests' contacts and card tokens are sealed as the service seals them.
+    ...sealingKeys,
     DATABASE_URL: urls.reservation,
     ACCOMMODATION_DATABASE_URL: urls.accommodation,
     AUTH_DATABASE_URL: urls.auth,

@@ -1,7 +1,7 @@
 // The one place that says what the service reads from its environment. main.ts reads it once
 // (through runService) and fails at start naming every bad variable; nothing else reads
 // process.env. Add a variable here with its default for `npm start`, then pass the value down.
-import { env, loadConfig, serviceConfigSpec, serviceIdentityConfigSpec } from "@triphub/platform";
+import { dataKeks, env, loadConfig, sealingConfigSpec, serviceConfigSpec, serviceIdentityConfigSpec } from "@triphub/platform";
 
 /** Everything the service reads from its environment, with the defaults `npm start` uses. */
 export const reservationConfigSpec = {
@@ -16,6 +16,13 @@ export const reservationConfigSpec = {
   AUTH_JWKS_URL: env.url("http://127.0.0.1:7101/.well-known/jwks.json", ["http", "https"]),
   AUTH_ISSUER: env.string("triphub-auth"),
   AUTH_AUDIENCE: env.string("triphub"),
+  /**
+   * The guest's contact and card token are sealed at rest with data keys wrapped by these
+   * key-encryption keys (required). No lookup goes by a sealed value, so no BLIND_INDEX_KEY.
+   */
+  DATA_KEKS: dataKeks,
+  /** Age at which the re-encrypt job replaces the data key and re-seals everything (0: never). */
+  DATA_KEY_MAX_AGE_DAYS: sealingConfigSpec.DATA_KEY_MAX_AGE_DAYS,
   /** The services the saga calls (gRPC): a URL, or the URLs of several instances separated by commas. */
   ACCOMMODATION_URL: env.serviceUrl("http://127.0.0.1:7102"),
   PAYMENT_URL: env.serviceUrl("http://127.0.0.1:7103"),

@@ -7,6 +7,8 @@ import {
   createService,
   type Database,
   type Logger,
+  createReencryptJob,
+  openSealer,
   type ServiceHost,
   systemClock,
   type TlsOptions,
@@ -23,6 +25,7 @@ import type { ReservationDb } from "./store/db.js";
 import { withCrashPoints } from "./store/crash-point.js";
 import { reservationEventTypes } from "./proto-mapping/events.js";
 import { createReservationStore, RESERVATION_LOG } from "./store/reservation-store.js";
+import { resealSteps } from "./store/reseal.js";
 import { createSagaWorkStore } from "./store/saga-work-store.js";
 
 /** Where drizzle-kit writes the migrations; the chassis applies them at start. */
@@ -32,12 +35,12 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta
 export interface ReservationServerDeps {
   config: Pick<
     ReservationConfig,
-    "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "ACCOMMODATION_URL" | "PAYMENT_URL"
+    "AUTH_JWKS_URL" | "AUTH_ISSUER" | "AUTH_AUDIENCE" | "AUTH_TOKEN_URL" | "SERVICE_CLIENT_SECRET" | "ACCOMMODATION_URL" | "PAYMENT_URL" | "DATA_KEKS"
   > &
     Partial<
       Pick<
         ReservationConfig,
-        "SAGA_DEADLINE_SECONDS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS" | "SAGA_LEASE_MS" | "SAGA_RESUME_EVERY_MS" | "RESERVATION_CRASH_AFTER" | "RESERVATION_CRASH_BEFORE"
+        "SAGA_DEADLINE_SECONDS" | "DATA_KEY_MAX_AGE_DAYS" | "CREATE_WAIT_MS" | "STAY_COMPLETION_INTERVAL_MS" | "SAGA_LEASE_MS" | "SAGA_RESUME_EVERY_MS" | "RESERVATION_CRASH_AFTER" | "RESERVATION_CRASH_BEFORE"
       >
     >;
   /** Opened and migrated by the chassis (or the test); the chassis closes it last. */
@@ -57,7 +60,18 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   const { config, database, log } = deps;
   const now = deps.now ?? systemClock;
   const db = database.db as ReservationDb;
-  const store = withCrashPoints(createReservationStore(db), { after: config.RESERVATION_CRASH_AFTER, before: config.RESERVATION_CRASH_BEFORE });
+  const sealer = await openSealer(db, { keks: config.DATA_KEKS, log, now });
+  const reencrypt = createReencryptJob({
+    sealer,
+    steps: resealSteps(db, sealer),
+    log,
+    now,
+    maxKeyAgeMs: (config.DATA_KEY_MAX_AGE_DAYS ?? 90) * 86_400_000,
+  });
+  // Records stored in clear before sealing began are sealed now. They read as they are until
+  // then, so a record that does not open (logged) keeps only itself from being served.
+  await reencrypt.runOnce().catch((err: unknown) => log.error({ err }, "re-encrypt failed"));
+  const store = withCrashPoints(createReservationStore(db, sealer), { after: config.RESERVATION_CRASH_AFTER, before: config.RESERVATION_CRASH_BEFORE });
   const work = createSagaWorkStore(db);
   const runner = createSagaRunner({
     store,
@@ -76,6 +90,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   const feed = createEventFeed({ sql: database.sql, log, channel: RESERVATION_LOG.channel });
   const impl = createReservationService({
     db,
+    sealer,
     store,
     runner,
     events: createEventStore(db, RESERVATION_LOG),
@@ -101,6 +116,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
       stopBacklogMetrics();
       await feed.close();
       await completer.stop();
+      await reencrypt.stop();
       await runner.close();
     },
   });
@@ -110,5 +126,6 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   });
   runner.startResuming();
   completer.start();
+  reencrypt.start();
   return host;
 }

@@ -19,9 +19,9 @@ import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_se
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { type CreateReservationRequestSchema, ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
-import { createLogger, createServiceClient, createTokenVerifier, type Database, openDatabase } from "@triphub/platform";
+import { createLogger, createServiceClient, createTokenVerifier, type Database, dataKeks, openDatabase, openSealer, type Sealer } from "@triphub/platform";
 import { type StackUser, startAuth } from "@triphub/test-stack";
-import { eventually, freshDatabase, type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
+import { eventually, freshDatabase, type RunningClock, type RunningService, runningClock, serve, testSealingKeys } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
 import type { SagaTimings } from "../src/saga/saga-runner.js";
 import { freePort } from "./service-child.js";
@@ -79,6 +79,10 @@ export interface BookingPlatform {
   external: { reservation?: ExternalService; payment?: ExternalService };
   /** The reservation service's own database (in process only; to rebuild its read models). */
   reservationDb: Database | undefined;
+  /** Reservation's DATA_KEKS, as its environment has it. */
+  reservationKeks: string;
+  /** A sealer over reservation's database with its keys, as the service's own (in process only). */
+  reservationSealer(): Promise<Sealer>;
   /** A client of the reservation service calling as another service (its service token). */
   reservationAs(service: string): Client<typeof ReservationService>;
   /** Clients calling as the reservation service, to look at holds and payments. */
@@ -159,6 +163,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
       );
   const paymentUrl = externalPayment?.url ?? payment!.url;
 
+  const sealing = testSealingKeys();
   const reservationConfig = {
     ...tokenConfig,
     ...auth.identityConfig("reservation"),
@@ -174,6 +179,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
         ...Object.fromEntries(Object.entries(reservationConfig).map(([k, v]) => [k, String(v)])),
         SAGA_LEASE_MS: String(timings.leaseMs),
         SAGA_RESUME_EVERY_MS: String(timings.resumeEveryMs),
+        DATA_KEKS: sealing.DATA_KEKS,
       })
     : undefined;
   const reservationDb = externalReservation ? undefined : await open(MIGRATIONS_FOLDER, name, 16);
@@ -181,7 +187,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     ? undefined
     : await serve(
         await buildServer({
-          config: reservationConfig,
+          config: { ...reservationConfig, DATA_KEKS: dataKeks.parse(sealing.DATA_KEKS) },
           database: reservationDb,
           log,
           now: clock.now,
@@ -207,6 +213,8 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
     calls,
     reservation,
     reservationDb,
+    reservationKeks: sealing.DATA_KEKS,
+    reservationSealer: () => openSealer(reservationDb!.db, { keks: dataKeks.parse(sealing.DATA_KEKS), log, now: clock.now }),
     reservationAs: (service) =>
       createServiceClient(ReservationService, reservationUrl, { identity: { tokens: auth.asService(service).tokens, audience: "reservation" } }),
     external: { reservation: externalReservation, payment: externalPayment },

@@ -5,7 +5,9 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { MIGRATIONS_FOLDER as ACCOMMODATION_MIGRATIONS } from "@triphub/accommodation";
 import { ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
-import { createLogger, type Database, openDatabase } from "@triphub/platform";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
+import { createLogger, type Database, dataKeks, openDatabase, openSealer, type Sealer } from "@triphub/platform";
 import type { EventDb } from "@triphub/platform/events";
 import { clientAs, serviceDeps, type StackUser, startAuth, type TestAuth } from "@triphub/test-stack";
 import { freshDatabase, rejectionOf, type RunningService, serve } from "@triphub/testkit";
@@ -18,6 +20,7 @@ import type { DemoGuests } from "../src/seed/guests.js";
 import { addDays, HISTORY_DAYS, planReviewerStays } from "../src/seed/plan.js";
 import { seedStayHistory } from "../src/seed/seed-history.js";
 import { completedStay } from "../src/seed/stay-history.js";
+import { openRequested, openReservationData } from "../src/store/personal-data.js";
 
 const log = createLogger({ service: "demo-history-test", level: "silent" });
 const DAY_MS = 86_400_000;
@@ -29,6 +32,15 @@ let auth: TestAuth;
 let guest: StackUser;
 let reservation: RunningService;
 let database: Database;
+let keks: string;
+/** Each database's sealer, with the keys the service runs with. */
+const sealers = new Map<Database, Sealer>();
+const sealerOf = async (db: Database) => {
+  if (!sealers.has(db)) sealers.set(db, await openSealer(db.db, { keks: dataKeks.parse(keks), log, now: () => new Date() }));
+  return sealers.get(db)!;
+};
+/** Seeds `db` as the seed command does. */
+const seed = async (db: Database, o: { now: Date }) => seedStayHistory(db.sql, { catalogue, guests, seed: 1, now: o.now, sealer: await sealerOf(db) });
 let catalogue: CatalogueProperty[];
 let guests: DemoGuests;
 let draftPropertyId: string;
@@ -74,7 +86,8 @@ beforeAll(async () => {
   guests = { reviewers, demoGuest: { id: guest.userId, fullName: "Demo Guest", email: "guest@demo.triphub.test" } };
   const deps = await serviceDeps(auth, { service: "reservation", migrationsFolder: MIGRATIONS_FOLDER });
   database = deps.database;
-  await seedStayHistory(database.sql, { catalogue, guests, seed: 1, now });
+  keks = deps.sealingKeys.DATA_KEKS;
+  await seed(database, { now });
   // Nothing here calls accommodation or payment: no saga runs for a completed stay.
   reservation = await serve(await buildServer({ ...deps, config: { ...deps.config, ACCOMMODATION_URL: "http://127.0.0.1:9", PAYMENT_URL: "http://127.0.0.1:9" } }));
 }, 60_000);
@@ -86,9 +99,14 @@ afterAll(async () => {
 });
 
 const count = async (sql: postgres.Sql, query: string) => Number((await sql.unsafe(query))[0].n);
-const readModel = (sql: postgres.Sql) =>
-  sql`select reservation_id, guest_id, host_id, property_id, status, check_in, stay_ends_at, create_time, version, encode(data, 'hex') as data
-      from reservations order by reservation_id`;
+// `data` as it opens: the guest's contact is sealed with a fresh IV each time it is written.
+const readModel = async (db: Database) => {
+  const sealer = await sealerOf(db);
+  const rows = await db.sql<{ reservation_id: string; data: Uint8Array }[]>`
+    select reservation_id, guest_id, host_id, property_id, status, check_in, stay_ends_at, create_time, version, data
+    from reservations order by reservation_id`;
+  return rows.map((r) => ({ ...r, data: openReservationData(sealer, r.reservation_id, r.data) }));
+};
 
 describe("the reviewers' completed stays", () => {
   it("are 0-12 per listed property, most with a few and some with none, checked out over the past 18 months", async () => {
@@ -131,10 +149,16 @@ describe("the reviewers' completed stays", () => {
     const plan = { seed: 1, now };
     expect(planReviewerStays(catalogue, reviewers, plan).map(completedStay)).toEqual(planReviewerStays(catalogue, reviewers, plan).map(completedStay));
     const other = await openReservationDb("demo_history_again");
-    await seedStayHistory(other.sql, { catalogue, guests, seed: 1, now });
-    expect(await readModel(other.sql)).toEqual(await readModel(database.sql));
-    const log = (sql: postgres.Sql) => sql`select event_id, stream_id, stream_version, type, payload, occur_time from events order by stream_id, stream_version`;
-    expect(await log(other.sql)).toEqual(await log(database.sql));
+    await seed(other, { now });
+    expect(await readModel(other)).toEqual(await readModel(database));
+    const log = async (db: Database) => {
+      const sealer = await sealerOf(db);
+      const rows = await db.sql<{ type: string; payload: Uint8Array }[]>`
+        select event_id, stream_id, stream_version, type, payload, occur_time from events order by stream_id, stream_version`;
+      const opened = (payload: Uint8Array) => toBinary(ReservationRequestedSchema, openRequested(sealer, fromBinary(ReservationRequestedSchema, payload)));
+      return rows.map((r) => ({ ...r, payload: r.type === ReservationRequestedSchema.typeName ? opened(r.payload) : r.payload }));
+    };
+    expect(await log(other)).toEqual(await log(database));
     // Another seed is another history.
     expect(planReviewerStays(catalogue, reviewers, { seed: 2, now }).map((s) => s.reservationId)).not.toEqual(
       planReviewerStays(catalogue, reviewers, plan).map((s) => s.reservationId),
@@ -142,22 +166,22 @@ describe("the reviewers' completed stays", () => {
   });
 
   it("are written once: a second run, even days later, adds nothing", async () => {
-    const before = await readModel(database.sql);
+    const before = await readModel(database);
     const events = await count(database.sql, "select count(*) as n from events");
-    const again = await seedStayHistory(database.sql, { catalogue, guests, seed: 1, now });
+    const again = await seed(database, { now });
     expect(again).toMatchObject({ reviewerStaysWritten: 0, demoGuestStaysWritten: 0 });
-    const later = await seedStayHistory(database.sql, { catalogue, guests, seed: 1, now: new Date(now.getTime() + 5 * DAY_MS) });
+    const later = await seed(database, { now: new Date(now.getTime() + 5 * DAY_MS) });
     expect(later).toMatchObject({ reviewerStaysWritten: 0, demoGuestStaysWritten: 0 });
-    expect(await readModel(database.sql)).toEqual(before);
+    expect(await readModel(database)).toEqual(before);
     expect(await count(database.sql, "select count(*) as n from events")).toBe(events);
   });
 
   it("are reproduced exactly by rebuilding the read models from the events", async () => {
-    const before = await readModel(database.sql);
+    const before = await readModel(database);
     await database.sql`delete from reservations`;
-    const replayed = await rebuildReadModels(database.db as EventDb);
+    const replayed = await rebuildReadModels(database.db as EventDb, await sealerOf(database));
     expect(replayed).toBe(before.length * 5);
-    expect(await readModel(database.sql)).toEqual(before);
+    expect(await readModel(database)).toEqual(before);
     expect(await count(database.sql, "select count(*) as n from saga_work")).toBe(0);
   });
 });
@@ -196,15 +220,15 @@ describe("the demo guest's stays", () => {
 
   it("get a fresh one when the newest checked out more than 20 days ago, once", async () => {
     const db = await openReservationDb("demo_history_old");
-    await seedStayHistory(db.sql, { catalogue, guests, seed: 1, now: new Date(now.getTime() - 40 * DAY_MS) });
+    await seed(db, { now: new Date(now.getTime() - 40 * DAY_MS) });
     expect(await listCompletedStays(db.sql, { guestId: guest.userId })).toHaveLength(3);
-    const started = await seedStayHistory(db.sql, { catalogue, guests, seed: 1, now });
+    const started = await seed(db, { now });
     expect(started).toMatchObject({ reviewerStaysWritten: expect.any(Number), demoGuestStaysWritten: 1 });
     const stays = await listCompletedStays(db.sql, { guestId: guest.userId });
     expect(stays).toHaveLength(4);
     const newest = stays.reduce((a, b) => (a.completedAt > b.completedAt ? a : b));
     expect((now.getTime() - newest.completedAt.getTime()) / DAY_MS).toBeLessThan(4);
     expect(newest.completedAt.getTime()).toBeLessThan(now.getTime());
-    expect((await seedStayHistory(db.sql, { catalogue, guests, seed: 1, now })).demoGuestStaysWritten).toBe(0);
+    expect((await seed(db, { now })).demoGuestStaysWritten).toBe(0);
   });
 });

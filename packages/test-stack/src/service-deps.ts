@@ -1,7 +1,17 @@
 // What every service's buildServer takes in a test, wired to the platform's auth: one clock,
 // auth's keys, the service's own fresh database and its identity for calling others.
-import { type Clock, createLogger, createTokenVerifier, type Database, type Logger, openDatabase, type TokenVerifier } from "@triphub/platform";
-import { freshDatabase } from "@triphub/testkit";
+import {
+  type Clock,
+  createLogger,
+  createTokenVerifier,
+  type Database,
+  dataKeks,
+  type KeyEncryptionKeys,
+  type Logger,
+  openDatabase,
+  type TokenVerifier,
+} from "@triphub/platform";
+import { freshDatabase, testSealingKeys } from "@triphub/testkit";
 import type { TestAuth } from "./auth.js";
 
 /** Options of {@link serviceDeps}. */
@@ -29,7 +39,11 @@ export interface ServiceDeps {
     AUTH_AUDIENCE: string;
     AUTH_TOKEN_URL: string;
     SERVICE_CLIENT_SECRET: string;
+    /** Fresh key-encryption keys of a service that seals personal data at rest (reservation). */
+    DATA_KEKS: KeyEncryptionKeys;
   };
+  /** The same keys as environment values, e.g. for a sealer a test opens on the database itself. */
+  sealingKeys: { DATA_KEKS: string; BLIND_INDEX_KEY: string };
   /** Opened and migrated on a fresh database; the chassis closes it when the service closes. */
   database: Database;
   /** Opens the same database again: a service restarted in the test gets a pool of its own. */
@@ -49,13 +63,16 @@ export async function serviceDeps(auth: TestAuth, opts: ServiceDepsOptions): Pro
   const log = createLogger({ service: `${opts.service}-test`, level: "silent" });
   const { migrationsFolder } = opts;
   const url = await freshDatabase({ migrationsFolder, name: opts.database ?? `${auth.name}_${opts.service}` });
+  const sealingKeys = testSealingKeys();
   return {
     config: {
       AUTH_JWKS_URL: auth.jwksUrl,
       AUTH_ISSUER: auth.issuer,
       AUTH_AUDIENCE: auth.audience,
       ...auth.identityConfig(opts.service),
+      DATA_KEKS: dataKeks.parse(sealingKeys.DATA_KEKS),
     },
+    sealingKeys,
     database: await openDatabase({ url, migrationsFolder, log, max: opts.maxConnections ?? 4 }),
     reopenDatabase: () => openDatabase({ url, migrationsFolder, log, max: opts.maxConnections ?? 4 }),
     log,

@@ -42,7 +42,8 @@ export interface Sealer {
 /** Options of {@link openSealer}. */
 export interface SealerOptions {
   keks: KeyEncryptionKeys;
-  blindIndexKey: Buffer;
+  /** BLIND_INDEX_KEY; a service that looks nothing up by a sealed value has none, and {@link Sealer.blindIndex} then throws. */
+  blindIndexKey?: Buffer;
   log: Logger;
   now: Clock;
   /** The service's data keys table (see dataKeysTable); default "data_keys". */
@@ -147,7 +148,10 @@ export async function openSealer(db: Db, opts: SealerOptions): Promise<Sealer> {
       return current.id;
     },
     newestKeyCreatedAt: () => new Date(Math.max(...[...keys.values()].map((k) => k.createdAt.getTime()))),
-    blindIndex: (purpose, normalized) => createHmac("sha256", opts.blindIndexKey).update(`${purpose}\n${normalized}`, "utf8").digest("base64url"),
+    blindIndex(purpose, normalized) {
+      if (opts.blindIndexKey === undefined) throw new Error(`no BLIND_INDEX_KEY configured: cannot index ${purpose}`);
+      return createHmac("sha256", opts.blindIndexKey).update(`${purpose}\n${normalized}`, "utf8").digest("base64url");
+    },
     refresh: load,
     async rotateDataKey() {
       const id = newKeyId();

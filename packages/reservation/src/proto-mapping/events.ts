@@ -5,8 +5,10 @@ import { create, createRegistry, type DescMessage, fromBinary, type MessageInitS
 import type { Money as ProtoMoney } from "@triphub/contracts/triphub/common/v1/money_pb";
 import * as pb from "@triphub/contracts/triphub/reservation/v1/events_pb";
 import type { EventCodec } from "@triphub/platform/events";
+import type { Sealer } from "@triphub/platform/sealing";
 import type { Money } from "../domain/money.js";
 import type { ReservationEvent } from "../domain/reservation-events.js";
+import { openRequested, sealRequested } from "../store/personal-data.js";
 import { cancellationActor, cancellationPolicy, cancellationReason, failureReason, reservationStatus } from "./enums.js";
 import { contactFromProto, guestsFromProto, toProtoContact, toProtoGuests } from "./guests.js";
 import { moneyFromProto, stayPriceFromProto, toProtoMoney, toProtoStayPrice } from "./money.js";
@@ -193,8 +195,17 @@ export function decodeReservationEvent(type: string, payload: Uint8Array, at: Da
   }
 }
 
-/** The reservation aggregate's codec for the platform's event store. */
-export const reservationEventCodec: EventCodec<ReservationEvent> = {
-  encode: (e) => encodeReservationEvent(e),
-  decode: decodeReservationEvent,
-};
+/**
+ * The reservation aggregate's codec for the platform's event store: the guest's contact and
+ * card token of ReservationRequested are sealed with `sealer` as they are recorded, and opened
+ * as they are read (store/personal-data.ts).
+ */
+export function createReservationEventCodec(sealer: Sealer): EventCodec<ReservationEvent> {
+  return {
+    encode: (e) => encodeReservationEvent(e.type === "ReservationRequested" ? sealRequested(sealer, e) : e),
+    decode(type, payload, at) {
+      const e = decodeReservationEvent(type, payload, at);
+      return e.type === "ReservationRequested" ? openRequested(sealer, e) : e;
+    },
+  };
+}

@@ -10,6 +10,7 @@ import {
 import { notFound, requireIdentity } from "@triphub/platform";
 import { pageSize } from "@triphub/platform/page-token";
 import { toProtoEvent } from "@triphub/platform/events";
+import type { Sealer } from "@triphub/platform/sealing";
 import { reservationDecider } from "../domain/reservation-decider.js";
 import { checkStayDates } from "../domain/stay-dates.js";
 import { toProtoMoney } from "../proto-mapping/money.js";
@@ -29,6 +30,8 @@ type ReservationRpcs = Pick<
 
 export interface ReservationRpcDeps {
   db: ReservationDb;
+  /** Opens the guest's contact in the listed rows. */
+  sealer: Sealer;
   store: ReservationStore;
   runner: SagaRunner;
   now: () => Date;
@@ -73,7 +76,7 @@ export function reservationRpcs(d: ReservationRpcDeps): ReservationRpcs {
       if (req.propertyId) party = isAdmin(me) ? { propertyId: req.propertyId } : { propertyId: req.propertyId, hostId: me.userId };
       else if (req.hosting) party = { hostId: me.userId };
       else party = { guestId: me.userId };
-      return listReservations(d.db, {
+      return listReservations(d.db, d.sealer, {
         party,
         statuses: req.statuses,
         checkInFrom: req.checkInFrom || undefined,

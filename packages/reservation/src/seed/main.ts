@@ -4,7 +4,7 @@
 // Migrates reservation's database, reads the catalogue and the demo accounts (seeded before
 // it), and writes the completed stays that are missing (see seed-history.ts).
 import { parseArgs } from "node:util";
-import { createLogger, openDatabase, withConnection } from "@triphub/platform";
+import { configOrExit, createLogger, dataKeks, loadConfig, openDatabase, openSealer, withConnection } from "@triphub/platform";
 import { MIGRATIONS_FOLDER } from "../server.js";
 import { readCatalogue } from "./catalogue.js";
 import { readDemoGuests } from "./guests.js";
@@ -27,12 +27,15 @@ if (!url || !accommodationUrl || !authUrl) {
   log.error("usage: seed --database-url URL --accommodation-database-url URL --auth-database-url URL [--seed S]");
   process.exit(2);
 }
+// The guests' contacts and card tokens are sealed with the service's own keys (DATA_KEKS).
+const { config: keys } = await configOrExit("reservation-seed", () => ({ ...loadConfig({ DATA_KEKS: dataKeks }, process.env), TLS_CERT_FILE: undefined }));
 const started = performance.now();
 // Read-only looks at the other services' databases: one connection each, closed at once.
 const [catalogue, guests] = await Promise.all([withConnection(accommodationUrl, readCatalogue), withConnection(authUrl, readDemoGuests)]);
 const database = await openDatabase({ url, migrationsFolder: MIGRATIONS_FOLDER, log, max: 2 });
 try {
-  const result = await seedStayHistory(database.sql, { catalogue, guests, seed: Number(values.seed), now: new Date() });
+  const sealer = await openSealer(database.db, { keks: keys.DATA_KEKS, log, now: () => new Date() });
+  const result = await seedStayHistory(database.sql, { catalogue, guests, seed: Number(values.seed), now: new Date(), sealer });
   log.info({ properties: catalogue.length, reviewers: guests.reviewers.length, ...result, ms: Math.round(performance.now() - started) }, "demo stays seeded");
 } finally {
   await database.close();

@@ -1,5 +1,6 @@
 // The demo history of `npm start`: the reviewers' completed stays across the catalogue and the
 // demo guest's recent ones, which review's seed then writes reviews for.
+import type { Sealer } from "@triphub/platform/sealing";
 import type { Sql } from "postgres";
 import type { CatalogueProperty } from "./catalogue.js";
 import { listCompletedStays } from "./completed-stays.js";
@@ -16,6 +17,8 @@ export interface StayHistoryOptions {
   guests: DemoGuests;
   seed: number;
   now: Date;
+  /** Seals the guests' contacts and card tokens, as the service does (its DATA_KEKS). */
+  sealer: Sealer;
 }
 
 /** What a run wrote. */
@@ -36,15 +39,15 @@ export interface StayHistoryResult {
 export async function seedStayHistory(sql: Sql, o: StayHistoryOptions): Promise<StayHistoryResult> {
   const plan = { seed: o.seed, now: o.now };
   const reviewerStays = planReviewerStays(o.catalogue, o.guests.reviewers, plan);
-  const reviewerStaysWritten = await writeStays(sql, reviewerStays);
+  const reviewerStaysWritten = await writeStays(sql, o.sealer, reviewerStays);
   let demoGuestStaysWritten = 0;
   const guest = o.guests.demoGuest;
   if (guest && o.catalogue.length > 0) {
-    demoGuestStaysWritten += await writeStays(sql, planDemoGuestStays(o.catalogue, guest, plan));
+    demoGuestStaysWritten += await writeStays(sql, o.sealer, planDemoGuestStays(o.catalogue, guest, plan));
     const since = addDays(o.now.toISOString().slice(0, 10), -DEMO_GUEST_FRESH_DAYS);
     const recent = (await listCompletedStays(sql, { guestId: guest.id })).some((s) => s.checkOut >= since);
     const fresh = recent ? undefined : planFreshDemoGuestStay(o.catalogue, guest, plan);
-    if (fresh) demoGuestStaysWritten += await writeStays(sql, [fresh]);
+    if (fresh) demoGuestStaysWritten += await writeStays(sql, o.sealer, [fresh]);
   }
   return { reviewerStays: reviewerStays.length, reviewerStaysWritten, demoGuestStaysWritten };
 }

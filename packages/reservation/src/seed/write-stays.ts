@@ -5,12 +5,13 @@ import { createHash } from "node:crypto";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { CreateReservationRequestSchema } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { POSITION_SHIFT } from "@triphub/platform/events";
+import type { Sealer } from "@triphub/platform/sealing";
 import type { Sql } from "postgres";
 import { RESERVATION_STREAM } from "../domain/reservation-events.js";
 import { nextStep } from "../domain/saga.js";
 import { toProtoContact, toProtoGuests } from "../proto-mapping/guests.js";
 import { toProtoMoney } from "../proto-mapping/money.js";
-import { encodeReservationEvent } from "../proto-mapping/events.js";
+import { createReservationEventCodec } from "../proto-mapping/events.js";
 import { RESERVATION_LOG, reservationRow } from "../store/reservation-store.js";
 import { uuidFromName } from "@triphub/platform";
 import { type CompletedStay, completedStay, type StaySpec } from "./stay-history.js";
@@ -59,13 +60,13 @@ export async function existingStays(sql: Sql, ids: readonly string[]): Promise<S
  * appended them. Followers of StreamEvents are woken after each batch. Resolves to how many
  * stays were written.
  */
-export async function writeStays(sql: Sql, specs: readonly StaySpec[]): Promise<number> {
+export async function writeStays(sql: Sql, sealer: Sealer, specs: readonly StaySpec[]): Promise<number> {
   const done = await existingStays(sql, specs.map((s) => s.reservationId));
   const todo = specs.filter((s) => !done.has(s.reservationId)).sort((a, b) => a.bookedAt.getTime() - b.bookedAt.getTime());
   let writing: Promise<void> = Promise.resolve();
   for (let i = 0; i < todo.length; i += STAYS_PER_TRANSACTION) {
     // Decided and encoded while the previous batch is being written.
-    const batch = batchRows(todo.slice(i, i + STAYS_PER_TRANSACTION).map(completedStay));
+    const batch = batchRows(sealer, todo.slice(i, i + STAYS_PER_TRANSACTION).map(completedStay));
     await writing;
     writing = writeBatch(sql, batch);
   }
@@ -80,12 +81,14 @@ interface BatchRows {
   requests: string;
 }
 
-function batchRows(stays: readonly CompletedStay[]): BatchRows {
+function batchRows(sealer: Sealer, stays: readonly CompletedStay[]): BatchRows {
+  // The guest's contact and card token sealed, in the events and the rows, as the service seals them.
+  const codec = createReservationEventCodec(sealer);
   const events = stays
     .flatMap((s) => s.events.map((e, i) => ({ stay: s, e, version: i + 1 })))
     .sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || a.stay.reservationId.localeCompare(b.stay.reservationId) || a.version - b.version)
     .map(({ stay, e, version }, n) => {
-      const encoded = encodeReservationEvent(e);
+      const encoded = codec.encode(e, undefined);
       return {
         n,
         event_id: uuidFromName(`${stay.reservationId}/event/${version}`),
@@ -98,7 +101,7 @@ function batchRows(stays: readonly CompletedStay[]): BatchRows {
     });
   const rows = stays.map((s) => {
     if (nextStep(s.state)) throw new Error(`demo stay ${s.reservationId} would leave saga work`);
-    const row = reservationRow(s.reservationId, s.state);
+    const row = reservationRow(sealer, s.reservationId, s.state);
     return {
       reservation_id: row.reservationId,
       guest_id: row.guestId,

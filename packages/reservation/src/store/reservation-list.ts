@@ -1,11 +1,12 @@
 // ListReservations over the read model: one party's reservations (a guest's trips, a host's
 // bookings, a property's), filtered, in one of three orders, paged by keyset.
-import { fromBinary } from "@bufbuild/protobuf";
-import { type Reservation, ReservationSchema } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import type { Reservation } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { decodeKeysetToken, encodeKeysetToken } from "@triphub/platform/page-token";
 import { isUuid } from "@triphub/platform/ids";
+import type { Sealer } from "@triphub/platform/sealing";
 import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from "drizzle-orm";
 import type { ReservationDb } from "./db.js";
+import { openReservationData } from "./personal-data.js";
 import { reservations } from "./schema.js";
 
 /** Whose reservations: exactly one party. */
@@ -30,7 +31,7 @@ export interface ListPage {
 
 const METHOD = "ListReservations";
 
-export async function listReservations(db: ReservationDb, q: ListQuery): Promise<ListPage> {
+export async function listReservations(db: ReservationDb, sealer: Sealer, q: ListQuery): Promise<ListPage> {
   const t = reservations;
   const scope = JSON.stringify([q.party, [...q.statuses].sort(), q.checkInFrom ?? "", q.checkInTo ?? "", q.order]);
   const byCheckIn = q.order !== "create_desc";
@@ -66,7 +67,7 @@ export async function listReservations(db: ReservationDb, q: ListQuery): Promise
   const page = rows.slice(0, q.pageSize);
   const last = page.at(-1);
   return {
-    reservations: page.map((r) => fromBinary(ReservationSchema, r.data)),
+    reservations: page.map((r) => openReservationData(sealer, r.id, r.data)),
     nextPageToken: rows.length > q.pageSize && last ? encodeKeysetToken([String(last.key), last.id], scope) : "",
   };
 }

@@ -2,8 +2,10 @@
 // transaction) and reads of the read model. The read model keeps the proto Reservation
 // (`data`), so a read is one decode and goes to the RPCs as it is.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type Reservation, ReservationSchema, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
+import { ReservationRequestedSchema } from "@triphub/contracts/triphub/reservation/v1/events_pb";
+import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { DomainError } from "@triphub/platform/domain-error";
+import type { Sealer } from "@triphub/platform/sealing";
 import {
   type Aggregate,
   type EventLog,
@@ -21,20 +23,22 @@ import type { ReservationAggregate, ReservationState } from "../domain/reservati
 import { nextStep } from "../domain/saga.js";
 import { checkOutInstant } from "../domain/stay-times.js";
 import { reservationStatus } from "../proto-mapping/enums.js";
-import { reservationEventCodec } from "../proto-mapping/events.js";
+import { createReservationEventCodec } from "../proto-mapping/events.js";
 import { toProtoReservation } from "../proto-mapping/reservation.js";
 import type { ReservationDb } from "./db.js";
+import { openRequested, openReservationData, sealedReservationData } from "./personal-data.js";
 import { reservationRequests, reservations, sagaWork } from "./schema.js";
 
 /** The reservation service's event log: its table and the NOTIFY channel of new events. */
 export const RESERVATION_LOG: EventLog = { table: "events", channel: "reservation_events" };
 
-const aggregate: Aggregate<ReservationCommand, ReservationState, ReservationEvent> = {
+/** The reservation aggregate, its personal data sealed with `sealer`. */
+export const reservationAggregate = (sealer: Sealer): Aggregate<ReservationCommand, ReservationState, ReservationEvent> => ({
   log: RESERVATION_LOG,
   streamType: RESERVATION_STREAM,
   decider: reservationDecider,
-  codec: reservationEventCodec,
-};
+  codec: createReservationEventCodec(sealer),
+});
 
 /** A reservation's state after a command. */
 export interface Outcome {
@@ -43,8 +47,8 @@ export interface Outcome {
   events: readonly ReservationEvent[];
 }
 
-/** The Reservation read model's row of `reservationId` in `state`. */
-export function reservationRow(reservationId: string, state: ReservationAggregate): typeof reservations.$inferInsert {
+/** The Reservation read model's row of `reservationId` in `state`, the guest's contact sealed with `sealer`. */
+export function reservationRow(sealer: Sealer, reservationId: string, state: ReservationAggregate): typeof reservations.$inferInsert {
   const r = state.reservation;
   return {
     reservationId,
@@ -57,14 +61,14 @@ export function reservationRow(reservationId: string, state: ReservationAggregat
     stayEndsAt: r.status === "confirmed" ? checkOutInstant(r) : null,
     createTime: r.createdAt,
     version: r.version,
-    data: toBinary(ReservationSchema, toProtoReservation(reservationId, r)),
+    data: sealedReservationData(sealer, reservationId, toProtoReservation(reservationId, r)),
   };
 }
 
 /** Writes the read models of `reservationId` from its state: the Reservation row and its saga work. */
-export async function projectReservation(tx: EventTx, reservationId: string, state: ReservationState): Promise<void> {
+export async function projectReservation(sealer: Sealer, tx: EventTx, reservationId: string, state: ReservationState): Promise<void> {
   if (!state) return;
-  const row = reservationRow(reservationId, state);
+  const row = reservationRow(sealer, reservationId, state);
   const { reservationId: _, ...changes } = row;
   await tx.insert(reservations).values(row).onConflictDoUpdate({ target: reservations.reservationId, set: changes });
   if (nextStep(state)) {
@@ -94,13 +98,15 @@ export interface ReservationStore {
   load(reservationId: string): Promise<ReservationAggregate | undefined>;
   /** The read model of a reservation, as the RPCs return it. */
   get(reservationId: string): Promise<Reservation | undefined>;
-  /** A reservation's events, oldest first. */
+  /** A reservation's events, oldest first, the guest's contact and card token opened. */
   history(reservationId: string): Promise<StoredEvent[]>;
   /** Up to `limit` CONFIRMED reservations whose stay ended by `at`, soonest ended first. */
   staysEndedBy(at: Date, limit: number): Promise<string[]>;
 }
 
-export function createReservationStore(db: ReservationDb): ReservationStore {
+/** The store over `db`; the guest's personal data is sealed and opened with `sealer`. */
+export function createReservationStore(db: ReservationDb, sealer: Sealer): ReservationStore {
+  const aggregate = reservationAggregate(sealer);
   return {
     async claimRequest(guestId, requestId, digest, reservationId) {
       const [inserted] = await db
@@ -124,7 +130,7 @@ export function createReservationStore(db: ReservationDb): ReservationStore {
 
     async run(reservationId, command, now, known) {
       const result = await handleCommand(db, aggregate, reservationId, command, now, {
-        project: (tx, events) => projectReservation(tx, reservationId, events.at(-1)?.state),
+        project: (tx, events) => projectReservation(sealer, tx, reservationId, events.at(-1)?.state),
         // The state after the caller's previous command, at the stream version it counts.
         known: known && { state: known, version: known.reservation.version },
       });
@@ -136,16 +142,19 @@ export function createReservationStore(db: ReservationDb): ReservationStore {
       const history = await loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId });
       return fold(
         reservationDecider,
-        history.map((e) => reservationEventCodec.decode(e.type, e.payload, e.occurTime)),
+        history.map((e) => aggregate.codec.decode(e.type, e.payload, e.occurTime)),
       );
     },
 
     async get(reservationId) {
       const [row] = await db.select({ data: reservations.data }).from(reservations).where(eq(reservations.reservationId, reservationId));
-      return row && fromBinary(ReservationSchema, row.data);
+      return row && openReservationData(sealer, reservationId, row.data);
     },
 
-    history: (reservationId) => loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId }),
+    async history(reservationId) {
+      const events = await loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId });
+      return events.map((e) => (e.type === ReservationRequestedSchema.typeName ? { ...e, payload: openedRequestedPayload(sealer, e.payload) } : e));
+    },
 
     async staysEndedBy(at, limit) {
       const rows = await db
@@ -157,4 +166,9 @@ export function createReservationStore(db: ReservationDb): ReservationStore {
       return rows.map((r) => r.id);
     },
   };
+}
+
+/** A stored ReservationRequested payload with its contact and card token opened. */
+function openedRequestedPayload(sealer: Sealer, payload: Uint8Array): Uint8Array {
+  return toBinary(ReservationRequestedSchema, openRequested(sealer, fromBinary(ReservationRequestedSchema, payload)));
 }

@@ -3,6 +3,7 @@
 // rebuilt from the log (`rebuild` in store/projections.ts). Change it here, run
 // `pnpm db:generate` in this package and commit the new drizzle/*.sql; never edit a committed one.
 import { eventsTable } from "@triphub/platform/events";
+import { dataKeysTable } from "@triphub/platform/sealing";
 import { sql } from "drizzle-orm";
 import { customType, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
@@ -12,8 +13,12 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, prec
 /** Every reservation's events (stream_type "reservation", stream_id the reservation id). */
 export const events = eventsTable("events");
 
+/** The data keys the guest's personal data is sealed with (see store/personal-data.ts). */
+export const dataKeys = dataKeysTable();
+
 /**
- * The Reservation read model: the proto message as folded from the events (`data`), with the
+ * The Reservation read model: the proto message as folded from the events (`data`, the guest's
+ * contact sealed in it), with the
  * columns the lists filter and order on beside it.
  */
 export const reservations = pgTable(
