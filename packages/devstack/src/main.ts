@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES } from "@triphub/platform";
 import { devCertificates, type DevCertificates } from "./dev-certificates.js";
 import { devSealingKeys, devSecret, type LocalPostgres, openLocalPostgres, SEALING_SERVICES } from "./embedded-postgres.js";
-import { databaseUrlVariable, GATEWAY, SERVICES, type ServiceSpec } from "./services.js";
+import { databaseUrlVariable, GATEWAY, parseReplicas, replicaPort, SERVICES, type ServiceSpec } from "./services.js";
 import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoReviews, seedDemoStays, seedDemoUsers } from "./seed.js";
 import { killLeftoverChildren, serviceUnit, tailOfLog } from "./service-process.js";
 import { devServiceIdentities } from "./service-identities.js";
@@ -21,6 +21,12 @@ const portOf = (s: ServiceSpec) => s.port + portOffset;
 // `DEVSTACK_TLS=1 npm start` or `npm start -- --tls`: HTTPS at the gateway, mTLS between services.
 const tlsOn = /^(1|true|yes)$/i.test(process.env.DEVSTACK_TLS ?? "") || process.argv.slice(2).includes("--tls");
 const scheme = tlsOn ? "https" : "http";
+// `DEVSTACK_REPLICAS=accommodation=2` or `npm start -- --replicas accommodation=2`: more processes
+// of a service on one database, at its port + 10, + 20...; callers balance over them.
+const replicasArg = process.argv.slice(2).find((_a, i, all) => all[i - 1] === "--replicas");
+const replicas = parseReplicas(process.env.DEVSTACK_REPLICAS ?? replicasArg ?? "");
+/** The ports of every process of a service. */
+const portsOf = (s: ServiceSpec) => Array.from({ length: replicas.get(s.name) ?? 1 }, (_, k) => replicaPort(s, k) + portOffset);
 
 /** A service process the devstack runs, under its supervisor. */
 interface Started {
@@ -86,14 +92,18 @@ async function main() {
     say(`▸ TLS: HTTPS at the gateway, mTLS between services; CA ${relative(root, certificates.caFile)} (${made})`);
   }
 
-  const start = (svc: ServiceSpec, env: Record<string, string>): Started => {
+  // Instance k of a service (0 first) is named `<service>-<k+1>` beyond the first.
+  const start = (svc: ServiceSpec, env: Record<string, string>, k = 0): Started => {
     const entry = join("packages", svc.dir, "src", "main.ts");
     const tls = certificates && { env: certificates.envFor(svc.name), probe: certificates.probeTls };
-    const unit = serviceUnit({ name: svc.name, root, entry, port: portOf(svc), env: { ...env, ...tls?.env }, logDir, tls: tls?.probe });
-    const started = { name: svc.name, url: `${scheme}://127.0.0.1:${portOf(svc)}`, logFile: unit.logFile!, supervisor: supervise(unit) };
+    const name = k === 0 ? svc.name : `${svc.name}-${k + 1}`;
+    const port = portsOf(svc)[k]!;
+    const unit = serviceUnit({ name, root, entry, port, env: { ...env, ...tls?.env }, logDir, tls: tls?.probe });
+    const started = { name, url: `${scheme}://127.0.0.1:${port}`, logFile: unit.logFile!, supervisor: supervise(unit) };
     services.push(started);
     return started;
   };
+  const urlsOf = (s: ServiceSpec) => portsOf(s).map((port) => `${scheme}://127.0.0.1:${port}`);
 
   const auth = SERVICES.find((s) => s.name === "auth")!;
   // Every service verifies access tokens against auth's keys; they are fetched on first use,
@@ -107,7 +117,8 @@ async function main() {
   // CONFIG_URL among them: each service loads its settings from the config server at start
   // and follows them, keeping the last applied ones under <data>/config-cache for a start
   // while the config server is down. REGISTRY_URL too: each service registers itself there.
-  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, `${scheme}://127.0.0.1:${portOf(s)}`]));
+  // A replicated service's is a comma list, which callers balance over.
+  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, urlsOf(s).join(",")]));
   const liveConfig = { CONFIG_CACHE_DIR: join(dataDir, "config-cache"), ENVIRONMENT: process.env.ENVIRONMENT ?? "dev" };
   const early: Started[] = [];
   const batch: Started[] = [];
@@ -124,7 +135,7 @@ async function main() {
       if (!external(svc.name)) await pg!.ensureDatabase(db);
       env.DATABASE_URL = external(svc.name) ?? pg!.urlFor(db);
     }
-    (svc.early ? early : batch).push(start(svc, env));
+    for (const k of portsOf(svc).keys()) (svc.early ? early : batch).push(start(svc, env, k));
   }
   // Auth (service tokens), the registry and the config server first, so the others start on
   // their settings and register at once.
@@ -156,7 +167,7 @@ async function main() {
 
   const gateway = start(GATEWAY, {
     UPSTREAMS: SERVICES.filter((s) => s.public)
-      .map((s) => `${s.name}=${scheme}://127.0.0.1:${portOf(s)}`)
+      .map((s) => `${s.name}=${urlsOf(s).join("|")}`)
       .join(","),
     AUTH_JWKS_URL: jwksUrl,
     // Where partner API keys are verified.

@@ -38,3 +38,27 @@ export const GATEWAY: ServiceSpec = { name: "gateway", dir: "gateway", port: 808
 
 /** The per-service database URL variable an operator sets to use an external server. */
 export const databaseUrlVariable = (name: string) => `DATABASE_URL_${name.toUpperCase()}`;
+
+/** Services that may run as several processes: those every caller reaches through a balanced client. */
+export const REPLICABLE = new Set(["accommodation", "payment", "reservation", "review"]);
+
+/** Where instance `k` (0 first) of a service listens: its port, then +10 for each further one. */
+export const replicaPort = (svc: ServiceSpec, k: number) => svc.port + 10 * k;
+
+/**
+ * `accommodation=2,review=3` (DEVSTACK_REPLICAS or `npm start -- --replicas ...`): how many
+ * processes of each service to run; one of any not named. Throws on a service that cannot be
+ * replicated or a count outside 1-5.
+ */
+export function parseReplicas(spec: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const entry of spec.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [name, raw] = entry.split("=").map((x) => x.trim());
+    const count = Number(raw);
+    if (!name || !REPLICABLE.has(name) || !Number.isInteger(count) || count < 1 || count > 5) {
+      throw new Error(`replicas: "${entry}" must be <service>=<1-5> with service one of ${[...REPLICABLE].join(", ")}`);
+    }
+    counts.set(name, count);
+  }
+  return counts;
+}

@@ -1,0 +1,67 @@
+// `npm start` with two accommodation processes (DEVSTACK_REPLICAS): the gateway and every caller
+// balance over both, and a SIGKILL of one under a steady load of searches fails no read; the
+// devstack restarts it and it serves again.
+import { readFile, readdir } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseReplicas } from "../src/services.js";
+import { type RunningDevstack, startDevstack } from "./running-devstack.js";
+
+let stack: RunningDevstack;
+beforeAll(async () => {
+  // Without the edge cache and rate limits every search reaches an accommodation process.
+  stack = await startDevstack({ properties: 20, env: { DEVSTACK_REPLICAS: "accommodation=2", RATE_LIMITS: "off", EDGE_CACHE_TTL_MS: "0" } });
+}, 180_000);
+afterAll(() => stack?.stop(), 30_000);
+
+/** The pid of the process listening on `port` (its PORT in /proc/<pid>/environ; Linux). */
+async function pidOnPort(port: number): Promise<number> {
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const env = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
+    const cmd = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmd.includes("accommodation/src/main.ts") && env.split("\0").includes(`PORT=${port}`)) return Number(entry);
+  }
+  throw new Error(`nothing on port ${port}`);
+}
+
+describe("replicas", () => {
+  it("reads a count per service and refuses what cannot be replicated", () => {
+    expect([...parseReplicas("accommodation=2, review=3")]).toEqual([
+      ["accommodation", 2],
+      ["review", 3],
+    ]);
+    expect(() => parseReplicas("auth=2")).toThrow(/auth=2/);
+    expect(() => parseReplicas("accommodation=9")).toThrow(/1-5/);
+  });
+
+  it("loses no search when one of two accommodation processes is SIGKILLed, and the restarted one serves again", { timeout: 120_000 }, async () => {
+    const search = `${stack.gatewayUrl}/api/v1/accommodations:search?destination=Seoul&adults=2&pageSize=5`;
+    const second = 7112 + stack.offset;
+    let ok = 0;
+    const failures: string[] = [];
+    let running = true;
+    const loop = async () => {
+      while (running) {
+        const res = await fetch(search).catch((e: Error) => ({ status: 0, statusText: e.message, text: async () => "" }));
+        if (res.status === 200) ok++;
+        else failures.push(`${res.status} ${await res.text()}`);
+        if ("arrayBuffer" in res) await res.arrayBuffer().catch(() => undefined);
+      }
+    };
+    const loops = Array.from({ length: 6 }, loop);
+    await new Promise((r) => setTimeout(r, 3_000));
+    process.kill(await pidOnPort(second), "SIGKILL");
+    await new Promise((r) => setTimeout(r, 5_000));
+    running = false;
+    await Promise.all(loops);
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(50);
+
+    // The devstack restarts it; the gateway sends it searches again.
+    await expect.poll(() => stack.output(), { timeout: 60_000, interval: 500 }).toMatch(/accommodation-2 is back/);
+    const before = (await readFile(`${stack.dataDir}/logs/accommodation-2.log`, "utf8")).split("SearchAccommodations").length;
+    await Promise.all(Array.from({ length: 40 }, () => fetch(search).then((r) => r.arrayBuffer())));
+    const after = (await readFile(`${stack.dataDir}/logs/accommodation-2.log`, "utf8")).split("SearchAccommodations").length;
+    expect(after).toBeGreaterThan(before);
+  });
+});
