@@ -2,8 +2,8 @@
 // on loopback. More instances share the first one's database, as replicas do.
 import type { Client } from "@connectrpc/connect";
 import { ConfigService } from "@triphub/contracts/triphub/config/v1/config_pb";
-import { type Caller, clientAs, type ServiceDeps, serviceDeps, startAuth, type TestAuth } from "@triphub/test-stack";
-import { type RunningService, serve } from "@triphub/testkit";
+import { type Caller, clientAs, type ServiceDeps, serveReplicas, serviceDeps, startAuth, type TestAuth } from "@triphub/test-stack";
+import type { RunningService } from "@triphub/testkit";
 import { buildServer, CONFIG_SERVER_NAME, MIGRATIONS_FOLDER } from "../src/index.js";
 
 /** Auth and the config server; `close` stops them all. */
@@ -22,19 +22,14 @@ export async function startConfigPlatform(name: string, opts: { pollMs?: number 
   const auth = await startAuth({ name });
   const deps = await serviceDeps(auth, { service: CONFIG_SERVER_NAME, migrationsFolder: MIGRATIONS_FOLDER });
   const build = (d: ServiceDeps) => buildServer({ ...d, config: { ...d.config, CONFIG_POLL_MS: opts.pollMs ?? 60_000 } });
-  const server = await serve(await build(deps));
-  const others: RunningService[] = [];
+  const replicas = await serveReplicas(build, deps);
   return {
     auth,
-    server,
-    as: (caller, s = server) => clientAs(s, ConfigService, caller),
-    async another(port) {
-      const s = await serve(await build({ ...deps, database: await deps.reopenDatabase() }), { port });
-      others.push(s);
-      return s;
-    },
+    server: replicas.server,
+    as: (caller, s = replicas.server) => clientAs(s, ConfigService, caller),
+    another: replicas.another,
     async close() {
-      await Promise.all([server, ...others].map((s) => s.close()));
+      await replicas.close();
       await auth.close();
     },
   };

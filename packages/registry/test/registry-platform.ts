@@ -3,8 +3,8 @@
 import type { Client } from "@connectrpc/connect";
 import { RegistryService } from "@triphub/contracts/triphub/registry/v1/registry_pb";
 import { createService, type ServiceHost } from "@triphub/platform";
-import { type Caller, clientAs, type ServiceDeps, serviceDeps, startAuth, type TestAuth } from "@triphub/test-stack";
-import { type RunningClock, type RunningService, runningClock, serve } from "@triphub/testkit";
+import { type Caller, clientAs, type ServiceDeps, serveReplicas, serviceDeps, startAuth, type TestAuth } from "@triphub/test-stack";
+import { type RunningClock, type RunningService, runningClock } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER, REGISTRY_SERVICE_NAME, type RegistryServerDeps } from "../src/index.js";
 
 /** The registry's timings for a test: quick sweeps and probes, unless a test says otherwise. */
@@ -33,21 +33,16 @@ export async function startRegistryPlatform(name: string, tuning: Tuning = {}): 
   const deps = { ...base, now: clock.now };
   const config = { REGISTRY_SWEEP_MS: 100, REGISTRY_PROBE_INTERVAL_MS: 200, REGISTRY_PROBE_TIMEOUT_MS: 500, REGISTRY_POLL_MS: 60_000, ...tuning };
   const build = (d: ServiceDeps) => buildServer({ ...d, now: clock.now, config: { ...d.config, ...config } });
-  const server = await serve(await build(deps));
-  const others: RunningService[] = [];
+  const replicas = await serveReplicas(build, deps);
   return {
     auth,
     clock,
-    server,
+    server: replicas.server,
     deps,
-    as: (caller, s = server) => clientAs(s, RegistryService, caller),
-    async another(port) {
-      const s = await serve(await build({ ...deps, database: await deps.reopenDatabase() }), { port });
-      others.push(s);
-      return s;
-    },
+    as: (caller, s = replicas.server) => clientAs(s, RegistryService, caller),
+    another: replicas.another,
     async close() {
-      await Promise.all([server, ...others].map((s) => s.close()));
+      await replicas.close();
       await auth.close();
     },
   };

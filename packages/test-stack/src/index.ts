@@ -20,5 +20,7 @@
 export { type ServiceCaller, type StackUser, type StartAuthOptions, startAuth, type TestAuth } from "./auth.js";
 /** The deps every service's buildServer takes in a test: auth's keys, a fresh database, the clock, its identity. */
 export { type ServiceDeps, type ServiceDepsOptions, serviceDeps } from "./service-deps.js";
+/** Instances of one service on one database (replicas), for registry and config-server tests. */
+export { type Replicas, serveReplicas } from "./replicas.js";
 /** A typed client of a running service as a user or as another service. */
 export { type Caller, clientAs } from "./client-as.js";
