@@ -38,8 +38,8 @@ afterAll(async () => {
 });
 
 /** A logger whose lines the test reads. */
-function recordingLogger(service: string): { log: Logger; lines: { level: string; msg: string; version?: number }[] } {
-  const lines: { level: string; msg: string }[] = [];
+function recordingLogger(service: string): { log: Logger; lines: { "log.level": string; message: string; version?: number }[] } {
+  const lines: { "log.level": string; message: string }[] = [];
   const log = createLogger({ service, level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
   return { log, lines };
 }
@@ -108,7 +108,7 @@ describe("a running service", () => {
     await admin.setConfig({ service: "reservation", environment: "dev", values: { hold_ttl_seconds: "600", log_level: "warn" } });
     await eventually(async () => expect(live.version()).toBe(1), 3_000);
     await admin.setConfig({ service: "reservation", environment: "dev", values: { hold_ttl_seconds: "666", log_level: "debug" } });
-    await eventually(async () => expect(lines.some((l) => l.msg.startsWith("config version refused"))).toBe(true), 3_000);
+    await eventually(async () => expect(lines.some((l) => l.message.startsWith("config version refused"))).toBe(true), 3_000);
     // Nothing of the refused version is applied, the log level included.
     expect([live.version(), applied.at(-1), log.level]).toEqual([1, 600, "warn"]);
   });

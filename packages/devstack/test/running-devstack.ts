@@ -22,7 +22,7 @@ export interface RunningDevstack {
   stop(): Promise<void>;
 }
 
-export async function startDevstack(opts: { properties?: number; env?: Record<string, string> } = {}): Promise<RunningDevstack> {
+export async function startDevstack(opts: { properties?: number; env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<RunningDevstack> {
   const offset = 20_000 + Math.floor(Math.random() * 5_000);
   const dataDir = await mkdtemp(join(tmpdir(), "triphub-devstack-"));
   const pgPort = offset + 20_000;
@@ -43,7 +43,8 @@ export async function startDevstack(opts: { properties?: number; env?: Record<st
   child.stdout?.on("data", (c: Buffer) => (output += c));
   child.stderr?.on("data", (c: Buffer) => (output += c));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`devstack not up in 150 s:\n${output}`)), 150_000);
+    const limit = opts.readyTimeoutMs ?? 150_000;
+    const timer = setTimeout(() => reject(new Error(`devstack not up in ${limit / 1000} s:\n${output}`)), limit);
     child.stdout?.on("data", () => {
       if (output.includes("TripHub is up")) {
         clearTimeout(timer);

@@ -12,6 +12,8 @@ import {
   type ServiceHost,
   type TlsOptions,
   type TokenVerifier,
+  nameRequestSpan,
+  tracedTransport,
 } from "@triphub/platform";
 import { registerAccessLog, notesOf } from "./access-log.js";
 import { authenticateApiKey, createApiKeyVerifier } from "./api-key-auth.js";
@@ -105,7 +107,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   });
   const resolver = deps.resolver ?? upstreamResolver(upstreams);
   const balanced = upstreams.map((u) => ({ service: u.service, transport: balancedUpstreamTransport(u.name, resolver, config.UPSTREAM_PROTOCOL) }));
-  const transports = new Map<DescService, Transport>(balanced.map((b) => [b.service, b.transport]));
+  // Each call carries the request's trace context to the service (with tracing on).
+  const transports = new Map<DescService, Transport>(balanced.map((b) => [b.service, tracedTransport(b.transport)]));
   // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
   const authTransport = transports.get(AuthService) ?? upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL);
   const sessions = sessionSources(config, authTransport, log);
@@ -132,6 +135,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     async beforeCall({ route, headers, raw }) {
       const n = notesOf(raw);
       n.route = `${route.httpMethod} ${route.template}`;
+      nameRequestSpan(raw, route.httpMethod, route.template);
       const address = clientAddress(raw, config.TRUST_PROXY);
       // A partner's API key stands in for an access token: upstream sees the owner's token
       // minted for the key. A request with a bad credential still counts against its address

@@ -147,8 +147,32 @@ describe("calls with an API key through the gateway", () => {
 
   it("logs the key's prefix, never a secret", () => {
     const text = logged.join("");
-    expect(text).toMatch(/"apiKey":"thk_live_[a-z0-9]{12}"/);
+    expect(text).toMatch(/"apiKeyPrefix":"thk_live_[a-z0-9]{12}"/);
     expect(secrets.length).toBeGreaterThan(5);
     for (const secret of secrets) expect(text).not.toContain(secret.slice("thk_live_".length + 13));
+  });
+
+  it("writes one ECS access line per request: who, the route template, status and latency, no credential", () => {
+    const lines = logged
+      .join("")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const access = lines.filter((l) => l["event.dataset"] === "gateway.access");
+    const byKey = access.find((l) => l["http.route"] === "/api/v1/users/me" && typeof l.apiKeyPrefix === "string" && l["http.response.status_code"] === 200);
+    expect(byKey).toMatchObject({
+      message: "http",
+      "log.level": "info",
+      "service.name": "gateway-test",
+      "http.request.method": "GET",
+      "user.id": owner.userId,
+      "event.duration": expect.any(Number),
+      ms: expect.any(Number),
+    });
+    // The template, not the path: a user's id in a path stays out of the route.
+    const other = access.find((l) => l["http.response.status_code"] === 403 && String(l["http.route"]).includes("{"));
+    expect(other?.["http.route"]).toBe("/api/v1/users/{user_id}");
+    expect(JSON.stringify(access)).not.toContain(owner.token);
+    for (const line of access) expect(Object.keys(line).some((k) => /authorization|header|query|body/i.test(k))).toBe(false);
   });
 });

@@ -40,8 +40,8 @@ async function startInstance(name: string): Promise<Instance> {
     write(chunk: Buffer, _enc, done) {
       for (const l of chunk.toString().split("\n")) {
         if (!l) continue;
-        const line = JSON.parse(l) as { msg?: string; rpc?: string };
-        if (line.msg === "rpc" && line.rpc) rpcs.push(line.rpc.split("/")[1]!);
+        const line = JSON.parse(l) as { message?: string; rpc?: string };
+        if (line.message === "rpc" && line.rpc) rpcs.push(line.rpc.split("/")[1]!);
       }
       done();
     },

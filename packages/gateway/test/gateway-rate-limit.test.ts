@@ -18,7 +18,7 @@ const RATE_LIMITS = "default.ip=6/h, default.user=4/h, default.key=3/h, search.i
 
 /** A gateway under test with the lines it logged. */
 interface Gateway extends RunningService {
-  logs: { level: string; msg: string }[];
+  logs: { "log.level": string; message: string }[];
 }
 
 let redis: KillableRedis;
@@ -213,8 +213,8 @@ describe("the answers", () => {
 });
 
 describe("when Redis fails", () => {
-  const warnings = (gw: Gateway) => gw.logs.filter((l) => l.level === "warn" && /Redis does not answer/.test(l.msg)).length;
-  const back = (gw: Gateway) => gw.logs.filter((l) => /Redis answers again/.test(l.msg)).length;
+  const warnings = (gw: Gateway) => gw.logs.filter((l) => l["log.level"] === "warn" && /Redis does not answer/.test(l.message)).length;
+  const back = (gw: Gateway) => gw.logs.filter((l) => /Redis answers again/.test(l.message)).length;
 
   it("keeps limiting in each instance while Redis is down, then shares the budgets again once it is back", async () => {
     await redis.kill();

@@ -4,6 +4,7 @@ import { createClient } from "redis";
 import { outsideCall } from "./call-scope.js";
 import { createLru } from "./lru.js";
 import { metricCounter } from "./metrics/registry.js";
+import { traceRedis } from "./tracing/redis-spans.js";
 
 const lookups = metricCounter({
   name: "triphub_cache_requests_total",
@@ -105,7 +106,7 @@ export async function createCache(opts: CacheOptions): Promise<Cache> {
   };
 
   if (opts.redisUrl) {
-    redis = createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 100, 2_000) } });
+    redis = traceRedis(createClient({ url: opts.redisUrl, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 100, 2_000) } }));
     redis.on("error", (err: unknown) => opts.log.warn({ err }, "redis cache error"));
     sub = redis.duplicate();
     sub.on("error", (err: unknown) => opts.log.warn({ err }, "redis cache subscriber error"));

@@ -7,6 +7,7 @@ import { type BalancedTransportOptions, createBalancedTransport } from "./discov
 import { type InstanceResolver, staticResolver } from "./discovery/instance-resolver.js";
 import type { InstanceTransport } from "./discovery/instance-pool.js";
 import { type ServiceTokenSource, serviceTokenInterceptor } from "./service-token.js";
+import { tracedTransport } from "./tracing/client-spans.js";
 
 /** Options of {@link createServiceClient}. */
 export interface ServiceClientOptions {
@@ -47,7 +48,7 @@ export function createServiceClient<T extends DescService>(
   target: string | ResolvedTarget,
   opts: ServiceClientOptions = {},
 ): Client<T> {
-  return createClient(service, serviceTransport(service, target, opts));
+  return createClient(service, tracedTransport(serviceTransport(service, target, opts)));
 }
 
 /** The transport {@link createServiceClient} calls with: one instance directly, several balanced. */

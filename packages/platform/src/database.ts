@@ -3,8 +3,9 @@ import { migrate } from "drizzle-orm/postgres-js/migrator";
 import type { Logger } from "pino";
 import postgres from "postgres";
 import { callSignal } from "./call-scope.js";
-import { cancelOnAbort } from "./cancellable-sql.js";
+import { cancelOnAbort, type QueryLike } from "./cancellable-sql.js";
 import { observePool } from "./metrics/database-metrics.js";
+import { querySpans } from "./tracing/query-spans.js";
 
 /**
  * A service's database: drizzle for queries, the postgres.js client for the rest. Statements
@@ -60,7 +61,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     connection: { application_name: "triphub", statement_timeout: opts.statementTimeoutMs ?? 60_000 },
   });
   const metrics = observePool(opts.name ?? "main", max);
-  const sql = cancelOnAbort(pool, callSignal, metrics.onQuery);
+  const spans = querySpans(databaseName(opts.url));
+  const onQuery = spans
+    ? (q: QueryLike) => {
+        metrics.onQuery(q);
+        spans(q);
+      }
+    : metrics.onQuery;
+  const sql = cancelOnAbort(pool, callSignal, onQuery);
   const close = async () => {
     metrics.stop();
     await pool.end({ timeout: 5 });
@@ -79,6 +87,15 @@ export async function migrateExclusively(url: string, folder: string, log: Logge
   } finally {
     await one`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
     await one.end({ timeout: 5 });
+  }
+}
+
+// The database's name in a postgres URL, for spans ("postgres" when the URL names none).
+function databaseName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || "postgres";
+  } catch {
+    return "postgres";
   }
 }
 

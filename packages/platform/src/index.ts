@@ -122,7 +122,7 @@ export {
   observeGauge,
 } from "./metrics/registry.js";
 export { isPrivateAddress, type MetricsAccess } from "./metrics/metrics-endpoint.js";
-export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
+export { createLogger, ECS_VERSION, type Logger, type LoggerOptions, REDACTED_PATHS } from "./logger.js";
 export { type RequestInfo, requestIdFrom, requestInfo, requestInfoKey } from "./request-context.js";
 export {
   closeOnSignals,
@@ -165,3 +165,9 @@ export {
   type SealerOptions,
   sealingConfigSpec,
 } from "./sealing/index.js";
+/** OpenTelemetry tracing: off unless the standard `OTEL_*` variables ask for it (see startTracing). */
+export { isTracing, type StartTracingOptions, startTracing, type Tracing, tracingRequested } from "./tracing/tracing-setup.js";
+export { tracingOrExit } from "./tracing/process-tracing.js";
+export { activeTraceparent, type InSpanOptions, inSpan, SpanKind, traceLogFields } from "./tracing/spans.js";
+export { nameRequestSpan, requestTraceFields } from "./tracing/server-spans.js";
+export { tracedTransport } from "./tracing/client-spans.js";

@@ -1,4 +1,5 @@
 import pino, { type Logger } from "pino";
+import { traceLogFields } from "./tracing/spans.js";
 
 export type { Logger } from "pino";
 
@@ -47,6 +48,9 @@ export const REDACTED_PATHS = [
   "*.*.phone",
 ];
 
+/** The ECS version the log lines follow (the `ecs.version` field). */
+export const ECS_VERSION = "8.11.0";
+
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
   service: string;
@@ -55,16 +59,45 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** The root JSON logger of a service process, with secrets and personal data redacted. */
+/**
+ * The root JSON logger of a service process, with secrets and personal data redacted. Lines are
+ * ECS documents Elasticsearch takes as they are (infra/logging): `@timestamp`, `log.level`,
+ * `message`, `service.name`, `ecs.version`, errors as `error.type`/`error.message`/
+ * `error.stack_trace`, and `trace.id`/`span.id` on every line logged inside a traced request,
+ * saga step or event being applied. The other fields are the caller's (camelCase).
+ */
 export function createLogger(opts: LoggerOptions): Logger {
   return pino(
     {
       level: opts.level ?? "info",
-      base: { service: opts.service },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: "message",
+      base: { "service.name": opts.service, "ecs.version": ECS_VERSION, "process.pid": process.pid },
+      timestamp: () => `,"@timestamp":"${new Date().toISOString()}"`,
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-      formatters: { level: (label) => ({ level: label }) },
+      // A line that names its trace itself (the gateway's access log, written after the request's
+      // context is gone) keeps it; any other takes the active span's.
+      mixin: (line: object) => ("trace.id" in line ? {} : traceLogFields()),
+      formatters: { level: (label) => ({ "log.level": label }), log: ecsError },
     },
     opts.destination ?? pino.destination({ sync: false }),
   );
+}
+
+// `{ err }`, as the code logs errors, becomes ECS's `error` object: type, message and stack
+// (with their causes, as pino's serializer writes them) and the error's code when it has one.
+// An error already made loggable (loggableError: a database error without its values) keeps its
+// extra fields beside them.
+function ecsError(line: Record<string, unknown>): Record<string, unknown> {
+  const { err, ...rest } = line;
+  if (err instanceof Error) {
+    const e = pino.stdSerializers.err(err);
+    const code = (err as { code?: unknown }).code;
+    const coded = typeof code === "string" || typeof code === "number" ? { code: String(code) } : {};
+    return { ...rest, error: { type: e.type, message: e.message, stack_trace: e.stack, ...coded } };
+  }
+  if (typeof err === "object" && err !== null && typeof (err as { message?: unknown }).message === "string") {
+    const { stack, ...fields } = err as Record<string, unknown>;
+    return { ...rest, error: { ...fields, stack_trace: stack } };
+  }
+  return line;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { createClient } from "redis";
+import { traceRedis } from "./tracing/redis-spans.js";
 
 /**
  * The shared list of ended sessions (the `sid` of access tokens) in Redis: auth writes it when a
@@ -47,12 +48,14 @@ const COMPLETE = "triphub:revoked-sessions#complete";
  */
 export function connectRevokedSessions(opts: RevokedSessionsOptions): RevokedSessions {
   const timeoutMs = opts.timeoutMs ?? 250;
-  const redis = createClient({
-    url: opts.url,
-    // Fail at once while disconnected instead of queueing: a queued check would hold the request.
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
-  });
+  const redis = traceRedis(
+    createClient({
+      url: opts.url,
+      // Fail at once while disconnected instead of queueing: a queued check would hold the request.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
+    }),
+  );
   let quietUntil = 0;
   redis.on("error", (err: unknown) => {
     // A Redis that is down reports every reconnect attempt; once in a while is enough.

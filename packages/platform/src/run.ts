@@ -9,6 +9,7 @@ import { createLogger } from "./logger.js";
 import type { ServiceHost } from "./service-host.js";
 import { type RegistrationEnv, registeredHostFromEnv } from "./discovery/registered-host.js";
 import { configOrExit } from "./startup.js";
+import { tracingOrExit } from "./tracing/process-tracing.js";
 
 /**
  * Closes the service gracefully on SIGTERM/SIGINT (stop accepting, drain, close the database),
@@ -103,11 +104,14 @@ export async function runService<C extends ServiceProcessConfig>(opts: RunServic
   if (process.env[MIGRATE_ONLY_VARIABLE] === "1") return runMigrations(opts.name, opts.migrationsFolder);
   const { config, tls } = await configOrExit(opts.name, () => opts.loadConfig(process.env));
   const log = createLogger({ service: opts.name, level: config.LOG_LEVEL });
+  // Before anything is built: the chassis decides at build time whether to trace.
+  const tracing = tracingOrExit(opts.name, process.env, log);
   const liveConfig = await liveConfigFromEnv(opts.name, config, log);
   const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log, name: opts.name });
   const built = await opts.build({ config, database, log, tls, now: systemClock, liveConfig });
   // A service that does not hand it to createService still stops watching when it closes.
-  const unregistered: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()) };
+  // The last spans are exported after the server has drained, before the process exits.
+  const unregistered: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()).finally(() => tracing?.shutdown()) };
   // With REGISTRY_URL: registered once ready, deregistered before the drain on SIGTERM.
   const host = registeredHostFromEnv(opts.name, unregistered, config, log);
   closeOnSignals(host, log);

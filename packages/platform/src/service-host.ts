@@ -21,6 +21,8 @@ import { registerMetricsEndpoint, type MetricsAccess } from "./metrics/metrics-e
 import { rpcMetricsInterceptor } from "./metrics/rpc-metrics.js";
 import { recordCertificateExpiry } from "./metrics/tls-metrics.js";
 import { createReadiness } from "./readiness.js";
+import { registerServerSpans, rpcSpanInterceptor } from "./tracing/server-spans.js";
+import { isTracing } from "./tracing/tracing-setup.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
 import type { Database } from "./database.js";
 import type { LiveConfig } from "./live-config/live-config.js";
@@ -139,6 +141,9 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     frameworkErrors,
   });
 
+  // First, so that every route registered after is run in its request's trace.
+  registerServerSpans(app);
+
   let draining = false;
   app.addHook("preClose", (done) => {
     draining = true;
@@ -170,6 +175,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
   // handler with U+0000 in it.
   const interceptors: Interceptor[] = [
     tracked,
+    ...(isTracing() ? [rpcSpanInterceptor()] : []),
     rpcMetricsInterceptor(),
     accessLogInterceptor(),
     errorInterceptor(opts.log),

@@ -42,7 +42,7 @@ describe("error mapping", () => {
     expect(err.code).toBe(Code.Internal);
     expect(err.rawMessage).toBe("internal error");
     expect(JSON.stringify(err)).not.toContain("hunter2");
-    expect(lines.some((l) => l.level === "error" && JSON.stringify(l.err).includes("leaked"))).toBe(true);
+    expect(lines.some((l) => l["log.level"] === "error" && JSON.stringify(l.error).includes("leaked"))).toBe(true);
     await host.close();
   });
 

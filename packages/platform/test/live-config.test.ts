@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 async function startWithServerDown(service: string, cacheDir: string) {
-  const lines: { level: string; msg: string }[] = [];
+  const lines: { "log.level": string; message: string }[] = [];
   const log = createLogger({ service, level: "info", destination: { write: (l: string) => void lines.push(JSON.parse(l)) } });
   const live = await startLiveConfig({ service, environment: "dev", url: `http://127.0.0.1:${await freePort()}`, cacheDir, log, backoffMs: { initial: 1_000, max: 1_000 } });
   opened.push(live);
@@ -44,7 +44,7 @@ describe("live configuration with the config server down at start", () => {
     await createConfigCache(dir, "gateway", "dev").write({ service: "gateway", environment: "dev", version: 3, values: { log_level: "loud" } });
     const { live, log, lines } = await startWithServerDown("gateway", dir);
     expect([live.source(), live.version(), log.level]).toEqual(["defaults", 0, "info"]);
-    expect(lines.some((l) => l.level === "error" && l.msg.startsWith("config version refused"))).toBe(true);
+    expect(lines.some((l) => l["log.level"] === "error" && l.message.startsWith("config version refused"))).toBe(true);
   });
 
   it("ignores a kept file of another service or environment", async () => {

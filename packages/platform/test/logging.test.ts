@@ -36,10 +36,10 @@ describe("logging", () => {
     const client = createClient(AuthService, createGrpcTransport({ baseUrl: url }));
     await client.login({ email: "ana@example.com", password: "hunter2 hunter2" }, { headers: { "x-request-id": "trace-abc-123" } });
     await host.close();
-    const access = lines.filter((l) => l.msg === "rpc");
+    const access = lines.filter((l) => l.message === "rpc");
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ rpc: "triphub.auth.v1.AuthService/Login", code: "OK", requestId: "trace-abc-123" });
-    expect(lines.find((l) => l.msg === "handler ran")?.requestId).toBe("trace-abc-123");
+    expect(lines.find((l) => l.message === "handler ran")?.requestId).toBe("trace-abc-123");
     expect(JSON.stringify(lines)).not.toContain("hunter2");
   });
 });

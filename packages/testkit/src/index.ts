@@ -32,3 +32,5 @@ export { createTestPki, serviceCertExt, type TestPki } from "./test-pki.js";
 export { testSealingKeys } from "./sealing-keys.js";
 /** Reads a service's /metrics page (Prometheus text format) for assertions. */
 export { type MetricSample, type MetricsPage, parseMetrics, scrapeMetrics } from "./metrics-text.js";
+/** An OTLP/HTTP (JSON) trace receiver on loopback: where a test's services export spans. */
+export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver.js";

@@ -5,6 +5,7 @@ import type { Event } from "@triphub/contracts/triphub/common/v1/event_pb";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.js";
 import { consumerMetrics } from "../metrics/event-metrics.js";
+import { consumeSpan } from "../tracing/event-spans.js";
 import { DEFAULT_CURSOR_TABLE } from "./cursor-table.js";
 import type { EventDb, EventTx } from "./db.js";
 import { writeTransaction } from "./outbox.js";
@@ -131,7 +132,7 @@ export function consumeEvents(opts: ConsumeEventsOptions): EventConsumer {
         if (e.position <= cursor) continue;
         if (wanted.size === 0 || wanted.has(e.type)) {
           try {
-            await opts.handle(tx, e);
+            await consumeSpan(opts.name, e, () => opts.handle(tx, e));
           } catch (err) {
             throw new EventHandlerError(e, err);
           }

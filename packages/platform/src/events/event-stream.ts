@@ -6,6 +6,7 @@ import type { EventDb, EventExecutor, EventLog, EventTx, StoredEvent } from "./d
 import type { Decider, EventCodec } from "./decider.js";
 import { fold } from "./decider.js";
 import { eventMetadata } from "./event-metadata.js";
+import { publishSpan } from "../tracing/event-spans.js";
 import { type EventRow, storedEvent } from "./event-store.js";
 import { insertEvent, writeTransaction } from "./outbox.js";
 
@@ -32,23 +33,25 @@ export async function appendToStream(
     occurTime?: Date;
   },
 ): Promise<number> {
-  const metadata = JSON.stringify(eventMetadata());
-  let version = append.expectedVersion;
-  for (const e of append.events) {
-    version += 1;
-    try {
-      await insertEvent(tx, log, { streamType: append.streamType, streamId: append.streamId, ...e }, version, metadata, append.occurTime);
-    } catch (err) {
-      if (isUniqueViolation(err, `${log.table}_stream_version_key`)) {
-        throw new DomainError("conflict", `${append.streamType} ${append.streamId} was changed concurrently; retry`, {
-          reason: "STREAM_VERSION_CONFLICT",
-          cause: err,
-        });
+  return publishSpan(log.table, append.events, async () => {
+    const metadata = JSON.stringify(eventMetadata());
+    let version = append.expectedVersion;
+    for (const e of append.events) {
+      version += 1;
+      try {
+        await insertEvent(tx, log, { streamType: append.streamType, streamId: append.streamId, ...e }, version, metadata, append.occurTime);
+      } catch (err) {
+        if (isUniqueViolation(err, `${log.table}_stream_version_key`)) {
+          throw new DomainError("conflict", `${append.streamType} ${append.streamId} was changed concurrently; retry`, {
+            reason: "STREAM_VERSION_CONFLICT",
+            cause: err,
+          });
+        }
+        throw err;
       }
-      throw err;
     }
-  }
-  return version;
+    return version;
+  });
 }
 
 /** Every event of a stream, in version order. */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { EventDb, EventLog, EventTx, OutboxEntry } from "./db.js";
 import { eventMetadata } from "./event-metadata.js";
+import { publishSpan } from "../tracing/event-spans.js";
 
 /**
  * Bits of a position below the transaction id: the event's index within its transaction.
@@ -79,12 +80,14 @@ export async function insertEvent(
  */
 export async function appendToOutbox(tx: EventTx, log: EventLog, entries: readonly OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const metadata = JSON.stringify(eventMetadata());
-  // Every stream's lock up front, in one global order, so two transactions that append to the
-  // same streams cannot deadlock on them.
-  const keys = [...new Set(entries.map((e) => `${e.streamType}:${e.streamId}`))].sort();
-  for (const key of keys) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 11))`);
-  for (const e of entries) await insertEvent(tx, log, e, null, metadata);
+  await publishSpan(log.table, entries, async () => {
+    const metadata = JSON.stringify(eventMetadata());
+    // Every stream's lock up front, in one global order, so two transactions that append to the
+    // same streams cannot deadlock on them.
+    const keys = [...new Set(entries.map((e) => `${e.streamType}:${e.streamId}`))].sort();
+    for (const key of keys) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 11))`);
+    for (const e of entries) await insertEvent(tx, log, e, null, metadata);
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
-import { type Clock, createPeriodicJob, type Logger, outsideCall } from "@triphub/platform";
+import { type Clock, createPeriodicJob, inSpan, type Logger, outsideCall } from "@triphub/platform";
 import type { ReservationAggregate } from "../domain/reservation-state.js";
 import { nextStep, type SagaStep } from "../domain/saga.js";
 import { failureReason } from "../proto-mapping/enums.js";
@@ -85,7 +85,19 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
           await d.work.renew(id, t.leaseMs);
           renewedAt = Date.now();
         }
-        const outcome = await attemptStep(id, state, step, attempt);
+        const current = state;
+        // One span per step attempt, around the call and the recording of its outcome, so the
+        // events it records name this step as their producer (tracing on).
+        const outcome = await inSpan(
+          `saga ${step.kind}`,
+          { attributes: { "triphub.saga.step": step.kind, "triphub.saga.attempt": attempt, "triphub.reservation.id": id } },
+          async (span) => {
+            const outcome = await attemptStep(id, current, step, attempt);
+            span?.setAttribute("triphub.saga.outcome", typeof outcome === "string" ? outcome : outcome.map((c) => c.type).join(","));
+            if (typeof outcome !== "string") for (const command of outcome) state = (await d.store.run(id, command, d.now(), state)).state;
+            return outcome;
+          },
+        );
         if (outcome === "retry") {
           attempt++;
           await sleep(backoffMs(attempt, 50, 2_000), undefined, { signal: closing.signal }).catch(() => {});
@@ -97,7 +109,6 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
           return;
         }
         attempt = 0;
-        for (const command of outcome) state = (await d.store.run(id, command, d.now(), state)).state;
       }
     } finally {
       // Whatever is left (a backoff, a shutdown) is due to whoever comes next.
