@@ -2,12 +2,13 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SERVICE_NAMES } from "@triphub/platform";
+import { SERVICE_NAMES, setClientTls } from "@triphub/platform";
 import { devCertificates, type DevCertificates } from "./dev-certificates.js";
 import { devSealingKeys, devSecret, type LocalPostgres, openLocalPostgres, SEALING_SERVICES } from "./embedded-postgres.js";
 import { databaseUrlVariable, GATEWAY, parseReplicas, replicaPort, SERVICES, type ServiceSpec } from "./services.js";
 import { DEMO_GUEST_EMAIL, seedCatalogue, seedDemoReviews, seedDemoStays, seedDemoUsers } from "./seed.js";
 import { killLeftoverChildren, serviceUnit, tailOfLog } from "./service-process.js";
+import { waitUntilRegistered } from "./registrations.js";
 import { devServiceIdentities } from "./service-identities.js";
 import { createSupervisor, type SupervisedUnit, type Supervisor } from "./supervisor.js";
 
@@ -89,6 +90,8 @@ async function main() {
   if (tlsOn) {
     certificates = await devCertificates(join(dataDir, "tls"), [...SERVICES.map((s) => s.name), GATEWAY.name]);
     const made = certificates.issued.length === 0 ? "reused" : `issued ${certificates.issued.join(", ")}`;
+    // The devstack asks auth and the registry itself (whether everyone registered) over TLS.
+    setClientTls(certificates.probeTls);
     say(`▸ TLS: HTTPS at the gateway, mTLS between services; CA ${relative(root, certificates.caFile)} (${made})`);
   }
 
@@ -112,14 +115,39 @@ async function main() {
   const jwksUrl = `${authUrl}/.well-known/jwks.json`;
   // Each service proves who it is to the others with tokens from auth (client credentials).
   const identities = await devServiceIdentities(dataDir, SERVICE_NAMES, authUrl);
-  // Where each service is (e.g. PAYMENT_URL), for services that call others (still how they
-  // find each other; the registry will answer this).
-  // CONFIG_URL among them: each service loads its settings from the config server at start
-  // and follows them, keeping the last applied ones under <data>/config-cache for a start
-  // while the config server is down. REGISTRY_URL too: each service registers itself there.
-  // A replicated service's is a comma list, which callers balance over.
-  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, urlsOf(s).join(",")]));
+  // Where each service is (e.g. PAYMENT_URL), for services that call others. Services find
+  // each other through the registry (`registry:///payment`): each registers there once ready,
+  // and callers balance over the instances it lists, however many run (DEVSTACK_REPLICAS).
+  // Fixed addresses only for what the others need before they can ask it: auth (tokens, keys),
+  // the registry itself (REGISTRY_URL) and the config server (CONFIG_URL; each service loads
+  // its settings at start and follows them, keeping the last applied ones under
+  // <data>/config-cache for a start while the config server is down).
+  const addressOf = (s: ServiceSpec) => (s.early ? urlsOf(s).join(",") : `registry:///${s.name}`);
+  const serviceUrls = Object.fromEntries(SERVICES.map((s) => [`${s.name.toUpperCase()}_URL`, addressOf(s)]));
+  // Calls to auth's RPCs (not its token endpoint) go through the registry too.
+  serviceUrls.AUTH_URL = "registry:///auth";
   const liveConfig = { CONFIG_CACHE_DIR: join(dataDir, "config-cache"), ENVIRONMENT: process.env.ENVIRONMENT ?? "dev" };
+  // Every process started so far, listed healthy by the registry (see waitUntilRegistered).
+  const registered = async (processes: Started[]) => {
+    const expected = new Map<string, string[]>();
+    for (const p of processes) {
+      const service = p.name.replace(/-\d+$/, "");
+      expected.set(service, [...(expected.get(service) ?? []), new URL(p.url).host]);
+    }
+    try {
+      await waitUntilRegistered({
+        registryUrl: serviceUrls.REGISTRY_URL!,
+        tokenUrl: `${authUrl}/oauth2/token`,
+        clientId: GATEWAY.name,
+        clientSecret: identities.envFor(GATEWAY.name).SERVICE_CLIENT_SECRET!,
+        expected,
+      });
+    } catch (e) {
+      if (stopping) return;
+      say(`✖ ${(e as Error).message}`);
+      await stopAll(1);
+    }
+  };
   const early: Started[] = [];
   const batch: Started[] = [];
   for (const svc of SERVICES) {
@@ -142,6 +170,8 @@ async function main() {
   await startAll(early);
   if (stopping) return;
   await startAll(batch);
+  if (stopping) return;
+  await registered([...early, ...batch]);
   if (stopping) return;
 
   // The demo data goes into the embedded database only, never an external one.
@@ -167,11 +197,11 @@ async function main() {
 
   const gateway = start(GATEWAY, {
     UPSTREAMS: SERVICES.filter((s) => s.public)
-      .map((s) => `${s.name}=${urlsOf(s).join("|")}`)
+      .map((s) => `${s.name}=registry:///${s.name}`)
       .join(","),
     AUTH_JWKS_URL: jwksUrl,
     // Where partner API keys are verified.
-    AUTH_URL: authUrl,
+    AUTH_URL: serviceUrls.AUTH_URL!,
     ...identities.envFor(GATEWAY.name),
     CONFIG_URL: serviceUrls.CONFIG_URL!,
     REGISTRY_URL: serviceUrls.REGISTRY_URL!,

@@ -1,6 +1,6 @@
 // Process entry of the gateway: configuration, then the server. No logic here.
 import { readDescriptorSet } from "@triphub/contracts/descriptors";
-import { closeOnSignals, configOrExit, createLogger, liveConfigFromEnv, registeredHostFromEnv, tracingOrExit } from "@triphub/platform";
+import { closeOnSignals, configOrExit, createLogger, discoveryFromEnv, liveConfigFromEnv, registeredHostFromEnv, tracingOrExit } from "@triphub/platform";
 import { loadGatewayConfig } from "./config.js";
 import { docCommentsFromDescriptorSet } from "./openapi/index.js";
 import { buildGateway } from "./server.js";
@@ -14,9 +14,11 @@ const docComments = docCommentsFromDescriptorSet(readDescriptorSet());
 // With CONFIG_URL: the central configuration, applied before the first request (log level,
 // rate-limit quotas) and followed from then on.
 const liveConfig = await liveConfigFromEnv("gateway", config, log);
+// With REGISTRY_URL: UPSTREAMS entries `registry:///<service>` resolve through it.
+const discovery = discoveryFromEnv("gateway", config, log);
 const built = await buildGateway({ config, log, tls, docComments, liveConfig });
 // The last spans are exported after the gateway has drained, before the process exits.
-const traced = { ...built, close: () => built.close().finally(() => tracing?.shutdown()) };
+const traced = { ...built, close: () => built.close().finally(() => discovery.close()).finally(() => tracing?.shutdown()) };
 // With REGISTRY_URL: registered once ready, deregistered before the drain on SIGTERM.
 const host = registeredHostFromEnv("gateway", traced, config, log);
 closeOnSignals(host, log);

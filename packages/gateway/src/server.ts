@@ -33,7 +33,7 @@ import { sessionSources } from "./session-sources.js";
 import { createTranscoder, fastifyTranscoder } from "./transcoder/index.js";
 import { upstreamIdentity } from "./upstream-identity.js";
 import { upstreamReadiness } from "./upstream-readiness.js";
-import { balancedUpstreamTransport, parseUpstreams, upstreamResolver, upstreamTransport } from "./upstreams.js";
+import { balancedUpstreamTransport, parseUpstreams, type Upstream, upstreamTarget, upstreamTransport } from "./upstreams.js";
 
 /** What {@link buildGateway} needs; tests build it the same way main.ts does. */
 export interface GatewayDeps {
@@ -105,8 +105,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     log,
   });
-  const resolver = deps.resolver ?? upstreamResolver(upstreams);
-  const balanced = upstreams.map((u) => ({ service: u.service, transport: balancedUpstreamTransport(u.name, resolver, config.UPSTREAM_PROTOCOL) }));
+  const targetOf = (u: Upstream) => (deps.resolver ? { resolver: deps.resolver, service: u.name } : upstreamTarget(u));
+  const balanced = upstreams.map((u) => ({ service: u.service, transport: balancedUpstreamTransport(targetOf(u), config.UPSTREAM_PROTOCOL) }));
   // Each call carries the request's trace context to the service (with tracing on).
   const transports = new Map<DescService, Transport>(balanced.map((b) => [b.service, tracedTransport(b.transport)]));
   // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.

@@ -12,8 +12,11 @@ import {
   ConfigError,
   clientTlsFor,
   createBalancedTransport,
-  type InstanceResolver,
+  parseServiceAddress,
+  type ResolvedTarget,
+  type ServiceAddress,
   staticResolver,
+  targetOf,
 } from "@triphub/platform";
 import { createUpstreamTransport } from "./transcoder/index.js";
 
@@ -26,18 +29,18 @@ export const ROUTABLE: Record<string, DescService> = {
   review: ReviewService,
 };
 
-/** A backend the gateway calls: its service and the base URLs of its instances (none: found by a resolver). */
+/** A backend the gateway calls: its service and where its instances are found. */
 export interface Upstream {
   name: string;
   service: DescService;
-  urls: readonly string[];
+  address: ServiceAddress;
 }
 
 /**
  * Parses UPSTREAMS (`auth=http://127.0.0.1:7101,accommodation=http://a:7102|http://b:7102`):
- * entries separated by commas, each a service and the base URLs of its instances separated by
- * `|`. Only services listed are routed, so a service that is not deployed yet is a clean 404,
- * not a 503 on every call.
+ * entries separated by commas, each a service and where its instances are: base URLs separated
+ * by `|`, `registry:///<service>` or `dns:///<host>:<port>`. Only services listed are routed, so
+ * a service that is not deployed yet is a clean 404, not a 503 on every call.
  */
 export function parseUpstreams(spec: string): Upstream[] {
   return spec
@@ -45,24 +48,32 @@ export function parseUpstreams(spec: string): Upstream[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [name, list] = entry.split("=", 2).map((s) => s.trim());
-      const service = name ? ROUTABLE[name] : undefined;
-      const urls = (list ?? "")
-        .split("|")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (!service || urls.length === 0 || !urls.every((u) => /^https?:\/\/[^\s]+$/.test(u))) {
+      const at = entry.indexOf("=");
+      const name = entry.slice(0, Math.max(at, 0)).trim();
+      const service = ROUTABLE[name];
+      let address: ServiceAddress | undefined;
+      try {
+        address = parseServiceAddress(entry.slice(at + 1), "|");
+      } catch {
+        address = undefined;
+      }
+      if (at <= 0 || !service || !address) {
         throw new ConfigError(
-          `invalid configuration:\n  UPSTREAMS entry "${entry}" must be <service>=<http(s) URL>[|<http(s) URL>...] with service one of ${Object.keys(ROUTABLE).join(", ")}`,
+          `invalid configuration:\n  UPSTREAMS entry "${entry}" must be <service>=<http(s) URL>[|<http(s) URL>...], <service>=registry:///<name> or <service>=dns:///<host>:<port>, with service one of ${Object.keys(ROUTABLE).join(", ")}`,
         );
       }
-      return { name: name!, service, urls };
+      return { name, service, address };
     });
 }
 
-/** Fixed addresses: each upstream's instances as UPSTREAMS lists them, by upstream name. */
-export const upstreamResolver = (upstreams: readonly Upstream[]): InstanceResolver =>
-  staticResolver(Object.fromEntries(upstreams.map((u) => [u.name, u.urls])));
+/**
+ * Where the instances of `upstream` are found: its fixed URLs, or the process's registry or DNS
+ * resolver (see `targetOf`).
+ */
+export function upstreamTarget(upstream: Upstream): ResolvedTarget {
+  const { address, name } = upstream;
+  return address.kind === "urls" ? { resolver: staticResolver({ [name]: address.urls }), service: name } : targetOf(address);
+}
 
 /**
  * The transport to every instance of upstream `name`, through the platform's client-side
@@ -71,12 +82,11 @@ export const upstreamResolver = (upstreams: readonly Upstream[]): InstanceResolv
  * instance that keeps failing is ejected for a while.
  */
 export function balancedUpstreamTransport(
-  name: string,
-  resolver: InstanceResolver,
+  target: ResolvedTarget,
   protocol: UpstreamProtocol = "grpc",
   balancing: Pick<BalancedTransportOptions, "policy" | "ejection" | "maxAttempts"> = {},
 ): BalancedTransport {
-  return createBalancedTransport({ ...balancing, service: name, resolver, transportFor: (url) => upstreamTransport(url, protocol) });
+  return createBalancedTransport({ ...balancing, ...target, transportFor: (url) => upstreamTransport(url, protocol) });
 }
 
 /** How the gateway calls backends: gRPC, or the Connect protocol with binary protobuf. */

@@ -162,9 +162,17 @@ afterAll(async () => {
 describe("UPSTREAMS", () => {
   it("lists several instances of a service separated by |", () => {
     const [acc] = parseUpstreams("accommodation=http://10.0.0.5:7102|http://10.0.0.6:7102");
-    expect(acc!.urls).toEqual(["http://10.0.0.5:7102", "http://10.0.0.6:7102"]);
+    expect(acc!.address).toEqual({ kind: "urls", urls: ["http://10.0.0.5:7102", "http://10.0.0.6:7102"] });
     expect(() => parseUpstreams("accommodation=http://a:1|ftp://b")).toThrow(ConfigError);
     expect(() => parseUpstreams("accommodation=")).toThrow(ConfigError);
+  });
+
+  it("finds a service's instances through the registry or the cluster's DNS", () => {
+    const [acc, rev] = parseUpstreams("accommodation=registry:///accommodation,review=dns:///review.triphub.svc:7105");
+    expect(acc!.address).toEqual({ kind: "registry", service: "accommodation" });
+    expect(rev!.address).toEqual({ kind: "dns", host: "review.triphub.svc", port: 7105 });
+    expect(() => parseUpstreams("accommodation=registry://accommodation")).toThrow(/registry:\/\/\/<name>/);
+    expect(() => parseUpstreams("accommodation=dns:///review")).toThrow(ConfigError);
   });
 });
 

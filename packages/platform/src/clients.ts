@@ -2,9 +2,10 @@ import type { DescService } from "@bufbuild/protobuf";
 import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { type ClientTls, clientTlsFor } from "./client-tls.js";
-import { serviceUrlsOf } from "./config.js";
 import { type BalancedTransportOptions, createBalancedTransport } from "./discovery/balanced-transport.js";
-import { type InstanceResolver, staticResolver } from "./discovery/instance-resolver.js";
+import { staticResolver } from "./discovery/instance-resolver.js";
+import { type ResolvedTarget, targetOf } from "./discovery/process-discovery.js";
+import { parseServiceAddress } from "./discovery/service-address.js";
 import type { InstanceTransport } from "./discovery/instance-pool.js";
 import { type ServiceTokenSource, serviceTokenInterceptor } from "./service-token.js";
 import { tracedTransport } from "./tracing/client-spans.js";
@@ -29,19 +30,13 @@ export interface ServiceClientOptions {
   balancing?: Pick<BalancedTransportOptions, "policy" | "ejection" | "maxAttempts" | "resolveTimeoutMs">;
 }
 
-/** Where a client finds the service: instances its resolver names under `service`. */
-export interface ResolvedTarget {
-  resolver: InstanceResolver;
-  /** The name the resolver knows the service by, e.g. `accommodation`. */
-  service: string;
-}
-
 /**
  * A typed client of another TripHub service over gRPC (HTTP/2), the way services call each
- * other in production. `target` is a base URL, e.g. `http://127.0.0.1:7001` (h2c) or
- * `https://...` (TLS with the platform's CA and this process's certificate); several
- * comma-separated URLs (what `env.serviceUrl` accepts), or a resolver and service name, spread
- * calls over the instances through the client-side balancer (`createBalancedTransport`).
+ * other in production. `target` is what `env.serviceUrl` accepts: a base URL, e.g.
+ * `http://127.0.0.1:7001` (h2c) or `https://...` (TLS with the platform's CA and this process's
+ * certificate); several comma-separated URLs, `registry:///<service>` (the instances the
+ * process's registry lists) or `dns:///<host>:<port>`; or a resolver and service name. Several
+ * instances share the calls through the client-side balancer (`createBalancedTransport`).
  */
 export function createServiceClient<T extends DescService>(
   service: T,
@@ -56,10 +51,15 @@ export function serviceTransport(service: DescService, target: string | Resolved
   const timeoutMs = opts.timeoutMs ?? 10_000;
   let resolved: ResolvedTarget;
   if (typeof target === "string") {
-    const urls = serviceUrlsOf(target);
-    // One address: nothing to balance, so the plain transport (as before there was a balancer).
-    if (urls.length === 1) return instanceTransport(urls[0]!, opts);
-    resolved = { resolver: staticResolver({ [service.typeName]: urls }), service: service.typeName };
+    const address = parseServiceAddress(target);
+    if (address.kind === "urls") {
+      const urls = address.urls;
+      // One address: nothing to balance, so the plain transport (as before there was a balancer).
+      if (urls.length === 1) return instanceTransport(urls[0]!, opts);
+      resolved = { resolver: staticResolver({ [service.typeName]: urls }), service: service.typeName };
+    } else {
+      resolved = targetOf(address);
+    }
   } else {
     resolved = target;
   }
@@ -83,3 +83,5 @@ function instanceTransport(baseUrl: string, opts: ServiceClientOptions): Instanc
   });
   return Object.assign(transport, { close: () => sessions.abort() });
 }
+
+export type { ResolvedTarget } from "./discovery/process-discovery.js";

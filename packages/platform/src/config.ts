@@ -1,3 +1,5 @@
+import { InvalidServiceAddress, parseServiceAddress, SERVICE_ADDRESS_FORMS, type ServiceAddress } from "./discovery/service-address.js";
+
 /** Reads and checks one environment variable. */
 export interface EnvVar<T> {
   parse(raw: string | undefined): T;
@@ -30,30 +32,23 @@ function variable<T>(expect: string, parse: (raw: string) => T, fallback?: () =>
 
 const given = <T>(value: T | undefined) => (value === undefined ? undefined : () => value);
 
-/**
- * The base URLs in a service address: one URL, or several comma-separated (the instances of
- * one service, e.g. `http://127.0.0.1:7102,http://127.0.0.1:7112`). Throws InvalidValue naming
- * the first that is not an http(s) URL.
- */
-export function serviceUrlsOf(address: string): string[] {
-  const urls = address
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (urls.length === 0) throw new InvalidValue("must name at least one URL");
-  for (const u of urls) {
-    let parsed: URL;
-    try {
-      parsed = new URL(u);
-    } catch {
-      throw new InvalidValue(`must be http(s) URLs separated by commas ("${u}" is not a URL)`);
-    }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new InvalidValue(`must use http or https ("${u}")`);
+// A service address as written, or InvalidValue saying what is accepted.
+function checkedServiceAddress(address: string): ServiceAddress {
+  try {
+    return parseServiceAddress(address);
+  } catch (e) {
+    if (e instanceof InvalidServiceAddress) throw new InvalidValue(e.message);
+    throw e;
   }
-  return urls;
 }
 
-const SERVICE_URL = "an http(s) URL, or several separated by commas (instances of one service)";
+// Lists normalised (", " → ","); registry:/// and dns:/// as written.
+const serviceAddressOf = (s: string) => {
+  const parsed = checkedServiceAddress(s);
+  return parsed.kind === "urls" ? parsed.urls.join(",") : s.trim();
+};
+
+const SERVICE_URL = `a service address: ${SERVICE_ADDRESS_FORMS}`;
 
 /** Typed environment variables with defaults. */
 export const env = {
@@ -94,13 +89,14 @@ export const env = {
       return s;
     }, given(fallback)),
   /**
-   * The address of a service this one calls: one URL, or the URLs of its instances separated by
-   * commas, kept as written (`createServiceClient` balances over a list). Use it for every
-   * `<SERVICE>_URL` a service calls, so a second instance is a change of environment only.
+   * The address of a service this one calls: one URL, the URLs of its instances separated by
+   * commas, `registry:///<service>` or `dns:///<host>:<port>` (see `parseServiceAddress`), which
+   * `createServiceClient` takes as it is. Use it for every `<SERVICE>_URL` a service calls, so a
+   * second instance, or finding them through the registry, is a change of environment only.
    */
-  serviceUrl: (fallback?: string) => variable(SERVICE_URL, (s) => serviceUrlsOf(s).join(","), given(fallback)),
+  serviceUrl: (fallback?: string) => variable(SERVICE_URL, serviceAddressOf, given(fallback)),
   /** {@link env.serviceUrl}, or undefined when unset. */
-  optionalServiceUrl: () => variable<string | undefined>(SERVICE_URL, (s) => serviceUrlsOf(s).join(","), () => undefined),
+  optionalServiceUrl: () => variable<string | undefined>(SERVICE_URL, serviceAddressOf, () => undefined),
   optionalUrl: (protocols?: string[]) => {
     const inner = env.url(undefined, protocols);
     return variable<string | undefined>(inner.expect, (s) => inner.parse(s), () => undefined);

@@ -82,9 +82,13 @@ export {
   registeredHostFromEnv,
 } from "./discovery/registered-host.js";
 export { type RegistryResolverOptions, registryResolver, toServiceInstance } from "./discovery/registry-resolver.js";
+/** Addresses as operators write them (URLs, registry:///, dns:///) and the process's resolvers behind them. */
+export { InvalidServiceAddress, parseServiceAddress, SERVICE_ADDRESS_FORMS, type ServiceAddress } from "./discovery/service-address.js";
+export { type DiscoveryEnv, discoveryFromEnv, targetOf, useRegistryResolver } from "./discovery/process-discovery.js";
+export { type DnsResolverOptions, dnsResolver } from "./discovery/dns-resolver.js";
 export { type ClientTls, clientTls, clientTlsFor, setClientTls } from "./client-tls.js";
 export { type ClientFetch, clientFetch, createClientFetch } from "./client-fetch.js";
-export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig, serviceUrlsOf } from "./config.js";
+export { type ConfigOf, ConfigError, type EnvVar, env, InvalidValue, loadConfig } from "./config.js";
 export { type Database, type DatabaseOptions, migrateExclusively, openDatabase, withConnection } from "./database.js";
 export {
   DomainError,

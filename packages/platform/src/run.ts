@@ -9,6 +9,7 @@ import { createLogger } from "./logger.js";
 import type { ServiceHost } from "./service-host.js";
 import { type RegistrationEnv, registeredHostFromEnv } from "./discovery/registered-host.js";
 import { configOrExit } from "./startup.js";
+import { discoveryFromEnv } from "./discovery/process-discovery.js";
 import { tracingOrExit } from "./tracing/process-tracing.js";
 
 /**
@@ -107,11 +108,13 @@ export async function runService<C extends ServiceProcessConfig>(opts: RunServic
   // Before anything is built: the chassis decides at build time whether to trace.
   const tracing = tracingOrExit(opts.name, process.env, log);
   const liveConfig = await liveConfigFromEnv(opts.name, config, log);
+  // With REGISTRY_URL: `registry:///<service>` addresses resolve through it (before any client is made).
+  const discovery = discoveryFromEnv(opts.name, config, log);
   const database = await openDatabase({ url: config.DATABASE_URL, migrationsFolder: opts.migrationsFolder, log, name: opts.name });
   const built = await opts.build({ config, database, log, tls, now: systemClock, liveConfig });
   // A service that does not hand it to createService still stops watching when it closes.
   // The last spans are exported after the server has drained, before the process exits.
-  const unregistered: ServiceHost = { ...built, close: () => built.close().finally(() => liveConfig?.close()).finally(() => tracing?.shutdown()) };
+  const unregistered: ServiceHost = { ...built, close: () => built.close().finally(() => Promise.all([liveConfig?.close(), discovery.close()])).finally(() => tracing?.shutdown()) };
   // With REGISTRY_URL: registered once ready, deregistered before the drain on SIGTERM.
   const host = registeredHostFromEnv(opts.name, unregistered, config, log);
   closeOnSignals(host, log);

@@ -1,6 +1,7 @@
 // The platform's registryResolver against the real registry: the instances of a service now and
 // after each change, and the last known ones kept while the registry is down.
-import { createLogger, type InstanceResolver, registryResolver, type ServiceInstance } from "@triphub/platform";
+import { RegistryService } from "@triphub/contracts/triphub/registry/v1/registry_pb";
+import { createLogger, createServiceClient, type InstanceResolver, registryResolver, type ServiceInstance, useRegistryResolver } from "@triphub/platform";
 import { eventually, type RunningService } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RegistryPlatform, startRegistryPlatform } from "./registry-platform.js";
@@ -67,5 +68,26 @@ describe("registryResolver", () => {
     await p.as(p.auth.asService("review"), registry).register({ serviceName: "review", instanceId: "rev-a", address: "127.0.0.1:7009", version: "1" });
     await new Promise((r) => setTimeout(r, 500));
     expect(seen).toEqual([[]]);
+  });
+});
+
+describe("a client whose address is registry:///<service>", () => {
+  it("calls the instances the process's registry lists under that name", async () => {
+    // The registry itself is the instance here: one real gRPC service, listed under "registry".
+    await p
+      .as(p.auth.asService("registry"), registry)
+      .register({ serviceName: "registry", instanceId: "reg-1", address: new URL(registry.url).host, version: "1", metadata: { protocol: "h2c" } });
+    useRegistryResolver(resolver);
+    try {
+      const client = createServiceClient(RegistryService, "registry:///registry", { identity: { tokens: p.auth.asService("gateway").tokens, audience: "registry" } });
+      const { instances } = await client.resolve({ serviceName: "registry" });
+      expect(instances.map((i) => i.instanceId)).toEqual(["reg-1"]);
+    } finally {
+      useRegistryResolver(undefined);
+    }
+  });
+
+  it("is refused at start, naming REGISTRY_URL, when the process has no registry", () => {
+    expect(() => createServiceClient(RegistryService, "registry:///payment")).toThrow(/REGISTRY_URL/);
   });
 });

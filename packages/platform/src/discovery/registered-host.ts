@@ -1,9 +1,8 @@
 import { hostname } from "node:os";
 import type { Logger } from "pino";
-import { clientTls } from "../client-tls.js";
 import { ServingStatus } from "../health.js";
 import { READINESS_PATH, type ServiceHost } from "../service-host.js";
-import { createServiceTokenSource } from "../service-token.js";
+import { registryCredentials } from "./process-discovery.js";
 import { type Registration, type RegistrationOptions, startRegistration } from "./registration.js";
 
 /** What {@link registeredHost} adds to the host's own facts (address, protocol and readiness come from the host). */
@@ -68,10 +67,8 @@ export interface RegistrationEnv {
 export function registeredHostFromEnv(service: string, host: ServiceHost, config: RegistrationEnv, log: Logger): ServiceHost {
   const url = config.REGISTRY_URL;
   if (!url) return host;
-  const { AUTH_TOKEN_URL: tokenUrl, SERVICE_CLIENT_SECRET: clientSecret } = config;
-  const tokens = tokenUrl && clientSecret ? createServiceTokenSource({ tokenUrl, clientId: service, clientSecret }) : undefined;
-  const mtls = url.startsWith("https:") && clientTls()?.cert !== undefined;
-  if (!tokens && !mtls) {
+  const credentials = registryCredentials(service, { ...config, REGISTRY_URL: url });
+  if (!credentials) {
     log.warn({ url }, "REGISTRY_URL is set but this service has no identity to call it with (SERVICE_CLIENT_SECRET or mTLS): not registering");
     return host;
   }
@@ -83,7 +80,7 @@ export function registeredHostFromEnv(service: string, host: ServiceHost, config
     zone: config.ZONE,
     version: config.SERVICE_VERSION ?? "dev",
     leaseTtlMs: (config.REGISTRY_LEASE_SECONDS ?? 15) * 1000,
-    tokens,
+    tokens: credentials.tokens,
     log,
   });
 }
