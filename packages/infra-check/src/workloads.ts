@@ -46,3 +46,34 @@ export function path(v: unknown, keys: string[]): JsonMap {
   }
   return at as JsonMap;
 }
+
+/**
+ * A container's environment as the kubelet sets it: the ConfigMaps of `envFrom` first, then
+ * `env` (plain values and ConfigMap keys), later entries overriding earlier ones. Values from
+ * Secrets are not in Git and are left out. A ConfigMap or key that is not in `manifests` (and
+ * not marked optional) throws: the pod would not start.
+ */
+export function resolvedEnv(manifests: Manifest[], container: JsonMap, namespace?: string): Map<string, string> {
+  const configMap = (name: unknown, optional: unknown): JsonMap | undefined => {
+    const m = manifests.find((x) => x.kind === "ConfigMap" && x.metadata.name === name && x.metadata.namespace === namespace);
+    if (!m && optional !== true) throw new Error(`container ${String(container.name)}: ConfigMap ${String(name)} is not in the render`);
+    return m && isMap(m.data) ? m.data : {};
+  };
+  const out = new Map<string, string>();
+  for (const from of Array.isArray(container.envFrom) ? container.envFrom.filter(isMap) : []) {
+    if (!isMap(from.configMapRef)) continue;
+    const prefix = typeof from.prefix === "string" ? from.prefix : "";
+    for (const [k, v] of Object.entries(configMap(from.configMapRef.name, from.configMapRef.optional) ?? {})) out.set(`${prefix}${k}`, String(v));
+  }
+  for (const e of Array.isArray(container.env) ? container.env.filter(isMap) : []) {
+    const name = String(e.name);
+    if (typeof e.value === "string") out.set(name, e.value);
+    else if (isMap(e.valueFrom) && isMap(e.valueFrom.configMapKeyRef)) {
+      const ref = e.valueFrom.configMapKeyRef;
+      const value = configMap(ref.name, ref.optional)?.[String(ref.key)];
+      if (value === undefined && ref.optional !== true) throw new Error(`container ${String(container.name)}: ConfigMap ${String(ref.name)} has no key ${String(ref.key)}`);
+      if (value !== undefined) out.set(name, String(value));
+    } else out.delete(name); // from a Secret: set, but not known here
+  }
+  return out;
+}

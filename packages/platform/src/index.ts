@@ -172,6 +172,7 @@ export {
 /** OpenTelemetry tracing: off unless the standard `OTEL_*` variables ask for it (see startTracing). */
 export { isTracing, type StartTracingOptions, startTracing, type Tracing, tracingRequested } from "./tracing/tracing-setup.js";
 export { tracingOrExit } from "./tracing/process-tracing.js";
+export { samplerFrom } from "./tracing/sampler.js";
 export { activeTraceparent, type InSpanOptions, inSpan, SpanKind, traceLogFields } from "./tracing/spans.js";
 export { nameRequestSpan, requestTraceFields } from "./tracing/server-spans.js";
 export { tracedTransport } from "./tracing/client-spans.js";
