@@ -14,6 +14,7 @@ import { callers, edge, http } from "@triphub/contracts";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import { AuthService } from "@triphub/contracts/triphub/auth/v1/auth_pb";
 import { ConfigService } from "@triphub/contracts/triphub/config/v1/config_pb";
+import { RegistryService } from "@triphub/contracts/triphub/registry/v1/registry_pb";
 import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_service_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_service_pb";
@@ -123,7 +124,20 @@ const MATRIX: Record<string, [Rule, JsonObject]> = {
   "triphub.config.v1.ConfigService.SetConfig": [{ services: ["deploy"], roles: ["ADMIN"] }, { service: "review", environment: "dev", values: {}, comment: "matrix" }],
   "triphub.config.v1.ConfigService.ListConfigVersions": [{ services: ["deploy"], roles: ["ADMIN"] }, { service: "review", environment: "dev" }],
   "triphub.config.v1.ConfigService.RollbackConfig": [{ services: ["deploy"], roles: ["ADMIN"] }, { service: "review", environment: "dev", toVersion: "1", comment: "matrix" }],
+
+  // Any service may ask; each registers, heartbeats and deregisters only its own instances
+  // (`serviceName` is the caller's below, and another's is tried in its own test). The
+  // instance is deregistered by the next RPC in this order, before anyone could be sent to it.
+  "triphub.registry.v1.RegistryService.Register": [{ services: ["*"] }, { serviceName: "review", instanceId: "matrix-1", address: "127.0.0.1:9", version: "matrix" }],
+  "triphub.registry.v1.RegistryService.Heartbeat": [{ services: ["*"] }, { serviceName: "review", instanceId: "matrix-1" }],
+  "triphub.registry.v1.RegistryService.Deregister": [{ services: ["*"] }, { serviceName: "review", instanceId: "matrix-1" }],
+  "triphub.registry.v1.RegistryService.ListInstances": [{ services: ["*"] }, {}],
+  "triphub.registry.v1.RegistryService.Resolve": [{ services: ["*"] }, { serviceName: "review" }],
+  "triphub.registry.v1.RegistryService.WatchInstances": [{ services: ["*"] }, { serviceName: "review" }],
 };
+
+/** The registry's RPCs that act on the caller's own instances: `serviceName` must be its own. */
+const OWN_INSTANCES = new Set(["Register", "Heartbeat", "Deregister"].map((m) => `triphub.registry.v1.RegistryService.${m}`));
 
 const SERVICES: [DescService, string, number][] = [
   [AuthService, "auth", 7101],
@@ -132,6 +146,7 @@ const SERVICES: [DescService, string, number][] = [
   [ReservationService, "reservation", 7104],
   [ReviewService, "review", 7105],
   [ConfigService, "config", 7107],
+  [RegistryService, "registry", 7106],
 ];
 const METHODS = SERVICES.flatMap(([s, name, port]) => s.methods.map((m) => ({ m, name, port })));
 const fullName = (m: DescMethod) => `${m.parent.typeName}.${m.name}`;
@@ -243,7 +258,9 @@ describe("the authorization matrix", () => {
       for (const target of METHODS) {
         const [rule] = MATRIX[fullName(target.m)]!;
         if (typeof rule !== "object") continue;
-        const code = await codeOf(target, { [SERVICE_TOKEN_HEADER]: await tokens.tokenFor(target.name) });
+        const [, request] = MATRIX[fullName(target.m)]!;
+        const own = OWN_INSTANCES.has(fullName(target.m)) ? { ...request, serviceName: caller } : request;
+        const { code } = await call(target, own, { [SERVICE_TOKEN_HEADER]: await tokens.tokenFor(target.name) });
         const allowed = rule.services.includes(caller) || rule.services.includes("*");
         if (allowed ? DENIED.includes(code as Code) : code !== Code.PermissionDenied) {
           wrong.push(`${fullName(target.m)} as service ${caller}: ${named(code)} (expected ${allowed ? "not refused" : "PermissionDenied"}): ${lastMessage}`);
@@ -251,6 +268,22 @@ describe("the authorization matrix", () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("lets a service register, heartbeat and deregister only its own instances", { timeout: 60_000 }, async () => {
+    const tokenUrl = `http://127.0.0.1:${7101 + stack.offset}/oauth2/token`;
+    const clientSecret = (await readFile(join(stack.dataDir, "secrets", "service-payment"), "utf8")).trim();
+    const tokens = createServiceTokenSource({ clientId: "payment", clientSecret, tokenUrl });
+    const headers = { [SERVICE_TOKEN_HEADER]: await tokens.tokenFor("registry") };
+    const codes: Record<string, string> = {};
+    for (const name of OWN_INSTANCES) {
+      const { code } = await call(target(name.replace(/^triphub\./, "")), { ...MATRIX[name]![1], serviceName: "accommodation" }, headers);
+      codes[name] = named(code);
+    }
+    expect(Object.values(codes)).toEqual(["PermissionDenied", "PermissionDenied", "PermissionDenied"]);
+    // Nothing was registered under accommodation's name.
+    const { answer } = await call(target("registry.v1.RegistryService.Resolve"), { serviceName: "accommodation" }, headers);
+    expect(JSON.stringify(answer)).not.toContain("matrix-1");
   });
 
   it("is enforced at every service's port for users of each role", { timeout: 120_000 }, async () => {
