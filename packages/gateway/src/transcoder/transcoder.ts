@@ -198,11 +198,15 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
     const method = route.info.method as DescMethod & { methodKind: "unary" };
     const transport = transportOf(route);
     let attempt = 0;
+    // One deadline for the request, however many attempts it takes (the balancer's below
+    // included): a retry gets what is left of it, never a fresh timeout.
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
+    const remaining = () => (deadline === undefined ? timeoutMs : Math.max(1, deadline - Date.now()));
     for (;;) {
       try {
         // Fresh context values per call: a transport's interceptors may write to them.
         const context = createContextValues().set(responseDedupeKey, dedupe);
-        const res = await transport.unary(method, req.signal, timeoutMs, metadata, message, context);
+        const res = await transport.unary(method, req.signal, remaining(), metadata, message, context);
         const headers = copyResponseHeaders(res.header, passOf(route));
         const { headers: own, body } = unaryResponse(route, res.message, registry);
         for (const [k, v] of own) headers.set(k, v);
@@ -211,7 +215,8 @@ export function createTranscoder(opts: TranscoderOptions): Transcoder {
       } catch (e) {
         // Only UNAVAILABLE is retried: the call did not reach a handler, or the backend said it
         // is safe to try again; and only for methods that may run twice.
-        const retry = e instanceof ConnectError && e.code === Code.Unavailable && route.idempotent && attempt < retries && !req.signal?.aborted;
+        const timeLeft = deadline === undefined || deadline - Date.now() > 25 * (attempt + 1);
+        const retry = e instanceof ConnectError && e.code === Code.Unavailable && route.idempotent && attempt < retries && timeLeft && !req.signal?.aborted;
         if (!retry) throw e;
         attempt++;
         await new Promise((r) => setTimeout(r, 25 * attempt));

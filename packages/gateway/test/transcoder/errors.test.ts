@@ -123,6 +123,12 @@ describe("failures of the call itself", () => {
     expect((seen.json as { attempts: number }).attempts - 1).toBe(c.attempts);
   });
 
+  it("gives a retry only what is left of the request's deadline, never a fresh one", async () => {
+    // The first attempt spends 200 of the 300 ms and is UNAVAILABLE; the second would need 200 more.
+    const r = await call(`${s.base}/v1/fail?failures=1&delay_ms=200&key=late-1`);
+    expect(r.status).toBe(504);
+  });
+
   it("does not retry when retries is 0", async () => {
     const none = await startStack({ retries: 0 });
     try {
