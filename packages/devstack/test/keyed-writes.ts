@@ -13,6 +13,11 @@ export interface KeyedWrites {
     /** Writes that still failed after every attempt, described. */
     failures: string[];
   }>;
+  /**
+   * Sends the writes of `keys` again, as a client whose answer was lost would; resolves to the
+   * request ids whose answer named another property than the first time.
+   */
+  replay(keys: readonly string[]): Promise<string[]>;
   /** How many of the host's properties each request id created (read back through the gateway). */
   createdByKey(): Promise<Map<string, number>>;
 }
@@ -60,13 +65,15 @@ export async function startKeyedWrites(gatewayUrl: string, adminEmail: string, l
   let retried = 0;
   const keys: string[] = [];
   const failures: string[] = [];
-  const create = async (key: string) => {
+  // The property each request id's first answer named.
+  const created = new Map<string, string>();
+  const create = async (key: string): Promise<string | undefined> => {
     const attempts: string[] = [];
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await post(`/api/v1/accommodations?requestId=${key}`, { ...PROPERTY, name: `${NAME_PREFIX}${key}` }, token);
         const body = await res.text();
-        if (res.status === 200) return;
+        if (res.status === 200) return (JSON.parse(body) as { propertyId: string }).propertyId;
         attempts.push(`${res.status} ${body.slice(0, 200)}`);
       } catch (e) {
         attempts.push((e as Error).message);
@@ -84,7 +91,8 @@ export async function startKeyedWrites(gatewayUrl: string, adminEmail: string, l
     while (running) {
       const key = randomUUID();
       keys.push(key);
-      await create(key);
+      const id = await create(key);
+      if (id) created.set(key, id);
     }
   });
 
@@ -93,6 +101,11 @@ export async function startKeyedWrites(gatewayUrl: string, adminEmail: string, l
       running = false;
       await Promise.all(all);
       return { keys, retried, failures };
+    },
+    async replay(again) {
+      const differ: string[] = [];
+      for (const key of again) if ((await create(key)) !== created.get(key)) differ.push(key);
+      return differ;
     },
     async createdByKey() {
       const counts = new Map<string, number>();
@@ -110,6 +123,6 @@ export async function startKeyedWrites(gatewayUrl: string, adminEmail: string, l
         pageToken = page.nextPageToken ?? "";
       } while (pageToken);
       return counts;
-    }
+    },
   };
 }
