@@ -1,7 +1,7 @@
 // A whole devstack (`npm start`) for a test: its own data dir, ports and embedded PostgreSQL,
 // beside any a developer runs, with a small demo catalogue.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,4 +71,34 @@ export async function startDevstack(opts: { properties?: number; env?: Record<st
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The pid of the service process listening on `port` whose entry is `entry` (e.g.
+ * "registry/src/main.ts"): its PORT in /proc/<pid>/environ (Linux).
+ */
+export async function pidOnPort(port: number, entry: string): Promise<number> {
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const env = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
+    const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmd.includes(entry) && env.split("\0").includes(`PORT=${port}`)) return Number(pid);
+  }
+  throw new Error(`no ${entry} on port ${port}`);
+}
+
+/**
+ * SIGKILLs the devstack's process `name` (e.g. "accommodation-2", listening on `port`, started
+ * from `entry`) and resolves once the devstack says it has restarted it.
+ */
+export async function killAndAwaitRestart(stack: RunningDevstack, name: string, port: number, entry: string, timeoutMs = 90_000): Promise<void> {
+  const backLine = `▸ ${name} is back`;
+  const backs = () => stack.output().split(backLine).length;
+  const before = backs();
+  process.kill(await pidOnPort(port, entry), "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  while (backs() === before) {
+    if (Date.now() > deadline) throw new Error(`${name} not restarted within ${timeoutMs / 1000} s:\n${stack.output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
