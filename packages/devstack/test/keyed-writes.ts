@@ -43,9 +43,10 @@ const PROPERTY = {
  * starts `loops` loops creating properties, named after their request id.
  */
 export async function startKeyedWrites(gatewayUrl: string, adminEmail: string, loops = 6): Promise<KeyedWrites> {
-  const post = async (path: string, body: unknown, token?: string) => {
+  const post = async (path: string, body: unknown, token?: string, idempotencyKey?: string) => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     return fetch(`${gatewayUrl}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
   };
   const signUp = async (email: string) => {
@@ -71,7 +72,8 @@ export async function startKeyedWrites(gatewayUrl: string, adminEmail: string, l
     const attempts: string[] = [];
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await post(`/api/v1/accommodations?requestId=${key}`, { ...PROPERTY, name: `${NAME_PREFIX}${key}` }, token);
+        // The key as REST clients send it: the gateway fills CreateProperty's request_id from it.
+        const res = await post("/api/v1/accommodations", { ...PROPERTY, name: `${NAME_PREFIX}${key}` }, token, key);
         const body = await res.text();
         if (res.status === 200) return (JSON.parse(body) as { propertyId: string }).propertyId;
         attempts.push(`${res.status} ${body.slice(0, 200)}`);
