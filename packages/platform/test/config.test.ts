@@ -39,6 +39,10 @@ describe("loadConfig", () => {
     });
     expect(() => loadConfig(addr, { ACCOMMODATION_URL: "http://a:1,b:2" })).toThrow(/ACCOMMODATION_URL must use http or https/);
     expect(() => loadConfig(addr, { REVIEW_URL: "http://a:1,nope" })).toThrow(/REVIEW_URL must be http\(s\) URLs separated by commas/);
+    // Or where to find them: the registry, or the cluster's DNS.
+    expect(loadConfig(addr, { REVIEW_URL: "registry:///review" }).REVIEW_URL).toBe("registry:///review");
+    expect(loadConfig(addr, { REVIEW_URL: "dns:///review.triphub.svc:7105" }).REVIEW_URL).toBe("dns:///review.triphub.svc:7105");
+    expect(() => loadConfig(addr, { REVIEW_URL: "registry://review" })).toThrow(/REVIEW_URL must be registry:\/\/\/<service>/);
   });
 
   it("takes a long enough secret, refuses a short one without showing it, and leaves it unset by default", () => {

@@ -32,11 +32,11 @@ export function parseServiceAddress(address: string, separator = ","): ServiceAd
   const dns = DNS.exec(trimmed);
   if (dns) {
     const port = Number(dns[2]);
-    if (port < 1 || port > 65535) throw new InvalidServiceAddress(`"${trimmed}" names port ${port}, outside 1-65535`);
+    if (port < 1 || port > 65535) throw new InvalidServiceAddress(`must name a port from 1 to 65535 ("${trimmed}")`);
     return { kind: "dns", host: dns[1]!.replace(/^\[|\]$/g, ""), port };
   }
   if (/^(registry|dns):/.test(trimmed)) {
-    throw new InvalidServiceAddress(`"${trimmed}" must be registry:///<service> (lower case) or dns:///<host>:<port>`);
+    throw new InvalidServiceAddress(`must be registry:///<service> (lower case) or dns:///<host>:<port> ("${trimmed}")`);
   }
   const urls = trimmed
     .split(separator)
@@ -48,10 +48,10 @@ export function parseServiceAddress(address: string, separator = ","): ServiceAd
     try {
       parsed = new URL(u);
     } catch {
-      throw new InvalidServiceAddress(`must be ${SERVICE_ADDRESS_FORMS} ("${u}" is not a URL)`);
+      throw new InvalidServiceAddress(`must be http(s) URLs separated by commas ("${u}" is not a URL)`);
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-      throw new InvalidServiceAddress(`must be ${SERVICE_ADDRESS_FORMS} ("${u}")`);
+      throw new InvalidServiceAddress(`must use http or https ("${u}")`);
     }
   }
   return { kind: "urls", urls };
