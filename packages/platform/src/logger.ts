@@ -41,6 +41,8 @@ export const REDACTED_PATHS = [
   "*.*.contact",
   "*.paymentMethodToken",
   "*.*.paymentMethodToken",
+  "*.specialRequests",
+  "*.*.specialRequests",
   "*.*.password",
   "*.*.accessToken",
   "*.*.refreshToken",

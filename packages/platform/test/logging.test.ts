@@ -14,13 +14,15 @@ describe("logging", () => {
       tokens: { accessToken: "at", refreshToken: "rt" },
       grant: { client_secret: "s3cr3t-client", access_token: "issued-token" },
       creds: { clientSecret: "s3cr3t-camel" },
-      booking: { request: { contact: { fullName: "Kim Minji", email: "minji@example.com" }, paymentMethodToken: "tok_visa_4242" } },
+      booking: {
+        request: { contact: { fullName: "Kim Minji", email: "minji@example.com" }, paymentMethodToken: "tok_visa_4242", specialRequests: "peanut allergy" },
+      },
       oauth: { linkToken: "link-tok-1", link_token: "link-tok-2", idToken: "id-tok-1", id_token: "id-tok-2", codeVerifier: "verif-1", code_verifier: "verif-2" },
     });
     log.flush();
     await new Promise((r) => setTimeout(r, 50));
     const text = JSON.stringify(lines);
-    for (const secret of ["eyJhbGciOi", "sid=1", "eyJzZXJ2aWNl", "s3cr3t-client", "issued-token", "s3cr3t-camel", "link-tok", "id-tok", "verif-", "hunter2", "ana@example.com", "+8210", "Kim Minji", "minji@", "tok_visa_4242", '"at"', '"rt"']) {
+    for (const secret of ["eyJhbGciOi", "sid=1", "eyJzZXJ2aWNl", "s3cr3t-client", "issued-token", "s3cr3t-camel", "link-tok", "id-tok", "verif-", "hunter2", "ana@example.com", "+8210", "Kim Minji", "minji@", "tok_visa_4242", "peanut", '"at"', '"rt"']) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain("[redacted]");

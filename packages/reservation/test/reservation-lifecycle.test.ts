@@ -23,14 +23,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => p?.close());
 
-async function book(checkIn: string, checkOut: string, token = "tok_visa"): Promise<Reservation> {
-  const { reservation } = await guest.reservations.createReservation(bookingRequest(rt, { checkIn, checkOut, paymentMethodToken: token }));
+async function book(checkIn: string, checkOut: string, token = "tok_visa", specialRequests = ""): Promise<Reservation> {
+  const { reservation } = await guest.reservations.createReservation(bookingRequest(rt, { checkIn, checkOut, paymentMethodToken: token, specialRequests }));
   return settled(guest, reservation!);
 }
 
 describe("StreamEvents", () => {
   it("delivers every reservation event in order to review, and to no one else", async () => {
-    const r = await book("2027-01-05", "2027-01-06");
+    const r = await book("2027-01-05", "2027-01-06", "tok_visa", "A quiet room, please");
     const types: string[] = [];
     let requested: ReservationRequested | undefined;
     for await (const batch of p.reservationAs("review").streamEvents({ stopAtHead: true })) {
@@ -41,10 +41,11 @@ describe("StreamEvents", () => {
       }
     }
     expect(types).toEqual(["ReservationRequested", "RoomsHeld", "PaymentAuthorized", "ReservationConfirmed"]);
-    // The card token stays in the service, and the guest's contact goes to no other service.
-    expect(requested).toMatchObject({ guestId: guest.userId, paymentMethodToken: "" });
+    // The card token stays in the service, and the guest's contact and requests go to no other service.
+    expect(requested).toMatchObject({ guestId: guest.userId, paymentMethodToken: "", specialRequests: "" });
     expect(requested?.contact).toBeUndefined();
-    expect((await guest.reservations.getReservation({ reservationId: r.reservationId })).reservation?.contact?.email).toBeTruthy();
+    const own = (await guest.reservations.getReservation({ reservationId: r.reservationId })).reservation;
+    expect([own?.contact?.email, own?.specialRequests]).toEqual([expect.stringContaining("@"), "A quiet room, please"]);
     const drain = async (stream: AsyncIterable<unknown>) => {
       for await (const _ of stream);
     };

@@ -28,6 +28,8 @@ const people = [
   { fullName: "Seo Yeonwoo", email: "yeonwoo.seo@sealed.example", phone: "+821098765432" },
   { fullName: "Ines Oyelaran", email: "ines.oyelaran@sealed.example", phone: "+33698765432" },
 ];
+// Free text a guest may fill with anything, health included.
+const REQUESTS = ["Severe peanut allergy, please tell the kitchen", "Arriving by wheelchair after midnight"];
 const TOKEN = "tok_visa";
 
 beforeAll(async () => {
@@ -40,7 +42,8 @@ beforeAll(async () => {
 afterAll(() => p?.close());
 
 async function book(contact: (typeof people)[number], checkIn: string, checkOut: string): Promise<Reservation> {
-  const { reservation } = await guest.reservations.createReservation(bookingRequest(rt, { checkIn, checkOut, contact, paymentMethodToken: TOKEN }));
+  const specialRequests = REQUESTS[people.indexOf(contact)]!;
+  const { reservation } = await guest.reservations.createReservation(bookingRequest(rt, { checkIn, checkOut, contact, specialRequests, paymentMethodToken: TOKEN }));
   return settled(guest, reservation!);
 }
 
@@ -57,7 +60,14 @@ async function everyTable(): Promise<string> {
   return text.join("\n").toLowerCase();
 }
 
-const clearValues = (c: (typeof people)[number]) => [c.fullName.toLowerCase(), c.email, c.email.split("@")[0]!, c.phone.slice(1), TOKEN];
+const clearValues = (c: (typeof people)[number]) => [
+  c.fullName.toLowerCase(),
+  c.email,
+  c.email.split("@")[0]!,
+  c.phone.slice(1),
+  TOKEN,
+  ...REQUESTS[people.indexOf(c)]!.split(/[ ,]+/).filter((w) => w.length > 6),
+];
 
 /** A copy of `s` with one character of its ciphertext changed (not the last: its low bits may be padding). */
 function tampered(s: string): string {
@@ -86,14 +96,17 @@ describe("the guest's contact and card token at rest", () => {
 
     const { reservation } = await guest.reservations.getReservation({ reservationId: first.reservationId });
     expect(reservation?.contact).toMatchObject(people[0]!);
+    expect(reservation?.specialRequests).toBe(REQUESTS[0]);
     const { reservations } = await guest.reservations.listReservations({});
     expect(reservations.find((r) => r.reservationId === second.reservationId)?.contact).toMatchObject(people[1]!);
     // The host of the stay reads it too; the card token is shown to no one.
     const hosting = await host.reservations.getReservation({ reservationId: second.reservationId });
     expect(hosting.reservation?.contact).toMatchObject(people[1]!);
+    expect(hosting.reservation?.specialRequests).toBe(REQUESTS[1]);
     const history = await guest.reservations.getReservationHistory({ reservationId: first.reservationId });
     const requested = fromBinary(ReservationRequestedSchema, history.events[0]!.payload!.value);
     expect(requested.contact).toMatchObject(people[0]!);
+    expect(requested.specialRequests).toBe(REQUESTS[0]);
     expect(requested.paymentMethodToken).toBe("");
   });
 
@@ -115,6 +128,12 @@ describe("the guest's contact and card token at rest", () => {
     // A value in clear beside sealed ones was put there: refused too.
     await writeRow(first.reservationId, toBinary(ReservationSchema, { ...row, contact: { ...row.contact!, phone: "+10000000000" } }));
     expect((await rejectionOf(get(first), ConnectError)).code).toBe(Code.Internal);
+    // Special requests: sealed and tampered, refused; in clear beside a sealed contact (stored
+    // before special requests were sealed), read as they are.
+    await writeRow(first.reservationId, toBinary(ReservationSchema, { ...row, specialRequests: tampered(row.specialRequests) }));
+    expect((await rejectionOf(get(first), ConnectError)).code).toBe(Code.Internal);
+    await writeRow(first.reservationId, toBinary(ReservationSchema, { ...row, specialRequests: "Late check-in" }));
+    expect((await get(first)).reservation).toMatchObject({ contact: people[0], specialRequests: "Late check-in" });
     await writeRow(first.reservationId, saved);
     expect((await get(first)).reservation?.contact).toMatchObject(people[0]!);
 

@@ -7,7 +7,7 @@ type EventRpcs = Pick<ServiceImpl<typeof ReservationService>, "streamEvents">;
 
 /**
  * StreamEvents: every reservation event in position order, to the services its proto `callers`
- * names (review), without the card token and the guest's contact.
+ * names (review), without the card token, the guest's contact and special requests.
  */
 export function eventRpcs(d: EventFollowDeps): EventRpcs {
   return {
