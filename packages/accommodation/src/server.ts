@@ -12,7 +12,7 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { type ConsumeEventsOptions, eventMetadataInterceptor } from "@triphub/platform/events";
+import type { ConsumeEventsOptions } from "@triphub/platform/events";
 import { reviewEventStream } from "./clients.js";
 import type { AccommodationConfig } from "./config.js";
 import { createEventFeed } from "./store/event-feed.js";
@@ -88,7 +88,7 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     log,
     tls: deps.tls,
     routes: (router) => router.service(AccommodationService, impl),
-    interceptors: [eventMetadataInterceptor()],
+    eventFeed: feed,
     jsonRegistry: eventTypes,
     tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     now,
@@ -96,17 +96,11 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     database,
     onClose: async () => {
       await ratings?.stop();
-      await feed.close();
       await sweeper.stop();
       stopLapsedMetric();
       await purger.stop();
       await cache.close();
     },
-  });
-  // Followers end their streams as shutdown begins; otherwise draining would wait for them
-  // until the drain timeout and then cut them off.
-  host.app.addHook("preClose", async () => {
-    await feed.close();
   });
   sweeper.start();
   purger.start();

@@ -13,7 +13,7 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@triphub/platform/events";
+import { createEventFeed, createEventStore } from "@triphub/platform/events";
 import type { PaymentConfig } from "./config.js";
 import type { PaymentProvider } from "./domain/provider.js";
 import { createSandboxProvider } from "./domain/sandbox-provider.js";
@@ -76,7 +76,7 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
     log,
     tls: deps.tls,
     routes: (router) => router.service(PaymentService, impl),
-    interceptors: [eventMetadataInterceptor()],
+    eventFeed: feed,
     jsonRegistry: eventTypes,
     // Users' access tokens (requireIdentity) and other services' tokens issued for "payment",
     // which let the services the proto's `callers` options name call the internal RPCs.
@@ -84,14 +84,7 @@ export async function buildServer(deps: PaymentServerDeps): Promise<ServiceHost>
     now,
     verifyToken: deps.verifyToken,
     database,
-    onClose: async () => {
-      await feed.close();
-      await expirer.stop();
-    },
-  });
-  // Followers end their streams as shutdown begins; otherwise draining would wait for them.
-  host.app.addHook("preClose", async () => {
-    await feed.close();
+    onClose: () => expirer.stop(),
   });
   expirer.start();
   return host;

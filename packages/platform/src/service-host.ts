@@ -21,6 +21,8 @@ import { registerMetricsEndpoint, type MetricsAccess } from "./metrics/metrics-e
 import { rpcMetricsInterceptor } from "./metrics/rpc-metrics.js";
 import { recordCertificateExpiry } from "./metrics/tls-metrics.js";
 import { createReadiness } from "./readiness.js";
+import type { EventFeed } from "./events/event-feed.js";
+import { eventMetadataInterceptor } from "./events/event-metadata-interceptor.js";
 import { registerServerSpans, rpcSpanInterceptor } from "./tracing/server-spans.js";
 import { isTracing } from "./tracing/tracing-setup.js";
 import { contextValuesFrom, requestIdFrom } from "./request-context.js";
@@ -80,6 +82,13 @@ export interface ServiceOptions {
   onClose?: () => Promise<void>;
   /** Extra interceptors, innermost (after auth and validation). */
   interceptors?: Interceptor[];
+  /**
+   * The service's event feed (`createEventFeed`), when it publishes events. The chassis records
+   * on each event an RPC writes who caused it, its request id and trace (`eventMetadataInterceptor`),
+   * ends the feed's followers as shutdown begins (otherwise draining would wait for their streams
+   * until the drain timeout) and closes it before `onClose`.
+   */
+  eventFeed?: Pick<EventFeed, "close">;
   /**
    * The message types that `google.protobuf.Any` fields of requests and responses may hold,
    * e.g. `createRegistry(file_..._events)` for the payloads of StreamEvents. The JSON form of
@@ -149,6 +158,8 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     draining = true;
     done();
   });
+  const feed = opts.eventFeed;
+  if (feed) app.addHook("preClose", () => feed.close());
   app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
     done(draining ? Object.assign(new Error("Service Unavailable"), { statusCode: 503 }) : undefined);
@@ -185,6 +196,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
     internalRoleInterceptor(),
     createValidateInterceptor(),
     nulStringInterceptor(),
+    ...(opts.eventFeed ? [eventMetadataInterceptor()] : []),
     ...(opts.interceptors ?? []),
   ];
 
@@ -248,6 +260,7 @@ export async function createService(opts: ServiceOptions): Promise<ServiceHost> 
           clearTimeout(abortCalls);
           clearTimeout(hardStop);
           try {
+            await opts.eventFeed?.close();
             await opts.onClose?.();
           } finally {
             await opts.liveConfig?.close();

@@ -14,7 +14,7 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@triphub/platform/events";
+import { createEventFeed, createEventStore } from "@triphub/platform/events";
 import { createSagaClients } from "./clients.js";
 import type { ReservationConfig } from "./config.js";
 import { createStayCompleter } from "./jobs/stay-completer.js";
@@ -105,8 +105,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     log,
     tls: deps.tls,
     routes: (router) => router.service(ReservationService, impl),
-    // Each event records who caused it and the request it came from.
-    interceptors: [eventMetadataInterceptor()],
+    eventFeed: feed,
     jsonRegistry: reservationEventTypes,
     tokens: { keys: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     now,
@@ -114,15 +113,10 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     database,
     onClose: async () => {
       stopBacklogMetrics();
-      await feed.close();
       await completer.stop();
       await reencrypt.stop();
       await runner.close();
     },
-  });
-  // Watchers and followers end their streams as shutdown begins, not at the drain timeout.
-  host.app.addHook("preClose", async () => {
-    await feed.close();
   });
   runner.startResuming();
   completer.start();

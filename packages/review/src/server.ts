@@ -12,7 +12,7 @@ import {
   type TlsOptions,
   type TokenVerifier,
 } from "@triphub/platform";
-import { createEventFeed, createEventStore, eventMetadataInterceptor } from "@triphub/platform/events";
+import { createEventFeed, createEventStore } from "@triphub/platform/events";
 import { createDirectory, type Directory } from "./clients.js";
 import type { ReviewConfig } from "./config.js";
 import { encodeReviewEvent, eventTypes } from "./proto-mapping/events.js";
@@ -55,13 +55,13 @@ export async function buildServer(deps: ReviewServerDeps): Promise<ServiceHost> 
     feed,
     now,
   });
-  const host = await createService({
+  return createService({
     name: "review",
     serviceNames: [ReviewService.typeName],
     log,
     tls: deps.tls,
     routes: (router) => router.service(ReviewService, impl),
-    interceptors: [eventMetadataInterceptor()],
+    eventFeed: feed,
     jsonRegistry: eventTypes,
     // Users' access tokens (requireIdentity) and other services' tokens issued for "review",
     // which let the services the proto's `callers` options name call StreamEvents.
@@ -69,13 +69,5 @@ export async function buildServer(deps: ReviewServerDeps): Promise<ServiceHost> 
     now,
     verifyToken: deps.verifyToken,
     database,
-    onClose: async () => {
-      await feed.close();
-    },
   });
-  // Followers end their streams as shutdown begins; otherwise draining would wait for them.
-  host.app.addHook("preClose", async () => {
-    await feed.close();
-  });
-  return host;
 }
