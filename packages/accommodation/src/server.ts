@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { AccommodationSettingsSchema } from "@triphub/contracts/triphub/config/v1/settings_pb";
 import { AccommodationService } from "@triphub/contracts/triphub/accommodation/v1/accommodation_service_pb";
 import {
   type Clock,
@@ -72,7 +73,14 @@ export async function buildServer(deps: AccommodationServerDeps): Promise<Servic
     feed,
     now,
   });
-  const impl = withReadCache(service, cache);
+  // The live setting, read at each search: a change applies to the next one.
+  const searchTtlSeconds = () => deps.liveConfig?.settings(AccommodationSettingsSchema).searchCacheTtlSeconds;
+  const impl = withReadCache(service, cache, {
+    searchTtlMs: () => {
+      const seconds = searchTtlSeconds();
+      return seconds === undefined ? undefined : seconds * 1000;
+    },
+  });
   const sweeper = createHoldSweeper({ holds, now, log, intervalMs: config.HOLD_SWEEP_INTERVAL_MS ?? 5_000,
     onExpired: (expired) => forgetProperties(cache, expired.map((h) => h.propertyId)),
   });

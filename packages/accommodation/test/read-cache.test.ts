@@ -66,4 +66,26 @@ describe("read cache", () => {
     expect([...readMethods(AccommodationService)].sort()).toEqual(byName.sort());
     expect(byName).toContain("getHold");
   });
+
+  it("serves a search page from cache for as long as the live setting says, and not at all at 0", async () => {
+    let searches = 0;
+    let ttlMs: number | undefined;
+    const impl = { searchAccommodations: async () => ({ totalSize: ++searches }) };
+    const wrapped = withReadCache(impl, cache, { searchTtlMs: () => ttlMs }) as unknown as {
+      searchAccommodations: (req: unknown, ctx: HandlerContext) => Promise<{ totalSize: number }>;
+    };
+    const search = async () => (await wrapped.searchAccommodations({ destination: "Seoul" }, {} as HandlerContext)).totalSize;
+    // Unset: the default (30 s), so the second search is the first one's page.
+    expect([await search(), await search()]).toEqual([1, 1]);
+    await cache.invalidate("search:*");
+    // 0: every search reaches the handler.
+    ttlMs = 0;
+    expect([await search(), await search()]).toEqual([2, 3]);
+    // A short one: cached, then searched again once it has passed.
+    ttlMs = 2_000;
+    expect([await search(), await search()]).toEqual([4, 4]);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await search()).toBe(5);
+    await cache.invalidate("search:*");
+  });
 });

@@ -1,11 +1,13 @@
 // Wires the database, the saga and the RPCs into the chassis. It never listens by itself:
 // main.ts (through runService) and the tests build it the same way and decide where it serves.
 import { fileURLToPath } from "node:url";
+import { ReservationSettingsSchema } from "@triphub/contracts/triphub/config/v1/settings_pb";
 import { ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import {
   type Clock,
   createService,
   type Database,
+  type LiveConfig,
   type Logger,
   createReencryptJob,
   openSealer,
@@ -53,6 +55,8 @@ export interface ReservationServerDeps {
   tls?: TlsOptions;
   /** Saga timings other than the deadline; over SAGA_LEASE_MS and SAGA_RESUME_EVERY_MS (tests shorten the lease). */
   sagaTimings?: Partial<SagaTimings>;
+  /** The central configuration (CONFIG_URL): the length of holds (`hold_ttl_seconds`), read at each booking. */
+  liveConfig?: LiveConfig;
 }
 
 /** Builds the service process (never listens by itself); the saga resumer and the stay completer run until close. */
@@ -79,6 +83,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
     clients: createSagaClients(config, now),
     now,
     log,
+    settings: { holdTtlSeconds: () => deps.liveConfig?.settings(ReservationSettingsSchema).holdTtlSeconds },
     timings: {
       deadlineMs: (config.SAGA_DEADLINE_SECONDS ?? 60) * 1000,
       ...(config.SAGA_LEASE_MS !== undefined && { leaseMs: config.SAGA_LEASE_MS }),
@@ -101,6 +106,7 @@ export async function buildServer(deps: ReservationServerDeps): Promise<ServiceH
   const stopBacklogMetrics = observeSagaBacklog(() => work.backlog());
   const host = await createService({
     name: "reservation",
+    liveConfig: deps.liveConfig,
     serviceNames: [ReservationService.typeName],
     log,
     tls: deps.tls,

@@ -19,7 +19,7 @@ import { PaymentService } from "@triphub/contracts/triphub/payment/v1/payment_se
 import { type Reservation, ReservationStatus } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
 import { type CreateReservationRequestSchema, ReservationService } from "@triphub/contracts/triphub/reservation/v1/reservation_service_pb";
 import { buildServer as buildPayment, createSandboxProvider, MIGRATIONS_FOLDER as PAYMENT_MIGRATIONS, type PaymentProvider } from "@triphub/payment";
-import { createLogger, createServiceClient, createTokenVerifier, type Database, dataKeks, openDatabase, openSealer, type Sealer } from "@triphub/platform";
+import { createLogger, createServiceClient, createTokenVerifier, type Database, dataKeks, type LiveConfig, openDatabase, openSealer, type Sealer } from "@triphub/platform";
 import { type StackUser, startAuth } from "@triphub/test-stack";
 import { eventually, freshDatabase, type RunningClock, type RunningService, runningClock, serve, testSealingKeys } from "@triphub/testkit";
 import { buildServer, MIGRATIONS_FOLDER } from "../src/index.js";
@@ -109,6 +109,8 @@ export interface BookingPlatformOptions {
    * system time, which those processes run on.
    */
   external?: { reservation?: boolean; payment?: boolean };
+  /** Reservation's central configuration (its hold length). */
+  liveConfig?: LiveConfig;
 }
 
 /** A client of `service` at `url` over gRPC, with `token` as the bearer when given. */
@@ -193,6 +195,7 @@ export async function startBookingPlatform(name: string, opts: BookingPlatformOp
           now: clock.now,
           verifyToken: verifier(),
           sagaTimings: timings,
+          liveConfig: opts.liveConfig,
         }),
       );
   const reservationUrl = externalReservation?.url ?? reservation!.url;

@@ -73,6 +73,15 @@ function propertyOf(message: unknown): string | undefined {
   return undefined;
 }
 
+/** Options of {@link withReadCache}. */
+export interface ReadCacheOptions {
+  /**
+   * How long a search page is served from cache, read at each search (the live setting
+   * `search_cache_ttl_seconds`); 0 searches the database every time. Undefined: 30 s.
+   */
+  searchTtlMs?: () => number | undefined;
+}
+
 /**
  * Caches the two public reads (search pages and accommodation details) and forgets them on
  * every successful write: the details of the property written (all of them when a write names
@@ -81,16 +90,18 @@ function propertyOf(message: unknown): string | undefined {
  * every other instance, while other properties' details stay cached. Only what an anonymous
  * caller may see is ever cached, so a draft never leaks from the cache to another user.
  */
-export function withReadCache(impl: Impl, cache: Cache): Impl {
+export function withReadCache(impl: Impl, cache: Cache, opts: ReadCacheOptions = {}): Impl {
   const anonymous = (ctx: HandlerContext): HandlerContext => {
     const values = ctx.values;
     return { ...ctx, values: { ...values, get: (key) => (key.id === identityKey.id ? undefined : values.get(key)) } as typeof values };
   };
   const cached: Impl = {
     async searchAccommodations(req, ctx) {
+      const ttlMs = opts.searchTtlMs?.() ?? SEARCH_TTL_MS;
+      if (ttlMs <= 0) return impl.searchAccommodations!(req, ctx);
       const key = `search:${toJsonString(SearchAccommodationsRequestSchema, create(SearchAccommodationsRequestSchema, req))}`;
       return markUnchanging(
-        await cache.wrap(key, SEARCH_TTL_MS, async () => create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)), SEARCH_CODEC),
+        await cache.wrap(key, ttlMs, async () => create(SearchAccommodationsResponseSchema, await impl.searchAccommodations!(req, ctx)), SEARCH_CODEC),
       );
     },
     async getAccommodation(req, ctx) {

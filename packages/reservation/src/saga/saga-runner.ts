@@ -11,7 +11,7 @@ import { failureReason } from "../proto-mapping/enums.js";
 import type { ReservationStore } from "../store/reservation-store.js";
 import type { SagaWorkStore } from "../store/saga-work-store.js";
 import { countStep } from "./saga-metrics.js";
-import { runStep, type SagaClients, TransientFailure } from "./saga-steps.js";
+import { runStep, type SagaClients, type StepSettings, TransientFailure } from "./saga-steps.js";
 import { commandOf, stepStateOf } from "./step-reports.js";
 
 /** Timings of the runner; tests shorten them. */
@@ -51,6 +51,8 @@ export interface SagaRunnerDeps {
   now: Clock;
   log: Logger;
   timings?: Partial<SagaTimings>;
+  /** What the steps read from the service's live settings (the hold's length). */
+  settings?: StepSettings;
 }
 
 const FORWARD: ReadonlySet<SagaStep["kind"]> = new Set(["hold", "authorize", "confirm"]);
@@ -123,7 +125,7 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
     const forward = FORWARD.has(step.kind);
     const counted = (outcome: Parameters<typeof countStep>[2]) => countStep(step.kind, forward, outcome, (performance.now() - started) / 1000);
     try {
-      const reports = await runStep(d.clients, id, stepStateOf(id, state), step, signal);
+      const reports = await runStep(d.clients, id, stepStateOf(id, state), step, signal, d.settings);
       counted(reports.some((r) => r.type === "Fail") ? "refused" : "done");
       return reports.map(commandOf);
     } catch (e) {

@@ -60,15 +60,38 @@ function connectError(e: unknown, service: string, ifFinal: FailureReason): Conn
 
 const fail = (reason: FailureReason, message: string): StepReport[] => [{ type: "Fail", reason, message }];
 
+/** What the steps take from the service's settings, read at each step (they may change live). */
+export interface StepSettings {
+  /** How long accommodation holds the rooms (`hold_ttl_seconds`); undefined: accommodation's default. */
+  holdTtlSeconds?: () => number | undefined;
+}
+
 /** Runs `step` for the reservation in `state` and returns the reports of its outcome. */
-export async function runStep(c: SagaClients, id: string, state: StepState, step: SagaStep, signal: AbortSignal): Promise<StepReport[]> {
+export async function runStep(
+  c: SagaClients,
+  id: string,
+  state: StepState,
+  step: SagaStep,
+  signal: AbortSignal,
+  settings: StepSettings = {},
+): Promise<StepReport[]> {
   const r = state.reservation;
   const call = { signal };
   switch (step.kind) {
     case "hold": {
       try {
+        const ttlSeconds = settings.holdTtlSeconds?.();
         const { hold } = await c.accommodation.holdInventory(
-          { reservationId: id, propertyId: r.propertyId, roomTypeId: r.roomTypeId, checkIn: r.checkIn, checkOut: r.checkOut, units: r.units, guests: r.guests },
+          {
+            reservationId: id,
+            propertyId: r.propertyId,
+            roomTypeId: r.roomTypeId,
+            checkIn: r.checkIn,
+            checkOut: r.checkOut,
+            units: r.units,
+            guests: r.guests,
+            ...(ttlSeconds !== undefined && { ttl: { seconds: BigInt(ttlSeconds) } }),
+          },
           call,
         );
         if (!hold) throw new TransientFailure("accommodation answered without a hold", FailureReason.INTERNAL);
