@@ -1,10 +1,10 @@
 // `npm start` with two accommodation processes (DEVSTACK_REPLICAS): the gateway and every caller
 // balance over both, and a SIGKILL of one under a steady load of searches fails no read; the
 // devstack restarts it and it serves again.
-import { readFile, readdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReplicas } from "../src/services.js";
-import { type RunningDevstack, startDevstack } from "./running-devstack.js";
+import { pidOnPort, type RunningDevstack, startDevstack } from "./running-devstack.js";
 
 let stack: RunningDevstack;
 beforeAll(async () => {
@@ -12,17 +12,6 @@ beforeAll(async () => {
   stack = await startDevstack({ properties: 20, env: { DEVSTACK_REPLICAS: "accommodation=2", RATE_LIMITS: "off", EDGE_CACHE_TTL_MS: "0" } });
 }, 180_000);
 afterAll(() => stack?.stop(), 30_000);
-
-/** The pid of the process listening on `port` (its PORT in /proc/<pid>/environ; Linux). */
-async function pidOnPort(port: number): Promise<number> {
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const env = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
-    const cmd = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmd.includes("accommodation/src/main.ts") && env.split("\0").includes(`PORT=${port}`)) return Number(entry);
-  }
-  throw new Error(`nothing on port ${port}`);
-}
 
 describe("replicas", () => {
   it("reads a count per service and refuses what cannot be replicated", () => {
@@ -50,7 +39,7 @@ describe("replicas", () => {
     };
     const loops = Array.from({ length: 6 }, loop);
     await new Promise((r) => setTimeout(r, 3_000));
-    process.kill(await pidOnPort(second), "SIGKILL");
+    process.kill(await pidOnPort(second, "accommodation/src/main.ts"), "SIGKILL");
     await new Promise((r) => setTimeout(r, 5_000));
     running = false;
     await Promise.all(loops);
