@@ -74,8 +74,9 @@ export interface GatewayDeps {
    */
   liveConfig?: LiveConfig;
   /**
-   * Where the instances of each upstream are found, by UPSTREAMS name (e.g. the registry's
-   * resolver). Default: the URLs UPSTREAMS lists. The services routed are always UPSTREAMS's.
+   * Where the instances of each upstream are found, by UPSTREAMS name, whatever UPSTREAMS says
+   * (tests). Default: what each UPSTREAMS entry names (URLs, registry:///, dns:///). The
+   * services routed are always UPSTREAMS's.
    */
   resolver?: InstanceResolver;
 }
@@ -105,8 +106,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     log,
   });
-  const targetOf = (u: Upstream) => (deps.resolver ? { resolver: deps.resolver, service: u.name } : upstreamTarget(u));
-  const balanced = upstreams.map((u) => ({ service: u.service, transport: balancedUpstreamTransport(targetOf(u), config.UPSTREAM_PROTOCOL) }));
+  const instancesOf = (u: Upstream) => (deps.resolver ? { resolver: deps.resolver, service: u.name } : upstreamTarget(u));
+  const balanced = upstreams.map((u) => ({ service: u.service, transport: balancedUpstreamTransport(instancesOf(u), config.UPSTREAM_PROTOCOL) }));
   // Each call carries the request's trace context to the service (with tracing on).
   const transports = new Map<DescService, Transport>(balanced.map((b) => [b.service, tracedTransport(b.transport)]));
   // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
