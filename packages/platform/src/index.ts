@@ -173,6 +173,6 @@ export {
 export { isTracing, type StartTracingOptions, startTracing, type Tracing, tracingRequested } from "./tracing/tracing-setup.js";
 export { tracingOrExit } from "./tracing/process-tracing.js";
 export { samplerFrom } from "./tracing/sampler.js";
-export { activeTraceparent, type InSpanOptions, inSpan, SpanKind, traceLogFields } from "./tracing/spans.js";
+export { activeTraceparent, type InSpanOptions, inSpan, linkTo, SpanKind, traceLogFields } from "./tracing/spans.js";
 export { nameRequestSpan, requestTraceFields } from "./tracing/server-spans.js";
 export { tracedTransport } from "./tracing/client-spans.js";

@@ -4,7 +4,7 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FailureReason } from "@triphub/contracts/triphub/reservation/v1/reservation_pb";
-import { type Clock, createPeriodicJob, inSpan, type Logger, outsideCall } from "@triphub/platform";
+import { type Clock, createPeriodicJob, inSpan, isTracing, type Logger, linkTo, outsideCall } from "@triphub/platform";
 import type { ReservationAggregate } from "../domain/reservation-state.js";
 import { nextStep, type SagaStep } from "../domain/saga.js";
 import { failureReason } from "../proto-mapping/enums.js";
@@ -146,16 +146,29 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
     }
   }
 
+  // A saga picked up again (its process died, or a service it needs was down) runs its steps in
+  // one trace of its own, linked to the span that last wrote to it: the steps stay together and
+  // lead back to the booking's request. Tracing off: just the drive.
+  async function resumed(id: string, work: () => Promise<void>): Promise<void> {
+    if (!isTracing()) return work();
+    const link = linkTo(await d.store.lastTraceparent(id).catch(() => undefined));
+    return inSpan("saga resume", { root: true, links: link ? [link] : [], attributes: { "triphub.reservation.id": id } }, () => work());
+  }
+
   const resumer = createPeriodicJob({ name: "saga-resumer", intervalMs: t.resumeEveryMs, log: d.log, run: () => runner.resumeDue() });
+
+  function startDriving(id: string, work: () => Promise<void>): void {
+    if (driving.has(id) || closing.signal.aborted) return;
+    // The saga outlives the RPC that started it: its statements must not be cancelled with that call.
+    const run = outsideCall(work)
+      .catch((err: unknown) => d.log.error({ err, reservationId: id }, "saga failed; it resumes when its lease lapses"))
+      .finally(() => driving.delete(id));
+    driving.set(id, run);
+  }
 
   const runner: SagaRunner = {
     start(id, known) {
-      if (driving.has(id) || closing.signal.aborted) return;
-      // The saga outlives the RPC that started it: its statements must not be cancelled with that call.
-      const run = outsideCall(() => drive(id, known))
-        .catch((err: unknown) => d.log.error({ err, reservationId: id }, "saga failed; it resumes when its lease lapses"))
-        .finally(() => driving.delete(id));
-      driving.set(id, run);
+      startDriving(id, () => drive(id, known));
     },
     async settled(id, ms) {
       const run = driving.get(id);
@@ -165,7 +178,7 @@ export function createSagaRunner(d: SagaRunnerDeps): SagaRunner {
     startResuming: () => resumer.start(),
     async resumeDue() {
       const due = (await d.work.due(100)).filter((id) => !driving.has(id));
-      for (const id of due) runner.start(id);
+      for (const id of due) startDriving(id, () => resumed(id, () => drive(id, undefined)));
       return due.length;
     },
     async close() {

@@ -102,6 +102,8 @@ export interface ReservationStore {
   history(reservationId: string): Promise<StoredEvent[]>;
   /** Up to `limit` CONFIRMED reservations whose stay ended by `at`, soonest ended first. */
   staysEndedBy(at: Date, limit: number): Promise<string[]>;
+  /** The W3C traceparent its latest event was written under (tracing on), if any. */
+  lastTraceparent(reservationId: string): Promise<string | undefined>;
 }
 
 /** The store over `db`; the guest's personal data is sealed and opened with `sealer`. */
@@ -154,6 +156,14 @@ export function createReservationStore(db: ReservationDb, sealer: Sealer): Reser
     async history(reservationId) {
       const events = await loadStream(db, RESERVATION_LOG, { streamType: RESERVATION_STREAM, streamId: reservationId });
       return events.map((e) => (e.type === ReservationRequestedSchema.typeName ? { ...e, payload: openedRequestedPayload(sealer, e.payload) } : e));
+    },
+
+    async lastTraceparent(reservationId) {
+      const [row] = await db.execute<{ traceparent: string | null }>(sql`
+        select metadata->>'traceparent' as traceparent from ${sql.identifier(RESERVATION_LOG.table)}
+        where stream_type = ${RESERVATION_STREAM} and stream_id = ${reservationId}
+        order by stream_version desc limit 1`);
+      return row?.traceparent ?? undefined;
     },
 
     async staysEndedBy(at, limit) {
