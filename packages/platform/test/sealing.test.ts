@@ -144,6 +144,21 @@ describe("data key rotation and the re-encrypt job", () => {
     ]);
   });
 
+  it("does not read the records again while they are all on the current key, until the rescan interval or a new key", async () => {
+    const s = await sealer(K1, 0);
+    const scans: string[] = [];
+    const job = createReencryptJob({ sealer: s, steps: { people: async (current) => (scans.push(current), 0) }, log, now, maxKeyAgeMs: 0, rescanMs: 3_600_000 });
+    await job.runOnce();
+    await job.runOnce();
+    expect(scans).toEqual([s.currentKeyId()]);
+    t = new Date(t.getTime() + 3_600_001);
+    await job.runOnce();
+    expect(scans).toHaveLength(2);
+    const fresh = await s.rotateDataKey();
+    await job.runOnce();
+    expect(scans.at(-1)).toBe(fresh);
+  });
+
   it("replaces a data key older than the maximum age", async () => {
     const s = await sealer(K1, 0);
     const old = s.currentKeyId();

@@ -30,6 +30,13 @@ export interface ReencryptJobOptions {
   batchSize?: number;
   /** A data key older than this is replaced by a new one (default 90 days; 0: never). */
   maxKeyAgeMs?: number;
+  /**
+   * How long a kind of record found wholly on the current data key is left unscanned (default
+   * 1 hour). Records are sealed with the current key as they are written, so only a new key
+   * gives a pass work; the rescan is for a record an instance wrote before it loaded the key.
+   * Without it, every tick would read every sealed record (nothing indexes "on an older key").
+   */
+  rescanMs?: number;
 }
 
 /**
@@ -41,6 +48,9 @@ export interface ReencryptJobOptions {
 export function createReencryptJob(opts: ReencryptJobOptions): ReencryptJob {
   const batchSize = opts.batchSize ?? 200;
   const maxKeyAgeMs = opts.maxKeyAgeMs ?? 90 * 86_400_000;
+  const rescanMs = opts.rescanMs ?? 3_600_000;
+  // Per kind of record: the data key it was last found wholly on, and when.
+  const settled = new Map<string, { keyId: string; at: number }>();
   const runOnce = async () => {
     await opts.sealer.refresh();
     if (maxKeyAgeMs > 0 && opts.now().getTime() - opts.sealer.newestKeyCreatedAt().getTime() > maxKeyAgeMs) {
@@ -49,12 +59,16 @@ export function createReencryptJob(opts: ReencryptJobOptions): ReencryptJob {
     const current = opts.sealer.currentKeyId();
     let moved = 0;
     for (const [name, step] of Object.entries(opts.steps)) {
+      const last = settled.get(name);
+      const startedAt = opts.now().getTime();
+      if (last?.keyId === current && startedAt - last.at < rescanMs) continue;
       let ofStep = 0;
       for (;;) {
         const n = await step(current, batchSize);
         ofStep += n;
         if (n < batchSize) break;
       }
+      settled.set(name, { keyId: current, at: startedAt });
       if (ofStep > 0) opts.log.info({ records: name, moved: ofStep, dataKey: current }, "records re-sealed with the current data key");
       moved += ofStep;
     }
