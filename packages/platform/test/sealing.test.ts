@@ -147,7 +147,11 @@ describe("data key rotation and the re-encrypt job", () => {
   it("does not read the records again while they are all on the current key, until the rescan interval or a new key", async () => {
     const s = await sealer(K1, 0);
     const scans: string[] = [];
-    const job = createReencryptJob({ sealer: s, steps: { people: async (current) => (scans.push(current), 0) }, log, now, maxKeyAgeMs: 0, rescanMs: 3_600_000 });
+    const people = async (current: string) => {
+      scans.push(current);
+      return 0;
+    };
+    const job = createReencryptJob({ sealer: s, steps: { people }, log, now, maxKeyAgeMs: 0, rescanMs: 3_600_000 });
     await job.runOnce();
     await job.runOnce();
     expect(scans).toEqual([s.currentKeyId()]);
