@@ -22,10 +22,28 @@ export interface RunningDevstack {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts a devstack on ports of its own: a random offset that keeps every port below Linux's
+ * ephemeral range (32768+), where the kernel hands out the source ports of outgoing
+ * connections, and PostgreSQL's at offset - 9000 (9000-15000), clear of every service port and of
+ * tls-stack.test.ts's. A start that still finds a port taken is tried again on another offset.
+ */
 export async function startDevstack(opts: { properties?: number; env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<RunningDevstack> {
-  const offset = 20_000 + Math.floor(Math.random() * 5_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof PortTaken)) throw e;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(opts: { properties?: number; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<RunningDevstack> {
+  const offset = 18_000 + Math.floor(Math.random() * 6_000);
   const dataDir = await mkdtemp(join(tmpdir(), "triphub-devstack-"));
-  const pgPort = offset + 20_000;
+  const pgPort = offset - 9_000;
   let output = "";
   const child = spawn(process.execPath, ["--conditions=@triphub/source", "--import", "tsx", "packages/devstack/src/main.ts"], {
     cwd: ROOT,
@@ -42,17 +60,33 @@ export async function startDevstack(opts: { properties?: number; env?: Record<st
   });
   child.stdout?.on("data", (c: Buffer) => (output += c));
   child.stderr?.on("data", (c: Buffer) => (output += c));
-  await new Promise<void>((resolve, reject) => {
-    const limit = opts.readyTimeoutMs ?? 150_000;
-    const timer = setTimeout(() => reject(new Error(`devstack not up in ${limit / 1000} s:\n${output}`)), limit);
-    child.stdout?.on("data", () => {
-      if (output.includes("TripHub is up")) {
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGINT");
+      await new Promise((r) => child.once("exit", r));
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const limit = opts.readyTimeoutMs ?? 150_000;
+      const timer = setTimeout(() => reject(new Error(`devstack not up in ${limit / 1000} s:\n${output}`)), limit);
+      child.stdout?.on("data", () => {
+        if (output.includes("TripHub is up")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
         clearTimeout(timer);
-        resolve();
-      }
+        const taken = /EADDRINUSE|address already in use/i.test(output);
+        reject(new (taken ? PortTaken : Error)(`devstack exited (${code}):\n${output}`));
+      });
     });
-    child.once("exit", (code) => reject(new Error(`devstack exited (${code}):\n${output}`)));
-  });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
   return {
     process: child,
     dataDir,
@@ -63,13 +97,7 @@ export async function startDevstack(opts: { properties?: number; env?: Record<st
       return `postgres://triphub:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/${database}`;
     },
     output: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGINT");
-        await new Promise((r) => child.once("exit", r));
-      }
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
