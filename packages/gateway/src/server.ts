@@ -111,7 +111,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<ServiceHost> {
   // Each call carries the request's trace context to the service (with tracing on).
   const transports = new Map<DescService, Transport>(balanced.map((b) => [b.service, tracedTransport(b.transport)]));
   // Auth's own port serves its JWKS: where CheckSession goes when auth is not routed.
-  const authTransport = transports.get(AuthService) ?? upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL);
+  const authTransport = transports.get(AuthService) ?? tracedTransport(upstreamTransport(new URL(config.AUTH_JWKS_URL).origin, config.UPSTREAM_PROTOCOL));
   const sessions = sessionSources(config, authTransport, log);
   const signed = createTokenVerifier({ jwks: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   // Signature and claims first, then whether the token's session has ended. A verifier a test
