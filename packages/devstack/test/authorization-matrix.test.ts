@@ -21,6 +21,7 @@ import { ReviewService } from "@triphub/contracts/triphub/review/v1/review_servi
 import { createServiceTokenSource, SERVICE_TOKEN_HEADER } from "@triphub/platform";
 import { eventually } from "@triphub/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HANOK_PROPERTY } from "./fixtures/hanok-property.js";
 import { type RunningDevstack, startDevstack } from "./running-devstack.js";
 
 /** Who may call: anyone; any signed-in user; a HOST; an ADMIN; only the services (and user roles) named. */
@@ -29,17 +30,7 @@ type Rule = "public" | "user" | "host" | "admin" | { services: string[]; roles?:
 const ID = "6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5";
 const DATES = { checkIn: "2027-03-01", checkOut: "2027-03-03" };
 
-const PROPERTY = {
-  name: "Matrix Stay",
-  description: "A room.",
-  propertyType: "PROPERTY_TYPE_HANOK",
-  address: { line1: "1 Bukchon-ro", city: "Seoul", region: "Seoul", postalCode: "03055", countryCode: "KR", location: { latitude: 37.58, longitude: 126.98 } },
-  checkInTime: "15:00",
-  checkOutTime: "11:00",
-  timeZone: "Asia/Seoul",
-  currencyCode: "KRW",
-  cancellationPolicy: "CANCELLATION_POLICY_MODERATE",
-};
+const PROPERTY = { name: "Matrix Stay", ...HANOK_PROPERTY };
 const ROOM_TYPE = { name: "Double", maxAdults: 2, beds: [{ type: "BED_TYPE_DOUBLE", count: 1 }], unitCount: 1, baseNightlyPrice: { amountMinor: "100000", currencyCode: "KRW" } };
 
 /** Each RPC's rule and a request that passes validation (so the answer is about the caller). */

@@ -1,6 +1,7 @@
 // A host creating properties through the gateway, each with its own request id (AIP-155), the
 // way a real app retries: on any failure it sends the same request with the same id again.
 import { randomUUID } from "node:crypto";
+import { HANOK_PROPERTY } from "./fixtures/hanok-property.js";
 
 /** Writes running until stopped. */
 export interface KeyedWrites {
@@ -27,16 +28,7 @@ const PASSWORD = "correct horse battery";
 const BACKOFF_MS = [200, 400, 800, 1_600];
 const NAME_PREFIX = "Control plane ";
 
-const PROPERTY = {
-  description: "A room.",
-  propertyType: "PROPERTY_TYPE_HANOK",
-  address: { line1: "1 Bukchon-ro", city: "Seoul", region: "Seoul", postalCode: "03055", countryCode: "KR", location: { latitude: 37.58, longitude: 126.98 } },
-  checkInTime: "15:00",
-  checkOutTime: "11:00",
-  timeZone: "Asia/Seoul",
-  currencyCode: "KRW",
-  cancellationPolicy: "CANCELLATION_POLICY_MODERATE",
-};
+const PROPERTY = HANOK_PROPERTY;
 
 /**
  * Makes a host (signed up, given HOST by the bootstrap admin `adminEmail`, signed in again) and
